@@ -1,0 +1,45 @@
+# Two entry points for people: `make run` and `make test`. Everything else is set-up they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := postgresql postgresql-contrib postgresql-postgis chromium chromium-driver
+STAMP := $(VENV)/.installed
+
+.PHONY: install system-packages run test bench clean-db
+
+install: system-packages $(STAMP)
+
+# PostgreSQL + PostGIS (server binaries and the extension) and Chromium for browser tests,
+# from the distribution, only when missing.
+system-packages:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	   || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
+	   || ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing system packages: $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+	    $(APT_PACKAGES) python3-venv; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/mapper db upgrade
+	$(BIN)/mapper demo
+	$(BIN)/mapper serve --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m tests.benchmarks.run
+
+clean-db:
+	-$(BIN)/mapper db stop
+	rm -rf data/pg

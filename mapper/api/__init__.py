@@ -1,0 +1,33 @@
+"""JSON API under /api/v1. flask-smorest generates /api/v1/openapi.json from the schemas."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from . import accounts, communes, health
+
+BLUEPRINTS = [health.blp, communes.blp, accounts.blp]
+
+
+def init_api(app: Flask) -> Api:
+    app.config.update(
+        API_TITLE="Carto CPTS",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Territoires de CPTS, annuaire des professionnels, cartes."},
+            "components": {"securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"}}},
+        },
+    )
+    api = Api(app)
+    for blp in BLUEPRINTS:
+        api.register_blueprint(blp)
+    # flask-smorest installs its own HTTPException handler; ours must win (one error shape).
+    from ..errors import register_error_handlers
+
+    register_error_handlers(app)
+    app.extensions["mapper.api"] = api
+    return api

@@ -1,0 +1,39 @@
+"""The commune reference layer as GeoJSON."""
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from ..db import get_session
+from ..errors import ValidationFailed
+from ..services.communes import commune_feature, communes_geojson
+from .schemas import CommuneQuerySchema, GeoJSONFeatureSchema
+
+blp = Blueprint("communes", __name__, url_prefix="/api/v1/communes",
+                description="Communes et arrondissements municipaux (codes COG)")
+
+GEOJSON = "application/geo+json"
+
+
+@blp.route("")
+@blp.arguments(CommuneQuerySchema, location="query")
+@blp.doc(responses={"200": {"description": "FeatureCollection GeoJSON (RFC 7946)"}})
+def list_communes(args):
+    """Communes d'un département, d'une région, ou dont le nom commence par ``q``."""
+    if not (args.get("departement") or args.get("region") or args.get("q")):
+        raise ValidationFailed(
+            "Précisez un département, une région ou un début de nom.",
+            errors={"departement": ["departement, region ou q est requis"]},
+        )
+    body = communes_geojson(get_session(), departement=args.get("departement"),
+                            region=args.get("region"), q=args.get("q"),
+                            with_geometry=args["geometry"],
+                            limit=args.get("limit") or (20 if args.get("q") else None))
+    return Response(body, mimetype=GEOJSON)
+
+
+@blp.route("/<code>")
+@blp.response(200, GeoJSONFeatureSchema, content_type=GEOJSON)
+def get_commune(code: str):
+    """Une commune (Feature GeoJSON) ; 404 si le code est inconnu."""
+    return commune_feature(get_session(), code)

@@ -1,0 +1,113 @@
+"""Settings from the environment (``MAPPER_*``), validated once at start-up.
+
+Every setting has a safe default so that ``make run`` works with nothing configured; a bad value
+fails the start with a message naming the variable instead of surfacing later as a 500.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting from the environment is malformed."""
+
+
+def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings; ``from_env`` is the only constructor used outside tests."""
+
+    database_url: str | None = None
+    data_dir: Path = PROJECT_ROOT / "data"
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
+    max_body_bytes: int = 5 * 1024 * 1024
+    api_statement_timeout_ms: int = 5_000
+    import_statement_timeout_ms: int = 30 * 60 * 1000
+    max_vertices: int = 100_000
+    overlap_min_km2: float = 0.01
+    overlap_min_share: float = 0.001
+    ban_base_url: str = "https://data.geopf.fr/geocodage"
+    ban_min_score: float = 0.5
+    api_geo_base_url: str = "https://geo.api.gouv.fr"
+    tiles_url: str | None = "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
+    tiles_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+        "contributors, tuiles OpenStreetMap France"
+    )
+    session_cookie_secure: bool = True
+
+    @property
+    def pg_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        url = env.get("MAPPER_DATABASE_URL") or None
+        if url and not url.startswith(("postgresql://", "postgresql+psycopg://")):
+            raise ConfigError(
+                "MAPPER_DATABASE_URL must be a postgresql+psycopg:// URL, "
+                f"got scheme {url.split(':', 1)[0]!r}"
+            )
+        if url and url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        secret = env.get("MAPPER_SECRET_KEY")
+        tiles = env.get("MAPPER_TILES_URL")
+        kwargs = dict(
+            database_url=url,
+            data_dir=Path(env.get("MAPPER_DATA_DIR") or PROJECT_ROOT / "data"),
+            max_body_bytes=_int(env, "MAPPER_MAX_BODY_BYTES", 5 * 1024 * 1024, 1024),
+            api_statement_timeout_ms=_int(env, "MAPPER_STATEMENT_TIMEOUT_MS", 5_000, 1),
+            import_statement_timeout_ms=_int(
+                env, "MAPPER_IMPORT_STATEMENT_TIMEOUT_MS", 30 * 60 * 1000, 1
+            ),
+            max_vertices=_int(env, "MAPPER_MAX_VERTICES", 100_000, 4),
+            overlap_min_km2=_float(env, "MAPPER_OVERLAP_MIN_KM2", 0.01),
+            overlap_min_share=_float(env, "MAPPER_OVERLAP_MIN_SHARE", 0.001),
+            ban_base_url=(env.get("MAPPER_BAN_URL") or cls.ban_base_url).rstrip("/"),
+            ban_min_score=_float(env, "MAPPER_BAN_MIN_SCORE", 0.5),
+            api_geo_base_url=(env.get("MAPPER_API_GEO_URL") or cls.api_geo_base_url).rstrip("/"),
+            session_cookie_secure=env.get("MAPPER_INSECURE_COOKIES", "") not in ("1", "true"),
+        )
+        if secret:
+            kwargs["secret_key"] = secret
+        if tiles is not None:
+            kwargs["tiles_url"] = tiles or None
+        if env.get("MAPPER_TILES_ATTRIBUTION"):
+            kwargs["tiles_attribution"] = env["MAPPER_TILES_ATTRIBUTION"]
+        return cls(**kwargs)
+
+    def replace(self, **changes) -> "Settings":
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values)

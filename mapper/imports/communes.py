@@ -1,0 +1,165 @@
+"""Import commune polygons from GeoJSON FeatureCollections.
+
+Accepts the open-data files (properties ``code``, ``nom``, ``type``, ``departement``,
+``commune``) and API Géo's ``format=geojson&geometry=contour`` output (``code``, ``nom``,
+``codeDepartement``, ``codeRegion``, ``population``). Streams features with ijson so that a
+whole-country file never becomes one object graph; validates each geometry with shapely (invalid
+rings are repaired with ``make_valid``, keeping the areal part); COPYs the good rows into a
+staging table; upserts by code in one statement. One transaction per file: a file either lands
+with its report or not at all.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import IO, Iterator
+
+import ijson
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+
+from ..models import CITY_ARRONDISSEMENTS
+from ..reference import departement_of, region_of_departement
+from .report import ImportReport
+from .staging import copy_rows, create_staging
+
+log = logging.getLogger(__name__)
+
+_PARENT_OF = {arr: city for city, arrs in CITY_ARRONDISSEMENTS.items() for arr in arrs}
+_COLUMNS = ("code", "name", "kind", "parent_code", "departement", "region", "population", "geom")
+
+
+class FeatureRejected(ValueError):
+    pass
+
+
+def _areal(geom) -> MultiPolygon:
+    """Keep only the polygonal part of a (repaired) geometry, as a MultiPolygon."""
+    if isinstance(geom, MultiPolygon):
+        return geom
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    parts = [g for g in getattr(geom, "geoms", []) if isinstance(g, (Polygon, MultiPolygon))]
+    polys = [p for g in parts for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
+    return MultiPolygon(polys)
+
+
+def parse_geometry(raw: dict | None) -> tuple[MultiPolygon, bool]:
+    """Return (multipolygon, repaired). Raises FeatureRejected with a user-readable reason."""
+    if not raw:
+        raise FeatureRejected("no geometry")
+    kind = raw.get("type")
+    if kind not in ("Polygon", "MultiPolygon"):
+        raise FeatureRejected(f"non-areal geometry: {kind}")
+    try:
+        geom = shape(raw)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        raise FeatureRejected(f"unparsable geometry: {exc}") from None
+    if geom.is_empty:
+        raise FeatureRejected("empty geometry")
+    if not shapely.is_valid(geom):
+        fixed = _areal(shapely.make_valid(geom))
+        if fixed.is_empty or fixed.area == 0:
+            raise FeatureRejected(f"invalid geometry that cannot be repaired: "
+                                  f"{shapely.is_valid_reason(geom)}")
+        return fixed, True
+    return _areal(geom), False
+
+
+def _row(props: dict, geom: MultiPolygon) -> tuple:
+    code = str(props.get("code") or "").strip()
+    if not code:
+        raise FeatureRejected("no code")
+    if len(code) != 5:
+        raise FeatureRejected(f"malformed INSEE code {code!r}")
+    name = str(props.get("nom") or props.get("name") or "").strip()
+    if not name:
+        raise FeatureRejected("no name (nom)")
+    is_arr = props.get("type") == "arrondissement-municipal" or code in _PARENT_OF
+    parent = props.get("commune") or props.get("codeParent") or _PARENT_OF.get(code)
+    dep = props.get("departement") or props.get("codeDepartement") or departement_of(code)
+    region = props.get("codeRegion") or props.get("region") or region_of_departement(dep)
+    population = props.get("population")
+    if population is not None:
+        try:
+            population = int(population)
+        except (TypeError, ValueError):
+            raise FeatureRejected(f"population is not an integer: {population!r}") from None
+    ewkb = shapely.to_wkb(shapely.set_srid(geom, 4326), hex=True, include_srid=True)
+    return (code, name, "arrondissement" if is_arr else "commune", parent if is_arr else None,
+            str(dep), region, population, ewkb)
+
+
+def iter_features(fh: IO[bytes]) -> Iterator[dict]:
+    return ijson.items(fh, "features.item", use_float=True)
+
+
+def import_communes_file(session, path: Path | str, *, skip_codes: set[str] = frozenset(),
+                         population_year: int | None = None) -> ImportReport:
+    """Upsert every feature of one file inside the caller's transaction."""
+    path = Path(path)
+    report = ImportReport(source=str(path))
+    for name in ("inserted", "updated", "unchanged", "repaired"):
+        report.counts[name] = 0
+    create_staging(session, "stage_commune",
+                   "code text, name text, kind text, parent_code text, departement text, "
+                   "region text, population int, geom geometry")
+    seen: set[str] = set()
+
+    def rows() -> Iterator[tuple]:
+        with open(path, "rb") as fh:
+            try:
+                for i, feature in enumerate(iter_features(fh), start=1):
+                    props = (feature or {}).get("properties") or {}
+                    try:
+                        geom, repaired = parse_geometry((feature or {}).get("geometry"))
+                        row = _row(props, geom)
+                    except FeatureRejected as exc:
+                        report.reject(f"feature {i}", str(exc), str(props.get("code") or "") or None)
+                        continue
+                    if row[0] in skip_codes:
+                        report.add("skipped")
+                        continue
+                    if row[0] in seen:
+                        report.reject(f"feature {i}", "duplicate code in the file", row[0])
+                        continue
+                    seen.add(row[0])
+                    if repaired:
+                        report.add("repaired")
+                    yield row
+            except ijson.JSONError as exc:
+                report.reject("file", f"unparsable JSON: {exc}")
+
+    copy_rows(session, "stage_commune", _COLUMNS, rows())
+    result = session.connection().exec_driver_sql(
+        """
+        WITH up AS (
+          INSERT INTO commune AS c (code, name, kind, parent_code, departement, region,
+                                   population, population_year, area_km2, geom)
+          SELECT code, name, kind, parent_code, departement, region, population,
+                 CASE WHEN population IS NOT NULL THEN %(year)s END,
+                 ST_Area(geom::geography) / 1e6, ST_Multi(geom)
+          FROM stage_commune
+          ON CONFLICT (code) DO UPDATE SET
+            name = EXCLUDED.name, kind = EXCLUDED.kind, parent_code = EXCLUDED.parent_code,
+            departement = EXCLUDED.departement,
+            region = coalesce(EXCLUDED.region, c.region),
+            population = coalesce(EXCLUDED.population, c.population),
+            population_year = coalesce(EXCLUDED.population_year, c.population_year),
+            area_km2 = EXCLUDED.area_km2, geom = EXCLUDED.geom
+          WHERE (c.name, c.kind, c.parent_code, c.departement, c.region)
+                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.parent_code,
+                                    EXCLUDED.departement, coalesce(EXCLUDED.region, c.region))
+             OR (EXCLUDED.population IS NOT NULL AND c.population IS DISTINCT FROM EXCLUDED.population)
+             OR c.geom IS DISTINCT FROM EXCLUDED.geom  -- PostGIS 3 '=': same coordinates
+          RETURNING (xmax = 0) AS inserted)
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+               (SELECT count(*) FROM stage_commune) FROM up
+        """,
+        {"year": population_year},
+    ).one()
+    inserted, updated, staged = result
+    report.counts.update(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
+    session.connection().exec_driver_sql("DROP TABLE stage_commune")
+    log.info("%s", report.lines()[0])
+    return report

@@ -1,0 +1,38 @@
+"""The reference layer: communes and municipal arrondissements (COG codes)."""
+from __future__ import annotations
+
+from geoalchemy2 import Geometry
+from sqlalchemy import CheckConstraint, Float, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+#: Whole-city codes that CPTS never use: their arrondissements do.
+CITY_ARRONDISSEMENTS = {
+    "75056": [f"751{n:02d}" for n in range(1, 21)],
+    "69123": [f"6938{n}" for n in range(1, 10)],
+    "13055": [f"132{n:02d}" for n in range(1, 17)],
+}
+
+
+class Commune(Base):
+    __tablename__ = "commune"
+    __table_args__ = (
+        CheckConstraint("kind IN ('commune', 'arrondissement')", name="kind"),
+        Index("ix_commune_departement", "departement"),
+        Index("ix_commune_region", "region"),
+    )
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="commune")
+    parent_code: Mapped[str | None] = mapped_column(String(5))
+    departement: Mapped[str | None] = mapped_column(String(3))
+    region: Mapped[str | None] = mapped_column(String(3))
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_year: Mapped[int | None] = mapped_column(Integer)
+    #: Computed once on the ellipsoid (geography) at import, in km².
+    area_km2: Mapped[float | None] = mapped_column(Float)
+    geom = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True
+    )

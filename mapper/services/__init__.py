@@ -1,0 +1,1 @@
+"""Use cases as plain functions over a Session. No Flask here."""

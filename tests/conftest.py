@@ -1,0 +1,146 @@
+"""Shared fixtures: a real PostGIS for every test.
+
+A session fixture starts a throwaway cluster with the project's own embedded manager (or uses
+``MAPPER_TEST_DATABASE_URL``) and migrates it once. Each test runs inside a transaction that is
+rolled back at teardown (sessions join it with ``create_savepoint``), so tests never see each
+other's rows. Tests that need committed data from several connections (races, live servers) ask
+for ``fresh_database`` instead: a new migrated database of their own.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from mapper import create_app
+from mapper.db import get_db
+from mapper.migrate import upgrade
+
+from .support import make_settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("MAPPER_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("MAPPER_LIVE_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="reaches the internet: set MAPPER_LIVE_TESTS=1")
+    for item in items:
+        if "live" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """The embedded manager on a temporary folder; None when an external URL is given."""
+    if os.environ.get("MAPPER_TEST_DATABASE_URL"):
+        yield None
+        return
+    from mapper.embedded import EmbeddedCluster
+
+    root = Path(tempfile.mkdtemp(prefix="mapper-test-pg-"))
+    root.chmod(0o755)  # the server user (postgres when we are root) must traverse it
+    cluster = EmbeddedCluster(root / "pg", fast_and_unsafe=True)
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_cluster) -> str:
+    url = os.environ.get("MAPPER_TEST_DATABASE_URL") or pg_cluster.url
+    upgrade(url)
+    return url
+
+
+_db_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_factory(pg_cluster, database_url):
+    """Create further migrated databases, committed for real (races, live servers)."""
+    created: list[str] = []
+
+    def make(prefix: str = "t") -> str:
+        name = f"mapper_{prefix}_{os.getpid()}_{next(_db_counter)}"
+        if pg_cluster is not None:
+            url = pg_cluster.create_database(name)
+        else:
+            admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+        upgrade(url)
+        created.append(url)
+        return url
+
+    return make
+
+
+@pytest.fixture()
+def fresh_database(database_factory) -> str:
+    return database_factory()
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(make_settings(database_url))
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture()
+def connection(app):
+    """The outer transaction of one test; everything is rolled back afterwards."""
+    db = get_db(app)
+    conn = db.engine.connect()
+    trans = conn.begin()
+    db.bind_to_connection(conn)
+    try:
+        yield conn
+    finally:
+        db.unbind()
+        trans.rollback()
+        conn.close()
+
+
+@pytest.fixture()
+def session(app, connection):
+    s = get_db(app).sessionmaker()
+    yield s
+    s.close()
+
+
+@pytest.fixture()
+def client(app, connection):
+    return app.test_client()
+
+
+@pytest.fixture()
+def accounts(session):
+    """``accounts("ars", regions=["93"])`` → (account, token), stored in the test transaction."""
+    from mapper.services.accounts import create_account
+
+    counter = itertools.count(1)
+
+    def make(role: str = "admin", **scope):
+        email = scope.pop("email", None) or f"{role}{next(counter)}@example.org"
+        account, token = create_account(session, email=email, role=role, actor="test", **scope)
+        session.commit()
+        return account, token
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real open data not present at {SHARED_DATA}")
+    return SHARED_DATA
