@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -188,16 +188,16 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _db_unavailable(exc: OperationalError):
+        if getattr(exc.orig, "sqlstate", None) == "57014":  # statement_timeout
+            log.warning("statement timeout on %s", request.path)
+            return problem(503, "La requête a pris trop de temps ; réessayez plus tard.",
+                           slug="statement-timeout", headers={"Retry-After": "5"})
         log.error("database unavailable: %s", exc)
         return problem(503, "La base de données est momentanément indisponible.",
                        slug="database-unavailable", headers={"Retry-After": "5"})
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == "57014":
-            log.warning("statement timeout on %s", request.path)
-            return problem(503, "La requête a pris trop de temps ; réessayez plus tard.",
-                           slug="statement-timeout", headers={"Retry-After": "5"})
         incident = uuid.uuid4().hex[:12]
         log.exception("unhandled error, incident %s", incident)
         return problem(500, f"Une erreur inattendue est survenue (incident {incident}).",

@@ -137,7 +137,7 @@ def import_communes_file(session, path: Path | str, *, skip_codes: set[str] = fr
           INSERT INTO commune AS c (code, name, kind, parent_code, departement, region,
                                    population, population_year, area_km2, geom)
           SELECT code, name, kind, parent_code, departement, region, population,
-                 CASE WHEN population IS NOT NULL THEN %(year)s END,
+                 CASE WHEN population IS NOT NULL THEN %(year)s::int END,
                  ST_Area(geom::geography) / 1e6, ST_Multi(geom)
           FROM stage_commune
           ON CONFLICT (code) DO UPDATE SET

@@ -75,13 +75,13 @@ def import_population_file(session, path: Path | str, year: int) -> ImportReport
                          ("code", "population", "departement", "region"), rows())
     updated = session.connection().exec_driver_sql(
         """
-        UPDATE commune c SET population = s.population, population_year = %(year)s,
+        UPDATE commune c SET population = s.population, population_year = %(year)s::int,
                departement = coalesce(c.departement, s.departement),
                region = coalesce(c.region, s.region)
         FROM stage_population s
         WHERE s.code = c.code
           AND (c.population, c.population_year, c.region) IS DISTINCT FROM
-              (s.population, %(year)s, coalesce(c.region, s.region))
+              (s.population, %(year)s::int, coalesce(c.region, s.region))
         """,
         {"year": year},
     ).rowcount
