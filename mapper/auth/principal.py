@@ -68,9 +68,23 @@ def _resolve() -> Principal:
 
 
 def _from_login_session() -> Principal:
-    """People signed in through the web pages (a hook the web blueprint may install)."""
-    loader = getattr(g, "_session_principal_loader", None)
-    return loader() if loader else ANONYMOUS
+    """People signed in through the web pages. Never for /api/: the API takes tokens only, so
+    a browser's cookie cannot be ridden by another site (CSRF) against the API."""
+    if request.path.startswith("/api/"):
+        return ANONYMOUS
+    from flask import session as cookie
+
+    account_id = cookie.get("account_id")
+    if not account_id:
+        return ANONYMOUS
+    from ..db import get_session
+    from ..models import Account
+
+    account = get_session().get(Account, account_id)
+    if account is None or not account.active:
+        cookie.clear()
+        return ANONYMOUS
+    return Principal.from_account(account)
 
 
 def current_principal() -> Principal:

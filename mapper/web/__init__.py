@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import pages, security
+from ..auth import current_principal
+from . import account, csrf, pages, security
 
 
 def init_web(app: Flask) -> None:
     security.init_app(app)
+    csrf.init_app(app)
+    app.permanent_session_lifetime = account.SESSION_LIFETIME
+    app.jinja_env.globals["current_principal"] = current_principal
     app.register_blueprint(pages.bp)
+    app.register_blueprint(account.bp)
     try:
         from . import assets
     except ImportError:  # pragma: no cover - assets module arrives with the maps

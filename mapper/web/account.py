@@ -1,0 +1,92 @@
+"""Sign-in, sign-out, one-time links and password setting for people."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+
+from ..auth import current_principal
+from ..db import get_session
+from ..errors import Unauthorized, ValidationFailed
+from ..services import signin
+
+bp = Blueprint("account", __name__)
+SESSION_LIFETIME = timedelta(hours=8)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect a signed-in person to another site."""
+    if not target:
+        return url_for("web.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("web.home")
+    return target
+
+
+def _start_session(account) -> None:
+    csrf = session.get("csrf")
+    session.clear()  # a new session id on sign-in (no fixation)
+    if csrf:
+        session["csrf"] = csrf
+    session.permanent = True
+    session["account_id"] = account.id
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    error = None
+    email = ""
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        db = get_session()
+        account = signin.authenticate(db, email, request.form.get("password", ""),
+                                      request.remote_addr or "unknown")
+        db.commit()  # the attempt is logged either way (rate limiting)
+        if account is not None:
+            _start_session(account)
+            return redirect(_safe_next(request.form.get("next")))
+        error = "Adresse e-mail ou mot de passe incorrect."
+    status = 401 if error else 200
+    return render_template("web/login.html", error=error, email=email,
+                           next=request.values.get("next", "")), status
+
+
+@bp.route("/deconnexion", methods=["POST"])
+def logout():
+    session.clear()
+    flash("Vous êtes déconnecté·e.")
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/connexion/lien/<token>")
+def signin_link(token: str):
+    db = get_session()
+    account = signin.use_signin_link(db, token)
+    db.commit()
+    if account is None:
+        return render_template("web/login.html", error=(
+            "Ce lien de connexion est invalide, déjà utilisé ou expiré."), email="", next=""), 400
+    _start_session(account)
+    return redirect(url_for("account.password"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+def password():
+    principal = current_principal()
+    if principal.is_anonymous:
+        raise Unauthorized("Connectez-vous pour définir votre mot de passe.")
+    errors = None
+    if request.method == "POST":
+        db = get_session()
+        try:
+            signin.set_password(db, principal.account_id, request.form.get("password", ""),
+                                request.form.get("confirm", ""))
+        except ValidationFailed as exc:
+            errors = exc.errors["password"]
+        else:
+            db.commit()
+            flash("Mot de passe enregistré.")
+            return redirect(url_for("web.home"))
+    return render_template("web/password.html", errors=errors), 422 if errors else 200
