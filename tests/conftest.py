@@ -144,3 +144,106 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real open data not present at {SHARED_DATA}")
     return SHARED_DATA
+
+
+# -- live servers and the browser ---------------------------------------------------------------
+CHROMIUM = os.environ.get("MAPPER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+class LiveServer:
+    """A real HTTP server on 127.0.0.1 (werkzeug, threaded) serving one WSGI app in a thread."""
+
+    def __init__(self, wsgi_app) -> None:
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.origin = self.url
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_server_factory():
+    """``live_server_factory(app_or_wsgi)`` → LiveServer; all closed at the end of the session."""
+    servers: list[LiveServer] = []
+
+    def make(wsgi_app) -> LiveServer:
+        server = LiveServer(wsgi_app)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make install` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageGuard:
+    """Records console errors, page errors, dialogs (alert = XSS) and requests leaving 127.0.0.1;
+    requests to other hosts are aborted, never sent."""
+
+    def __init__(self, page) -> None:
+        from urllib.parse import urlsplit
+
+        self.page = page
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.foreign_requests: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+
+        def on_dialog(dialog):
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+
+        def route(r):
+            url = r.request.url
+            host = urlsplit(url).hostname
+            if url.startswith(("data:", "blob:", "about:")) or host == "127.0.0.1":
+                r.continue_()
+            else:
+                self.foreign_requests.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+
+    def assert_clean(self) -> None:
+        assert not self.page_errors, self.page_errors
+        assert not self.dialogs, self.dialogs
+        assert not self.foreign_requests, self.foreign_requests
+        assert not self.console_errors, self.console_errors
+
+
+@pytest.fixture()
+def guarded_page(browser):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    page = context.new_page()
+    guard = PageGuard(page)
+    yield page, guard
+    context.close()
