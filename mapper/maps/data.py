@@ -1,0 +1,104 @@
+"""Plain inputs of the map builders.
+
+The services turn query results into these dataclasses; the builders never see a Session or a
+model. Every string here may come from a user and is treated as untrusted text by the maps
+(serialised as escaped JSON, rendered in the browser with ``textContent``). Geometries are
+GeoJSON dicts in WGS84 lon/lat (RFC 7946).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+GeoJSON = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TileConfig:
+    """A raster tile layer. ``url=None`` means no tile layer at all (offline, tests).
+
+    ``attribution`` is rendered by Leaflet as HTML: it comes from the operator's settings,
+    never from users.
+    """
+
+    url: str | None
+    attribution: str = ""
+    max_zoom: int = 19
+
+
+@dataclass(frozen=True, slots=True)
+class ProfessionalMarker:
+    """One professional at one practice site, as shown on the orientation map.
+
+    ``next_slot`` is displayed as given, except an ISO 8601 datetime which the browser formats
+    in French. ``stale`` marks an entry not verified for six months. ``zone_url`` is where the
+    GeoJSON of the intervention zone can be fetched (same origin), if any.
+    """
+
+    id: int | str
+    first_name: str
+    last_name: str
+    profession_code: str
+    profession_label: str | None
+    competencies: Sequence[str]
+    address: str | None
+    lat: float
+    lon: float
+    phone: str | None = None
+    accepts_new_patients: bool | None = None
+    next_slot: str | None = None
+    stale: bool = False
+    zone_url: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name or "", self.last_name or "") if p).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryFeature:
+    """A CPTS territory for the ARS review map. ``status``: intention|projet|valide|rejete."""
+
+    id: int
+    name: str
+    slug: str
+    status: str
+    geometry: GeoJSON
+    population: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapFeature:
+    """The overlap of two territories. ``population_estimated`` is True when the population
+    was area-weighted (drawn polygons) rather than summed over shared communes."""
+
+    geometry: GeoJSON
+    cpts_a_name: str
+    cpts_b_name: str
+    population_affected: int | None = None
+    area_km2: float | None = None
+    population_estimated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageCommune:
+    """A commune (or arrondissement) and the ids of the CPTS whose territory claims it."""
+
+    code: str
+    nom: str
+    population: int | None
+    geometry: GeoJSON
+    covered_by: Sequence[int] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageTotals:
+    """Totals shown in the coverage legend, computed by the coverage service."""
+
+    communes_total: int
+    communes_uncovered: int
+    communes_multiple: int
+    population_total: int | None = None
+    population_uncovered: int | None = None
+    population_multiple: int | None = None

@@ -1,0 +1,90 @@
+"""GeoJSON made compact for embedding, and the bounds the maps fit to.
+
+Coordinates are rounded to ``COORD_DECIMALS`` (1e-5 degree is about 1 m: plenty for display,
+and it roughly halves the size of unsimplified geometries). Bounds are accumulated in the same
+pass so the builders walk each geometry once. Pure Python: no shapely, no database.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+COORD_DECIMALS = 5
+
+#: Metropolitan France, used when a map has nothing to fit to.
+FRANCE_CENTER = (46.6, 2.4)
+FRANCE_ZOOM = 6
+
+
+class Bounds:
+    """A growing lat/lon bounding box."""
+
+    __slots__ = ("south", "west", "north", "east")
+
+    def __init__(self) -> None:
+        self.south = self.west = math.inf
+        self.north = self.east = -math.inf
+
+    def extend(self, lon: float, lat: float) -> None:
+        if lat < self.south:
+            self.south = lat
+        if lat > self.north:
+            self.north = lat
+        if lon < self.west:
+            self.west = lon
+        if lon > self.east:
+            self.east = lon
+
+    @property
+    def empty(self) -> bool:
+        return self.south > self.north
+
+    def to_leaflet(self) -> list[list[float]] | None:
+        """``[[south, west], [north, east]]`` or None when nothing was added."""
+        if self.empty:
+            return None
+        return [[self.south, self.west], [self.north, self.east]]
+
+
+def valid_lonlat(lon: Any, lat: Any) -> bool:
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def _positions(coords: Any, bounds: Bounds) -> Any:
+    if coords and isinstance(coords[0], (int, float)):
+        lon = round(float(coords[0]), COORD_DECIMALS)
+        lat = round(float(coords[1]), COORD_DECIMALS)
+        bounds.extend(lon, lat)
+        return [lon, lat]
+    return [_positions(c, bounds) for c in coords]
+
+
+def compact_geometry(obj: Mapping[str, Any] | None, bounds: Bounds) -> dict | None:
+    """A rounded copy of a GeoJSON geometry, Feature or FeatureCollection (properties of
+    Features are dropped: the maps attach their own). None/empty input gives None."""
+    if not obj:
+        return None
+    kind = obj.get("type")
+    if kind == "Feature":
+        return compact_geometry(obj.get("geometry"), bounds)
+    if kind == "FeatureCollection":
+        geometries = [compact_geometry(f, bounds) for f in obj.get("features") or ()]
+        geometries = [g for g in geometries if g]
+        return {"type": "GeometryCollection", "geometries": geometries} if geometries else None
+    if kind == "GeometryCollection":
+        geometries = [compact_geometry(g, bounds) for g in obj.get("geometries") or ()]
+        geometries = [g for g in geometries if g]
+        return {"type": kind, "geometries": geometries} if geometries else None
+    coords = obj.get("coordinates")
+    if not kind or not coords:
+        return None
+    return {"type": kind, "coordinates": _positions(coords, bounds)}
+
+
+def feature(geometry: dict, properties: dict) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}

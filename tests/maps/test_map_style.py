@@ -1,0 +1,59 @@
+"""Styles: the CSS defines every palette colour, every icon exists in the bundled Font-Awesome."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mapper.maps.assets import PACKAGES, STATIC_MAPS_DIR
+from mapper.maps.elements import control_label
+from mapper.maps.style import (
+    DEFAULT_PROFESSION_STYLE,
+    PALETTE,
+    PROFESSION_STYLES,
+    check_icon,
+    profession_style,
+)
+
+
+@pytest.fixture(scope="module")
+def fontawesome_css() -> str:
+    return (PACKAGES["font-awesome"].base_dir / "css" / "fontawesome.css").read_text()
+
+
+def test_css_defines_every_palette_colour():
+    css = (STATIC_MAPS_DIR / "cpts-maps.css").read_text(encoding="utf-8")
+    defined = dict(re.findall(r"\.cpts-color-([a-z]+) \{ --cpts-color: (#[0-9a-f]{6}); \}", css))
+    assert defined == PALETTE
+
+
+def test_profession_icons_exist(fontawesome_css):
+    for style in [*PROFESSION_STYLES.values(), DEFAULT_PROFESSION_STYLE]:
+        assert f".{style.icon}::before" in fontawesome_css, style.icon
+        assert style.color in PALETTE
+
+
+def test_glyphs_used_by_the_script_exist(fontawesome_css):
+    source = (STATIC_MAPS_DIR / "cpts-maps.js").read_text(encoding="utf-8")
+    glyphs = set(re.findall(r"'(fa-[a-z-]+)'", source))
+    assert glyphs
+    for glyph in glyphs:
+        assert f".{glyph}::before" in fontawesome_css, glyph
+
+
+def test_all_rpps_codes_of_the_brief_have_a_style():
+    codes = ("10", "21", "40", "50", "60", "70", "80", "91", "92", "psychologue", "dieteticien")
+    for code in codes:
+        assert code in PROFESSION_STYLES
+    assert profession_style(" Psychologue ") is PROFESSION_STYLES["psychologue"]
+    assert profession_style("99") is DEFAULT_PROFESSION_STYLE
+    assert profession_style(None) is DEFAULT_PROFESSION_STYLE
+
+
+def test_icon_names_and_labels_are_checked():
+    with pytest.raises(ValueError):
+        check_icon('fa-x" onmouseover="alert(1)')
+    with pytest.raises(ValueError):
+        control_label("x", icon_class="fa-solid fa-user", color_class='a"b')
+    label = control_label("<b>{{ 7*7 }}</b>")
+    assert "<b>" not in label and "{" not in label and "&lt;b&gt;" in label
