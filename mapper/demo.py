@@ -36,12 +36,12 @@ def load_demo(session: Session, *, real: bool = False, api_geo_base_url: str | N
               demo_dir: Path = DEMO_DIR) -> list[str]:
     lines: list[str] = []
     if real:
-        from .imports.api_geo import WHOLE_CITY_CODES, download_departement
+        from .imports.api_geo import download_departement
         from .imports.communes import import_communes_file
 
         for dep in REAL_DEPARTEMENTS:
             path = download_departement(api_geo_base_url, dep)
-            lines += import_communes_file(session, path, skip_codes=set(WHOLE_CITY_CODES),
+            lines += import_communes_file(session, path,
                                           population_year=DEFAULT_POPULATION_YEAR).lines()
         loaders = LOADERS[1:]
     else:

@@ -1,7 +1,8 @@
 """Download commune contours from API Géo (geo.api.gouv.fr) into a file the importer streams.
 
 API Géo lists a département's communes with the whole-city codes (75056, 69123, 13055); CPTS
-use arrondissements, so those are asked for too and the whole-city features are skipped.
+use arrondissements, so those are asked for too (``type=``), and the importer skips a whole-city
+feature when its arrondissements are present.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ..models import CITY_ARRONDISSEMENTS
 
 log = logging.getLogger(__name__)
 
@@ -44,5 +44,3 @@ def download_departement(base_url: str, departement: str, dest_dir: Path | None 
     log.info("downloaded %s", url)
     return dest
 
-
-WHOLE_CITY_CODES = frozenset(CITY_ARRONDISSEMENTS)

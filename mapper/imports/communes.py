@@ -94,9 +94,14 @@ def iter_features(fh: IO[bytes]) -> Iterator[dict]:
     return ijson.items(fh, "features.item", use_float=True)
 
 
-def import_communes_file(session, path: Path | str, *, skip_codes: set[str] = frozenset(),
+def import_communes_file(session, path: Path | str, *,
                          population_year: int | None = None) -> ImportReport:
-    """Upsert every feature of one file inside the caller's transaction."""
+    """Upsert every feature of one file inside the caller's transaction.
+
+    A whole-city feature (75056, 69123, 13055) is skipped when its arrondissements are in the
+    file or already stored: CPTS are defined by arrondissement, and keeping both would double
+    the city's area and population.
+    """
     path = Path(path)
     report = ImportReport(source=str(path))
     for name in ("inserted", "updated", "unchanged", "repaired"):
@@ -117,9 +122,6 @@ def import_communes_file(session, path: Path | str, *, skip_codes: set[str] = fr
                     except FeatureRejected as exc:
                         report.reject(f"feature {i}", str(exc), str(props.get("code") or "") or None)
                         continue
-                    if row[0] in skip_codes:
-                        report.add("skipped")
-                        continue
                     if row[0] in seen:
                         report.reject(f"feature {i}", "duplicate code in the file", row[0])
                         continue
@@ -131,6 +133,19 @@ def import_communes_file(session, path: Path | str, *, skip_codes: set[str] = fr
                 report.reject("file", f"unparsable JSON: {exc}")
 
     copy_rows(session, "stage_commune", _COLUMNS, rows())
+    skipped = session.connection().exec_driver_sql(
+        """
+        DELETE FROM stage_commune s
+        WHERE s.code = ANY(%(cities)s)
+          AND (EXISTS (SELECT 1 FROM stage_commune a WHERE a.parent_code = s.code)
+               OR EXISTS (SELECT 1 FROM commune a WHERE a.parent_code = s.code))
+        RETURNING s.code
+        """,
+        {"cities": sorted(CITY_ARRONDISSEMENTS)},
+    ).scalars().all()
+    if skipped:
+        report.counts["skipped_whole_city"] = len(skipped)
+        report.notes.append(f"whole-city codes skipped (arrondissements present): {', '.join(skipped)}")
     result = session.connection().exec_driver_sql(
         """
         WITH up AS (
