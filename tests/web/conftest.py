@@ -1,0 +1,158 @@
+"""Fixtures of the page tests: a small fictional world (communes, CPTS, professionals) built
+through the real importers and services, signed-in clients, and a live site for the browser."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from mapper.auth.passwords import hash_password
+from mapper.auth.principal import Principal
+from mapper.imports.communes import import_communes_file
+from tests.factories.geo import grid_communes, write_geojson
+from tests.support import make_settings
+
+#: 4×4 square communes 75001…75016 (fictional codes, région 11), 0.05° a side.
+ORIGIN = (2.25, 48.80)
+STEP = 0.05
+ADDRESS = "12 rue de la Paix 75014 Paris"
+ADDRESS_POINT = (48.83, 2.32)  # in commune 75002 (column 1, row 0)
+PASSWORD = "correct horse battery staple"
+ADMIN = Principal(account_id=None, email="seed", role="admin")
+
+
+@dataclass
+class World:
+    cpts: dict  # name -> id
+    slugs: dict  # name -> slug
+    pros: dict  # key -> id
+
+
+def seed(session, tmp_path) -> World:
+    """Communes, three CPTS (one validated, one project overlapping it, one clean project),
+    three professionals, and a cached geocoding answer for ADDRESS."""
+    from mapper.services.cpts import create_cpts, decide
+    from mapper.services.geocoding import cache_store
+    from mapper.geocoding import GeocodeResult, normalise_address
+    from mapper.services.professionals import create_professional
+
+    settings = make_settings("postgresql://unused")
+    path = write_geojson(tmp_path / "grid75.geojson", grid_communes("75", ORIGIN, 4, STEP))
+    report = import_communes_file(session, path, population_year=2023)
+    assert report.ok, report.lines()
+    projet_nord = create_cpts(session, ADMIN, name="CPTS Projet Nord",
+                              communes=["75002", "75003"], settings=settings)
+    sud = create_cpts(session, ADMIN, name="CPTS Sud", communes=["75001", "75002", "75005",
+                                                                  "75006"], settings=settings,
+                      website="https://cpts-sud.example.org")
+    decide(session, ADMIN, sud, "valide", "territoire conforme", settings=settings)
+    est = create_cpts(session, ADMIN, name="CPTS Est", communes=["75004", "75008"],
+                      settings=settings)
+    session.flush()
+
+    def pro(**data):
+        base = {"first_name": "Anaïs", "last_name": "Martin", "profession": "60",
+                "competencies": [], "languages": ["fr"], "cpts": [sud.id], "slots": [],
+                "zones": []}
+        base.update(data)
+        return create_professional(session, base, None, settings, source="api")["id"]
+
+    every_day = [{"weekday": d, "start": datetime.strptime("00:01", "%H:%M").time(),
+                  "end": datetime.strptime("00:00", "%H:%M").time(), "kind": "snp"}
+                 for d in range(1, 8)]
+    nurse = pro(first_name="Anaïs", last_name="Martin", profession="60", rpps="10000000001",
+                competencies=["plaies-cicatrisation"], accepts_new_patients=True,
+                home_visits=True, phone="01 45 00 00 00",
+                sites=[{"address": "10 rue Daguerre", "postcode": "75014", "commune": "75006",
+                        "lat": 48.831, "lon": 2.321}],
+                zones=[{"communes": ["75002", "75003"]}], slots=every_day)
+    doctor = pro(first_name="Bernard", last_name="Durand", profession="10", rpps="10000000002",
+                 accepts_new_patients=False, phone="01 45 00 00 01",
+                 sites=[{"address": "3 avenue du Maine", "postcode": "75014",
+                         "commune": "75006", "lat": 48.84, "lon": 2.33}],
+                 last_verified_at=datetime.now(timezone.utc) - timedelta(days=400))
+    physio = pro(first_name="Chloé", last_name="Petit", profession="70", rpps="10000000003",
+                 accepts_new_patients=True, cpts=[], competencies=["pediatrie"],
+                 sites=[{"address": "1 place Denfert", "postcode": "75014", "commune": "75011",
+                         "lat": 48.915, "lon": 2.43}])
+    cache_store(session, [(normalise_address(ADDRESS, None, None),
+                           GeocodeResult(lat=ADDRESS_POINT[0], lon=ADDRESS_POINT[1], score=0.9,
+                                         label="12 Rue de la Paix 75014 Paris",
+                                         citycode="75114", postcode="75014",
+                                         type="housenumber"))])
+    session.commit()
+    return World(
+        cpts={"sud": sud.id, "nord": projet_nord.id, "est": est.id},
+        slugs={"sud": sud.slug, "nord": projet_nord.slug, "est": est.slug},
+        pros={"nurse": nurse, "doctor": doctor, "physio": physio})
+
+
+@pytest.fixture()
+def world(session, tmp_path) -> World:
+    return seed(session, tmp_path)
+
+
+def csrf_from(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture()
+def sign_in(client, session, accounts):
+    """``sign_in("ars", regions=["11"])`` → the account, signed in on ``client`` (the session
+    cookie is set as the sign-in page sets it; the sign-in flow has its own tests)."""
+
+    def make(role: str, **scope):
+        account, _ = accounts(role, **scope)
+        with client.session_transaction() as cookie:
+            cookie["account_id"] = account.id
+            cookie["csrf"] = "test-csrf-token"
+        return account
+
+    return make
+
+
+TOKEN = "test-csrf-token"
+
+
+# -- a live site for the browser ---------------------------------------------------------------
+
+@dataclass
+class LiveSite:
+    url: str
+    app: object
+    world: World
+    accounts: dict  # role -> email
+
+
+@pytest.fixture(scope="module")
+def live_site(database_factory, live_server_factory, tmp_path_factory) -> LiveSite:
+    from mapper import create_app
+    from mapper.db import get_db
+    from mapper.services.accounts import create_account
+
+    url = database_factory("web")
+    app = create_app(make_settings(url))
+    db = get_db(app)
+    with db.session_scope() as session:
+        world = seed(session, tmp_path_factory.mktemp("web"))
+    emails = {}
+    with db.session_scope() as session:
+        for role, scope in (("admin", {}), ("ars", {"regions": ["11"]}),
+                            ("coordinator", {"cpts_id": world.cpts["sud"]}),
+                            ("professional", {"professional_id": world.pros["nurse"]})):
+            account, _ = create_account(session, email=f"{role}@example.org", role=role,
+                                        actor="test", **scope)
+            account.password_hash = hash_password(PASSWORD)
+            emails[role] = account.email
+    server = live_server_factory(app)
+    return LiveSite(server.url, app, world, emails)
+
+
+def browser_sign_in(page, site: LiveSite, role: str) -> None:
+    page.goto(f"{site.url}/connexion")
+    page.fill("#email", site.accounts[role])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]:has-text('Se connecter')")
+    page.wait_for_load_state()
