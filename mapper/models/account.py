@@ -26,7 +26,7 @@ class Account(Base):
     email: Mapped[str] = mapped_column(String(320), nullable=False, unique=True)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     regions: Mapped[list[str]] = mapped_column(ARRAY(String(3)), nullable=False, default=list)
-    cpts_id: Mapped[int | None] = mapped_column(Integer)
+    cpts_id: Mapped[int | None] = mapped_column(ForeignKey("cpts.id"))
     professional_id: Mapped[int | None] = mapped_column(Integer)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

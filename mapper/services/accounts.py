@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.tokens import issue_token
 from ..errors import Conflict, ValidationFailed
-from ..models import ROLES, Account
+from ..models import ROLES, Account, Cpts
 from ..reference import REGIONS
 from . import audit
 
@@ -34,6 +34,8 @@ def create_account(session: Session, *, email: str, role: str, regions=(), cpts_
         errors["cpts"] = ["un compte coordinator doit être rattaché à une CPTS"]
     if role == "professional" and professional_id is None:
         errors["professional"] = ["un compte professional doit être rattaché à sa fiche"]
+    if cpts_id is not None and "cpts" not in errors and session.get(Cpts, cpts_id) is None:
+        errors["cpts"] = [f"CPTS inconnue : {cpts_id}"]
     if errors:
         raise ValidationFailed("Compte invalide.", errors=errors)
     if session.scalar(select(func.count()).select_from(Account).where(Account.email == email)):

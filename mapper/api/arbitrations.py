@@ -1,0 +1,34 @@
+"""ARS arbitrations: a commune shared by several CPTS on purpose (e.g. by quartiers)."""
+from __future__ import annotations
+
+from flask import jsonify
+from flask_smorest import Blueprint
+
+from ..auth import require_role
+from ..auth.principal import current_principal
+from ..db import get_session
+from ..services.cpts import list_arbitrations, record_arbitration
+from .territory_schemas import ArbitrationSchema, RegionQuerySchema
+
+blp = Blueprint("arbitrations", __name__, url_prefix="/api/v1/arbitrations",
+                description="Arbitrages de l'ARS sur les communes partagées")
+
+
+@blp.route("", methods=["POST"])
+@require_role("admin", "ars")
+@blp.arguments(ArbitrationSchema)
+@blp.doc(security=[{"bearer": []}], responses={"201": {"description": "L'arbitrage"}})
+def create(body):
+    """Enregistrer (ou remplacer) l'arbitrage d'une commune partagée, avec son motif."""
+    session = get_session()
+    result = record_arbitration(session, current_principal(), commune=body["commune"],
+                                cpts_ids=body["cpts"], reason=body["reason"])
+    session.commit()
+    return jsonify(result), 201
+
+
+@blp.route("")
+@blp.arguments(RegionQuerySchema, location="query")
+def list_(args):
+    """Les arbitrages (filtre region)."""
+    return jsonify({"arbitrations": list_arbitrations(get_session(), args.get("region"))})

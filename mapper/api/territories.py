@@ -1,0 +1,36 @@
+"""POST /api/v1/territories/check (anonymous, writes nothing) and GET …/overlaps."""
+from __future__ import annotations
+
+from flask import jsonify
+from flask_smorest import Blueprint
+
+from .. import get_settings
+from ..db import get_session
+from ..services.overlaps import overlap_pairs
+from ..services.territories import check_territory
+from .territory_schemas import RegionQuerySchema, TerritoryCheckSchema
+
+blp = Blueprint("territories", __name__, url_prefix="/api/v1/territories",
+                description="Vérifier un territoire : population, surface, chevauchements")
+
+
+@blp.route("/check", methods=["POST"])
+@blp.arguments(TerritoryCheckSchema)
+@blp.doc(responses={"200": {"description": "Mesures et chevauchements du territoire"},
+                    "422": {"description": "Territoire invalide (champ nommé)"}})
+def check(body):
+    """Mesurer un territoire candidat et lister ses chevauchements, sans rien enregistrer."""
+    result = check_territory(get_session(), communes=body.get("communes"),
+                             geometry=body.get("geometry"),
+                             exclude_cpts=body.get("exclude_cpts"), repair=body["repair"],
+                             settings=get_settings())
+    return jsonify(result)
+
+
+@blp.route("/overlaps")
+@blp.arguments(RegionQuerySchema, location="query")
+@blp.doc(responses={"200": {"description": "Toutes les paires de CPTS qui se chevauchent"}})
+def overlaps(args):
+    """Chaque paire de CPTS qui se chevauchent (communes partagées, population concernée)."""
+    return jsonify({"pairs": overlap_pairs(get_session(), region=args.get("region"),
+                                           settings=get_settings())})

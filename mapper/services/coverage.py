@@ -1,0 +1,117 @@
+"""Coverage ("zones blanches"): who lives in no CPTS, which communes several CPTS claim.
+
+A commune is covered by a commune-based CPTS that lists it, and by a drawn CPTS when at least
+half of its area (measured on ``geography`` when the drawing was stored, ``cpts_drawn_commune``)
+lies inside the drawing. Everything is set-based: no geometry is computed here. Rejected CPTS cover
+nothing; ``status`` restricts to one status (e.g. ``valide``). The whole-city codes 75056, 69123
+and 13055 are left out: their arrondissements are the units.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ..errors import ValidationFailed
+from ..models import CITY_ARRONDISSEMENTS
+
+#: Share of a commune's area a drawn territory must cover for the commune to count as covered.
+DRAWN_COVER_SHARE = 0.5
+
+_ROWS = """
+    WITH area AS MATERIALIZED (
+      SELECT code, name, population FROM commune c
+      WHERE {where} AND code <> ALL(:cities)
+    ), k AS (
+      SELECT id FROM cpts WHERE status <> 'rejete' {status}
+    ), cov AS (
+      SELECT cc.commune_code AS code, cc.cpts_id
+      FROM cpts_commune cc JOIN k ON k.id = cc.cpts_id JOIN area a ON a.code = cc.commune_code
+      UNION
+      SELECT dc.commune_code, dc.cpts_id
+      FROM cpts_drawn_commune dc JOIN k ON k.id = dc.cpts_id
+      JOIN area a ON a.code = dc.commune_code
+      WHERE dc.share >= :share
+    )
+    , per AS (
+      SELECT a.code, a.name, coalesce(a.population, 0) AS population,
+             coalesce(array_agg(cov.cpts_id ORDER BY cov.cpts_id)
+                      FILTER (WHERE cov.cpts_id IS NOT NULL), '{{}}') AS cpts
+      FROM area a LEFT JOIN cov ON cov.code = a.code
+      GROUP BY a.code, a.name, a.population
+    )
+    {select}
+"""
+
+
+_SUMMARY = """
+    SELECT json_build_object(
+      'departement', CAST(:departement AS text), 'region', CAST(:region AS text),
+      'status', CAST(:status AS text),
+      'communes_total', count(*),
+      'population_total', coalesce(sum(population), 0),
+      'population_covered', coalesce(sum(population) FILTER (WHERE cardinality(cpts) > 0), 0),
+      'population_uncovered', coalesce(sum(population) FILTER (WHERE cardinality(cpts) = 0), 0),
+      'coverage_rate', CASE WHEN sum(population) > 0 THEN round(
+          coalesce(sum(population) FILTER (WHERE cardinality(cpts) > 0), 0)::numeric
+          / sum(population), 4) ELSE 0 END,
+      'uncovered_communes', coalesce(json_agg(json_build_object(
+          'code', code, 'nom', name, 'population', population) ORDER BY code)
+          FILTER (WHERE cardinality(cpts) = 0), '[]'::json),
+      'multi_covered_communes', coalesce(json_agg(json_build_object(
+          'code', code, 'nom', name, 'population', population, 'cpts', cpts) ORDER BY code)
+          FILTER (WHERE cardinality(cpts) > 1), '[]'::json))::text
+    FROM per
+"""
+
+_FEATURES = """
+    SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+      json_build_object('type', 'Feature', 'id', per.code,
+                        'geometry', ST_AsGeoJSON(c.geom, 6)::json,
+                        'properties', json_build_object(
+                          'code', per.code, 'nom', per.name, 'population', per.population,
+                          'covered_by', per.cpts)) ORDER BY per.code), '[]'::json))::text
+    FROM per JOIN commune c ON c.code = per.code
+"""
+
+
+def _query(session: Session, departement, region, status, select: str) -> str:
+    """PostgreSQL builds the whole JSON document: no per-commune Python objects."""
+    if not departement and not region:
+        raise ValidationFailed("Précisez un département ou une région.",
+                               errors={"departement": ["departement ou region est requis"]})
+    where = []
+    params = {"cities": list(CITY_ARRONDISSEMENTS), "share": DRAWN_COVER_SHARE,
+              "departement": departement, "region": region, "status": status}
+    if departement:
+        where.append("c.departement = :departement")
+    if region:
+        where.append("c.region = :region")
+    sql = _ROWS.format(where=" AND ".join(where),
+                       status="AND status = :status" if status else "", select=select)
+    return session.execute(text(sql), params).scalar_one()
+
+
+def coverage_json(session: Session, departement: str | None = None, region: str | None = None,
+                  status: str | None = None) -> str:
+    """:func:`coverage` as JSON text (what the API sends)."""
+    return _query(session, departement, region, status, _SUMMARY)
+
+
+def coverage(session: Session, departement: str | None = None, region: str | None = None,
+             status: str | None = None) -> dict:
+    """``{population_total, population_covered, population_uncovered, coverage_rate,
+    uncovered_communes: [{code, nom, population}], multi_covered_communes: [{…, cpts}]}``."""
+    return json.loads(coverage_json(session, departement, region, status))
+
+
+def coverage_geojson_text(session: Session, departement: str | None = None,
+                          region: str | None = None, status: str | None = None) -> str:
+    return _query(session, departement, region, status, _FEATURES)
+
+
+def coverage_geojson(session: Session, departement: str | None = None,
+                     region: str | None = None, status: str | None = None) -> dict:
+    """The communes as a FeatureCollection, each with ``covered_by`` (CPTS ids)."""
+    return json.loads(coverage_geojson_text(session, departement, region, status))
