@@ -152,7 +152,7 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
     Exits non-zero when any feature was rejected; the report lists each one with its reason.
     """
     from . import get_settings
-    from .imports.api_geo import WHOLE_CITY_CODES, ApiGeoUnavailable, download_departement
+    from .imports.api_geo import ApiGeoUnavailable, download_departement
     from .imports.communes import import_communes_file
     from .reference import DEFAULT_POPULATION_YEAR
 
@@ -162,18 +162,17 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
         raise click.UsageError("give FILES or --from-api-geo --departement D")
     app = ctx.app
     settings = get_settings(app)
-    sources: list[tuple[Path, set]] = [(f, set()) for f in files]
+    sources: list[Path] = list(files)
     if from_api_geo:
         for dep in departements:
             try:
-                sources.append((download_departement(settings.api_geo_base_url, dep),
-                                set(WHOLE_CITY_CODES)))
+                sources.append(download_departement(settings.api_geo_base_url, dep))
             except ApiGeoUnavailable as exc:
                 raise click.ClickException(str(exc)) from exc
     failed = False
-    for path, skip in sources:
+    for path in sources:
         with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
-            report = import_communes_file(session, path, skip_codes=skip,
+            report = import_communes_file(session, path,
                                           population_year=year or DEFAULT_POPULATION_YEAR)
         _print_report(report)
         failed |= not report.ok
@@ -200,6 +199,181 @@ def import_population(ctx: AppContext, file: Path, year: int | None) -> None:
         raise click.ClickException(str(exc)) from exc
     _print_report(report)
     if not report.ok:
+        sys.exit(1)
+
+
+@import_.command("cpts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--status", type=click.Choice(["projet", "valide"]), default="projet",
+              show_default=True, help="valide: validate each CPTS unless it overlaps a validated one.")
+@pass_ctx
+def import_cpts(ctx: AppContext, file: Path, status: str) -> None:
+    """Create or update CPTS from CSV rows cpts_name,commune_code (one transaction).
+
+    With --status valide, a territory that would overlap a validated CPTS is imported as projet
+    and the conflict is reported. Unknown commune codes are reported with their line numbers;
+    the command then exits non-zero.
+    """
+    from . import get_settings
+    from .imports.cpts import CptsFormatError, import_cpts_file
+
+    settings = get_settings(ctx.app)
+    try:
+        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+            report = import_cpts_file(session, file, status=status, settings=settings,
+                                      actor="cli import cpts")
+    except CptsFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+# -- territories -----------------------------------------------------------------------------
+@main.command("check-overlaps")
+@click.option("--region", help="Code région : paires dont une CPTS au moins est dans la région.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_ctx
+def check_overlaps(ctx: AppContext, region: str | None, as_json: bool) -> None:
+    """List every overlapping pair of CPTS: shared communes, population affected.
+
+    Exits with status 2 if two validated CPTS overlap outside an arbitration (which the
+    database should make impossible).
+    """
+    import json as json_
+
+    from . import get_settings
+    from .services.overlaps import overlap_pairs
+
+    settings = get_settings(ctx.app)
+    with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+        pairs = overlap_pairs(session, region=region, settings=settings)
+    if as_json:
+        click.echo(json_.dumps(pairs, ensure_ascii=False, indent=1))
+    else:
+        for p in pairs:
+            where = (f"{len(p['shared_communes'])} commune(s) {' '.join(p['shared_communes'])}"
+                     if p["shared_communes"] else f"{p['overlap_area_km2']} km²")
+            flags = " [arbitré]" if p["arbitrated"] else ""
+            click.echo(f"{p['a']['name']} ({p['a']['status']}) × {p['b']['name']} "
+                       f"({p['b']['status']}): {where}, population {p['population_affected']} "
+                       f"({p['population_method']}){flags}")
+        click.echo(f"{len(pairs)} overlapping pair(s)")
+    if any(p["both_validated"] and not p["arbitrated"] for p in pairs):
+        sys.exit(2)
+
+
+@main.command("coverage")
+@click.option("--departement")
+@click.option("--region")
+@click.option("--status", type=click.Choice(["intention", "projet", "valide"]),
+              help="Ne compter que les CPTS de ce statut.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_ctx
+def coverage_cmd(ctx: AppContext, departement, region, status, as_json: bool) -> None:
+    """Print the coverage summary of a département or région (zones blanches)."""
+    import json as json_
+
+    from .errors import MapperError
+    from .services.coverage import coverage
+
+    if not departement and not region:
+        raise click.UsageError("give --departement D or --region R")
+    try:
+        with ctx.db().session_scope() as session:
+            out = coverage(session, departement=departement, region=region, status=status)
+    except MapperError as exc:
+        raise click.ClickException(exc.detail) from exc
+    if as_json:
+        click.echo(json_.dumps(out, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"population: {out['population_total']}, covered: {out['population_covered']} "
+               f"({out['coverage_rate']:.1%}), uncovered: {out['population_uncovered']}")
+    click.echo(f"uncovered communes: {len(out['uncovered_communes'])}")
+    for c in out["uncovered_communes"]:
+        click.echo(f"  {c['code']} {c['nom']} ({c['population']})")
+    click.echo(f"communes claimed by several CPTS: {len(out['multi_covered_communes'])}")
+    for c in out["multi_covered_communes"]:
+        click.echo(f"  {c['code']} {c['nom']} ({c['population']}): CPTS {c['cpts']}")
+
+
+# -- directory -------------------------------------------------------------------------------
+@import_.command("rpps")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--departement", "departements", multiple=True,
+              help="Ne garder que ce département de structure (répétable).")
+@click.option("--profession", "professions", multiple=True,
+              help="Ne garder que ce code profession RPPS (répétable), ex. 10, 60.")
+@pass_ctx
+def import_rpps(ctx: AppContext, file: Path, departements, professions) -> None:
+    """Merge an Annuaire Santé extraction (PS_LibreAcces_Personne_activite, pipe-separated).
+
+    One professional per RPPS/ADELI identifier, one site per distinct address; a re-import
+    updates in place. Sites then wait for `mapper geocode --missing`. Exits non-zero when any
+    row was rejected.
+    """
+    from . import get_settings
+    from .imports.rpps import RppsFormatError, import_rpps_file
+
+    settings = get_settings(ctx.app)
+    try:
+        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+            report = import_rpps_file(session, file, departements=departements,
+                                      professions=professions, min_score=settings.ban_min_score)
+    except RppsFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@import_.command("professionals")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cpts", "cpts_ref", help="Rattacher chaque ligne à cette CPTS (id ou slug).")
+@pass_ctx
+def import_professionals(ctx: AppContext, file: Path, cpts_ref: str | None) -> None:
+    """Import a CPTS's CSV of professionals (template: data/templates/professionals.csv).
+
+    Valid rows are imported (a row with the RPPS number or `ref` of an existing entry updates
+    it); each rejected row is reported with its line number and the command exits non-zero.
+    """
+    from . import get_settings
+    from .imports.professionals_csv import CsvFormatError, import_professionals_csv
+
+    settings = get_settings(ctx.app)
+    try:
+        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+            report = import_professionals_csv(session, file, settings, cpts=cpts_ref)
+    except CsvFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("geocode")
+@click.option("--missing", is_flag=True, required=True,
+              help="Géocoder les sites en attente (ou dont le géocodeur était injoignable).")
+@click.option("--chunk-size", default=10_000, show_default=True, type=int,
+              help="Lignes par fichier envoyé à /search/csv.")
+@click.option("--limit", type=int, default=None, help="Au plus ce nombre d'adresses.")
+@pass_ctx
+def geocode_cmd(ctx: AppContext, missing: bool, chunk_size: int, limit: int | None) -> None:
+    """Geocode practice sites in batch through the BAN's /search/csv (cache first).
+
+    Commits after every chunk, so an interrupted run resumes where it stopped. Sites the BAN
+    places below MAPPER_BAN_MIN_SCORE, or does not find, go to their commune's point.
+    """
+    from . import get_settings
+    from .services.geocoding import client_for, geocode_missing
+
+    settings = get_settings(ctx.app)
+    client = client_for(settings)
+    with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+        counts = geocode_missing(session, client, settings.ban_min_score, chunk_size=chunk_size,
+                                 limit=limit, on_chunk=lambda c: session.commit())
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    if counts.get("error"):
         sys.exit(1)
 
 
@@ -231,6 +405,25 @@ def users_create(ctx: AppContext, email, role, regions, cpts_id, professional_id
     click.echo(f"account {account.id} created: {account.email} ({account.role})")
     click.echo("API token (shown once, store it now):")
     click.echo(token)
+
+
+@users.command("invite")
+@click.option("--email", required=True)
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Adresse publique du service, pour construire le lien.")
+@pass_ctx
+def users_invite(ctx: AppContext, email: str, base_url: str) -> None:
+    """Print a one-time sign-in link (valid 24 h) for an existing account (no mail server needed)."""
+    from .errors import MapperError
+    from .services.signin import create_signin_link
+
+    try:
+        with ctx.db().session_scope() as session:
+            account, token = create_signin_link(session, email)
+    except MapperError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"one-time sign-in link for {account.email} (valid 24 h):")
+    click.echo(f"{base_url.rstrip('/')}/connexion/lien/{token}")
 
 
 # -- demo ------------------------------------------------------------------------------------

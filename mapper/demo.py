@@ -32,6 +32,39 @@ def load_communes(session: Session, demo_dir: Path) -> list[str]:
 LOADERS: list[Callable[[Session, Path], list[str]]] = [load_communes]
 
 
+def load_cpts(session: Session, demo_dir: Path) -> list[str]:
+    from .imports.cpts import load_demo_cpts
+
+    return load_demo_cpts(session, demo_dir)
+
+
+LOADERS.append(load_cpts)
+
+
+def load_professionals(session: Session, demo_dir: Path) -> list[str]:
+    """~60 fictional professionals around Paris 14e (coordinates given: no geocoding), members
+    of the demo CPTS when they exist (skipped otherwise). Idempotent: rows are keyed by ``ref``
+    and an unchanged row is not written again."""
+    from .config import ConfigError, Settings
+    from .imports.professionals_csv import import_professionals_csv
+
+    path = demo_dir / "professionals.csv"
+    if not path.exists():
+        return []
+    try:
+        settings = Settings.from_env()
+    except ConfigError:
+        settings = Settings()
+    report = import_professionals_csv(session, path, settings, missing_cpts="skip",
+                                      actor="demo", source="demo")
+    if not report.ok:
+        raise RuntimeError("demo professionals rejected: " + "; ".join(report.lines()))
+    return report.lines()
+
+
+LOADERS.append(load_professionals)
+
+
 def load_demo(session: Session, *, real: bool = False, api_geo_base_url: str | None = None,
               demo_dir: Path = DEMO_DIR) -> list[str]:
     lines: list[str] = []

@@ -5,8 +5,12 @@ from flask import Flask
 from flask_smorest import Api
 
 from . import accounts, communes, health
+from . import arbitrations, coverage, cpts, territories
 
 BLUEPRINTS = [health.blp, communes.blp, accounts.blp]
+BLUEPRINTS += [territories.blp, cpts.blp, arbitrations.blp, coverage.blp]
+from . import professionals  # noqa: E402
+BLUEPRINTS += [professionals.blp, professionals.vocab_blp]
 
 
 def init_api(app: Flask) -> Api:

@@ -3,5 +3,15 @@ from .account import ROLES, Account, ApiToken
 from .audit import AuditEvent
 from .base import Base
 from .commune import CITY_ARRONDISSEMENTS, Commune
+from .signin import LoginAttempt, SigninLink
+from .cpts import (CPTS_STATUSES, Arbitration, ArbitrationCpts, Cpts, CptsCommune,
+                   CptsDrawnCommune, CptsPart, CptsValidatedCommune)
+from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, PracticeSite,
+                        Profession, Professional, ProfessionalCompetency, Slot)
 
-__all__ = ["ROLES", "Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune"]
+__all__ = ["ROLES", "Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune",
+           "CPTS_STATUSES", "Arbitration", "ArbitrationCpts", "Cpts", "CptsCommune", "CptsPart",
+           "CptsValidatedCommune", "CptsDrawnCommune",
+           "LoginAttempt", "SigninLink",
+           "Competency", "CptsMember", "GeocodeCache", "InterventionZone", "PracticeSite",
+           "Profession", "Professional", "ProfessionalCompetency", "Slot"]
