@@ -5,7 +5,7 @@ the builder inputs *and* the rows of the accessible list shown next to the map (
 results, RGAA). No Flask here: the views parse the query string into ``MapFilters``, call one
 function, and render. The territory and coverage maps use the territory services as they are
 (CPTS features, overlap pairs, coverage GeoJSON). The orientation map applies the directory
-search's filters (``search._professional_filters``, the same geocoding cache for ``address``)
+search's filters (``search.professional_filters``, the same geocoding cache for ``address``)
 but fetches the members itself in one set-based statement: a search result per professional is
 too slow for a 50 000-member map (see tests/benchmarks/bench_maps.py).
 """
@@ -254,14 +254,14 @@ def _member_rows(session: Session, cpts_id: int, filters: MapFilters,
     """The directory search's filters (profession, competency, new patients, open at an
     instant, an intervention zone covering a point) over the members of one CPTS."""
     from .professionals import STALE_AFTER, resolve_competencies
-    from .search import SearchQuery, _professional_filters
+    from .search import SearchQuery, professional_filters
 
     query = SearchQuery(professions=list(filters.professions),
                         competencies=list(filters.competencies),
                         accepting_new_patients=filters.accepting_new_patients,
                         open_at=open_at, limit=None)
     competency_ids = resolve_competencies(session, query.competencies, field="competency")
-    where, params = _professional_filters(query, competency_ids, None)
+    where, params = professional_filters(query, competency_ids, None)
     if query.professions:
         where.append("p.profession_code = ANY(:professions)")
         params["professions"] = list(query.professions)

@@ -127,7 +127,9 @@ def _slot_kind_only_filter(at: datetime | None, kind: str | None):
             "AND sl.kind = :slot_kind)", {"slot_kind": kind})
 
 
-def _professional_filters(query: SearchQuery, competency_ids: list[int], cpts_id: int | None):
+def professional_filters(query: SearchQuery, competency_ids: list[int], cpts_id: int | None):
+    """The WHERE clauses (and their parameters) of every non-spatial filter of a search; the
+    map service reuses them so that a map and a search filter alike."""
     parts = [
         _competency_filter(competency_ids) if competency_ids else None,
         _bool_filter("accepts_new_patients", query.accepting_new_patients),
@@ -392,7 +394,7 @@ def _run(session: Session, query: SearchQuery) -> list[dict]:
     cpts_id = None
     if query.cpts not in (None, ""):
         cpts_id = resolve_cpts(session, [query.cpts])[0]
-    where, params = _professional_filters(query, competency_ids, cpts_id)
+    where, params = professional_filters(query, competency_ids, cpts_id)
     if query.covers is not None:
         hits = _covers_hits(session, query, where, params, query.limit)
     elif query.near is not None:
@@ -432,5 +434,5 @@ def results_geojson(results: list[dict]) -> dict:
 
 
 __all__ = ["PARIS", "SearchQuery", "cpts_professionals", "next_slots", "paris_local",
-           "results_geojson", "search_professionals"]
+           "professional_filters", "results_geojson", "search_professionals"]
 

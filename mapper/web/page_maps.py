@@ -7,18 +7,14 @@ the page's own stylesheet sizes the map.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .. import get_settings
-from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, TileConfig,
-                    build_orientation_map, build_territory_map, render_parts)
+from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, build_orientation_map,
+                    build_territory_map, render_parts)
+from .maps import map_head, tiles
 from .security import csp_nonce
-
-_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -27,24 +23,9 @@ class PageMap:
     body: Markup
 
 
-def _tiles() -> TileConfig:
-    settings = get_settings()
-    return TileConfig(settings.tiles_url, settings.tiles_attribution)
-
-
-def _clean_head(head: str) -> str:
-    head = _META.sub("", head)
-
-    def keep(match):
-        css = match.group(1)
-        return "" if ("html, body" in css or "#map {" in css) else match.group(0)
-
-    return _STYLE.sub(keep, head)
-
-
 def _parts(m) -> PageMap:
     parts = render_parts(m, csp_nonce())
-    return PageMap(Markup(_clean_head(parts.head)), Markup(parts.body + parts.script))
+    return PageMap(Markup(map_head(parts.head)), Markup(parts.body + parts.script))
 
 
 def _marker(r: dict) -> ProfessionalMarker | None:
@@ -67,7 +48,7 @@ def _marker(r: dict) -> ProfessionalMarker | None:
 def orientation_map(results: list[dict], boundary=None,
                     title: str = "Carte des professionnels de santé") -> PageMap:
     markers = [m for m in (_marker(r) for r in results) if m is not None]
-    return _parts(build_orientation_map(markers, boundary, _tiles(), title=title))
+    return _parts(build_orientation_map(markers, boundary, tiles(), title=title))
 
 
 def report_map(report: dict) -> PageMap:
@@ -80,5 +61,5 @@ def report_map(report: dict) -> PageMap:
                                o["population_affected"], o["overlap_area_km2"],
                                o["population_method"] != "communes")
                 for o in report.get("overlaps", []) if o.get("geometry")]
-    return _parts(build_territory_map(territories, overlaps, _tiles(),
+    return _parts(build_territory_map(territories, overlaps, tiles(),
                                       title="Territoire vérifié et chevauchements"))

@@ -19,7 +19,6 @@ import json
 import os
 import random
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -27,6 +26,7 @@ from urllib.parse import urlencode
 from sqlalchemy import text
 
 from mapper.db import Database
+from tests.benchmarks.run import BenchServer
 
 
 def _spatial_indexes() -> tuple[str, ...]:
@@ -203,25 +203,6 @@ def bench_service(db: Database, report, points, professions, warmup_points) -> N
     report.record_latencies("service: search near + profession + limit 20", samples, 5)
 
 
-class Server:
-    """``mapper serve`` in a thread: waitress on a free local port."""
-
-    def __init__(self, url: str):
-        from waitress.server import create_server
-
-        from mapper import create_app
-        from mapper.config import Settings
-
-        self.app = create_app(Settings.from_env({}).replace(
-            database_url=url, tiles_url=None, ban_base_url="http://127.0.0.1:9/geocodage"))
-        self.server = create_server(self.app, host="127.0.0.1", port=0, threads=4,
-                                    ident="bench")
-        self.port = self.server.effective_port
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.close()
 
 
 def bench_http(report, port: int, name: str, queries: list[dict], target: float,
@@ -283,7 +264,7 @@ def run(report) -> None:
     points = query_points(db, QUERIES)
     professions = pick_professions(len(points))
     bench_service(db, report, points, professions, query_points(db, QUERIES, 7))
-    server = Server(url)
+    server = BenchServer(url)
     try:
         http_points = query_points(db, QUERIES, 5)
         near = [{"near": f"{lat:.6f},{lon:.6f}", "profession": p, "limit": 20}

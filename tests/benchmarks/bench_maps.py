@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import http.client
 import os
-import threading
 import time
 
 from sqlalchemy import text
 
 from mapper.db import Database
+from tests.benchmarks.run import BenchServer
 
 N_SMALL = 5_000
 N_LARGE = 50_000
@@ -97,29 +97,9 @@ def generate(db: Database) -> dict[str, str]:
     return {"small": "bench-5k", "large": "bench-50k"}
 
 
-class Server:
-    """The app under waitress (the WSGI server of ``mapper serve``) on a free local port."""
-
-    def __init__(self, url: str):
-        from waitress.server import create_server
-
-        from mapper import create_app
-        from mapper.config import Settings
-
-        self.app = create_app(Settings.from_env({}).replace(
-            database_url=url, tiles_url=None, ban_base_url="http://127.0.0.1:9/geocodage"))
-        self.server = create_server(self.app, host="127.0.0.1", port=0, threads=4,
-                                    ident="bench")
-        self.port = self.server.effective_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.close()
 
 
-def bench_http(report, server: Server, slug: str) -> None:
+def bench_http(report, server: BenchServer, slug: str) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
 
     def get() -> bytes:
@@ -173,7 +153,7 @@ INTERACTIVE_JS = """() => {
 }"""
 
 
-def bench_browser(report, server: Server, slug: str) -> None:
+def bench_browser(report, server: BenchServer, slug: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -226,7 +206,7 @@ def run(report) -> None:
     t0 = time.perf_counter()
     slugs = generate(db)
     report.note(f"{N_LARGE} professionals generated in {time.perf_counter() - t0:.1f} s")
-    server = Server(url)
+    server = BenchServer(url)
     try:
         bench_split(report, db, slugs["small"])
         bench_http(report, server, slugs["small"])

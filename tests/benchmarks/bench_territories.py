@@ -19,7 +19,6 @@ import http.client
 import json
 import math
 import random
-import threading
 import time
 
 from sqlalchemy import text
@@ -145,15 +144,12 @@ def run(report) -> None:
         report.note("skipped: no ../shared/data")
         return
     from click.testing import CliRunner
-    from waitress.server import create_server
 
-    from mapper import create_app
     from mapper.cli import main
     from mapper.db import Database
     from mapper.imports.communes import import_communes_file
     from mapper.imports.population import import_population_file
-    from tests.benchmarks.run import timed
-    from tests.support import make_settings
+    from tests.benchmarks.run import BenchServer, timed
 
     url = report.new_database("territories")
     db = Database(url, 3_600_000)
@@ -181,18 +177,9 @@ def run(report) -> None:
     report.note(f"set-up: {N_DRAWN} drawn CPTS (projects) added in "
                 f"{time.perf_counter() - t0:.1f} s")
 
-    app = create_app(make_settings(url))
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    def serve():
-        try:
-            server.run()
-        except OSError:  # the listening socket closed under the loop at shutdown
-            pass
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
+    server = BenchServer(url)
     try:
-        client = Client(server.effective_port)
+        client = Client(server.port)
         it = iter(range(10 ** 9))
 
         def check_communes():
@@ -228,7 +215,6 @@ def run(report) -> None:
         client.conn.close()
     finally:
         server.close()
-        thread.join(5)
 
     t0 = time.perf_counter()
     result = CliRunner().invoke(main, ["check-overlaps"], env={"MAPPER_DATABASE_URL": url})

@@ -45,6 +45,37 @@ def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
     return out
 
 
+class BenchServer:
+    """The app under waitress (the WSGI server of ``mapper serve``) on a free local port, in a
+    thread: benchmarks measure through real HTTP, not the Flask test client."""
+
+    def __init__(self, url: str, threads: int = 4):
+        import threading
+
+        from waitress.server import create_server
+
+        from mapper import create_app
+        from mapper.config import Settings
+
+        self.app = create_app(Settings.from_env({}).replace(
+            database_url=url, tiles_url=None, ban_base_url="http://127.0.0.1:9/geocodage"))
+        self.server = create_server(self.app, host="127.0.0.1", port=0, threads=threads,
+                                    ident="bench")
+        self.port = self.server.effective_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except OSError:  # the listening socket closed under the loop at shutdown
+            pass
+
+    def close(self) -> None:
+        self.server.close()
+
+
 @dataclass
 class Figure:
     benchmark: str
