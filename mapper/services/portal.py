@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..models import CptsMember, Professional
+from ..models import Account, CptsMember, Professional
 from ..reference import REGIONS
 from . import audit
 from .overlaps import find_overlaps
@@ -317,11 +317,27 @@ def add_member(session: Session, principal, cpts, reference: str) -> int:
     if exists is not None:
         raise Conflict("Ce professionnel est déjà membre.",
                        errors={"professional": ["Ce professionnel est déjà membre de la CPTS."]})
+    if not principal.can_act_in_region(cpts.region):
+        _require_unclaimed(session, professional_id)
     session.add(CptsMember(cpts_id=cpts.id, professional_id=professional_id))
     session.flush()
     audit.record(session, principal, "cpts.member_add", "cpts", cpts.id,
                  after={"professional_id": professional_id})
     return professional_id
+
+
+def _require_unclaimed(session: Session, professional_id: int) -> None:
+    """Membership gives a coordinator write access to the entry: a coordinator may only take in
+    an entry nobody else curates — not one kept by its own professional account, nor a member
+    of another CPTS. Those joins go through the ARS or an administrator."""
+    other_cpts = session.scalar(select(CptsMember.cpts_id)
+                                .where(CptsMember.professional_id == professional_id).limit(1))
+    own_account = session.scalar(select(Account.id)
+                                 .where(Account.professional_id == professional_id).limit(1))
+    if other_cpts is not None or own_account is not None:
+        message = ("Cette fiche est déjà gérée (par le professionnel lui-même ou par une autre "
+                   "CPTS) : demandez son rattachement à l'ARS ou à l'administrateur.")
+        raise Forbidden(message, errors={"professional": [message]})
 
 
 def remove_member(session: Session, principal, cpts, professional_id: int) -> None:

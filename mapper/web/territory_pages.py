@@ -198,7 +198,7 @@ def add_member(slug: str):
     reference = request.form.get("professionnel", "")
     try:
         portal.add_member(session, principal, cpts, reference)
-    except (ValidationFailed, Conflict) as exc:
+    except (ValidationFailed, Conflict, Forbidden) as exc:
         session.rollback()
         return _render_cpts(cpts.slug, {"professionnel": field_errors(
             exc, default="professionnel")["professionnel"]}, {"professionnel": reference},

@@ -254,3 +254,29 @@ def test_admin_chooses_the_region(client, world, sign_in):
     html = client.get("/ars?region=93").get_data(as_text=True)
     assert "Aucun projet en attente dans cette région." in html
     assert client.get("/ars?region=XX").status_code == 403
+
+
+def test_coordinator_cannot_take_in_an_entry_curated_elsewhere(client, world, sign_in, session):
+    """Membership gives write access: a member of another CPTS, or an entry kept by its own
+    professional account, joins only through the ARS or an administrator."""
+    from mapper.services.accounts import create_account
+
+    slug = world.slugs["est"]
+    sign_in("coordinator", cpts_id=world.cpts["est"])
+    resp = client.post(f"/cpts/{slug}/membres", data={"csrf_token": TOKEN,
+                                                      "professionnel": "10000000001"})
+    assert resp.status_code == 403
+    html = resp.get_data(as_text=True)
+    assert 'id="professionnel-erreur"' in html and "déjà gérée" in html
+    create_account(session, email="chloe@example.org", role="professional",
+                   professional_id=world.pros["physio"], actor="test")
+    session.commit()
+    resp = client.post(f"/cpts/{slug}/membres", data={"csrf_token": TOKEN,
+                                                      "professionnel": "10000000003"})
+    assert resp.status_code == 403
+    assert audit_count(session, "cpts.member_add") == 0
+    sign_in("ars", regions=["11"])
+    resp = client.post(f"/cpts/{slug}/membres", data={"csrf_token": TOKEN,
+                                                      "professionnel": "10000000003"})
+    assert resp.status_code == 302
+    assert audit_count(session, "cpts.member_add") == 1
