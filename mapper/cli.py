@@ -135,6 +135,15 @@ def import_() -> None:
     """Bulk imports (communes, population, …). Each prints a report."""
 
 
+def _refresh_cpts(session, report, geometry: bool = False) -> None:
+    """Cached CPTS measures follow the communes they are made of (same transaction)."""
+    from .services.cpts import refresh_measures
+
+    n = refresh_measures(session, report.changed, geometry=geometry)
+    if n:
+        report.notes.append(f"{n} CPTS: population, area and size category recomputed")
+
+
 def _print_report(report) -> None:
     for line in report.lines():
         click.echo(line)
@@ -174,6 +183,7 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
         with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
             report = import_communes_file(session, path,
                                           population_year=year or DEFAULT_POPULATION_YEAR)
+            _refresh_cpts(session, report, geometry=True)
         _print_report(report)
         failed |= not report.ok
     if failed:
@@ -195,6 +205,7 @@ def import_population(ctx: AppContext, file: Path, year: int | None) -> None:
     try:
         with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
             report = import_population_file(session, file, year or DEFAULT_POPULATION_YEAR)
+            _refresh_cpts(session, report)
     except PopulationFormatError as exc:
         raise click.ClickException(str(exc)) from exc
     _print_report(report)

@@ -167,13 +167,14 @@ def import_communes_file(session, path: Path | str, *,
                                     EXCLUDED.departement, coalesce(EXCLUDED.region, c.region))
              OR (EXCLUDED.population IS NOT NULL AND c.population IS DISTINCT FROM EXCLUDED.population)
              OR c.geom IS DISTINCT FROM EXCLUDED.geom  -- PostGIS 3 '=': same coordinates
-          RETURNING (xmax = 0) AS inserted)
+          RETURNING c.code, (xmax = 0) AS inserted)
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-               (SELECT count(*) FROM stage_commune) FROM up
+               (SELECT count(*) FROM stage_commune),
+               coalesce(array_agg(code) FILTER (WHERE NOT inserted), '{}') FROM up
         """,
         {"year": population_year},
     ).one()
-    inserted, updated, staged = result
+    inserted, updated, staged, report.changed = result
     report.counts.update(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
     session.connection().exec_driver_sql("DROP TABLE stage_commune")
     log.info("%s", report.lines()[0])

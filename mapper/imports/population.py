@@ -73,7 +73,7 @@ def import_population_file(session, path: Path | str, year: int) -> ImportReport
 
         read = copy_rows(session, "stage_population",
                          ("code", "population", "departement", "region"), rows())
-    updated = session.connection().exec_driver_sql(
+    report.changed = session.connection().exec_driver_sql(
         """
         UPDATE commune c SET population = s.population, population_year = %(year)s::int,
                departement = coalesce(c.departement, s.departement),
@@ -82,9 +82,11 @@ def import_population_file(session, path: Path | str, year: int) -> ImportReport
         WHERE s.code = c.code
           AND (c.population, c.population_year, c.region) IS DISTINCT FROM
               (s.population, %(year)s::int, coalesce(c.region, s.region))
+        RETURNING c.code
         """,
         {"year": year},
-    ).rowcount
+    ).scalars().all()
+    updated = len(report.changed)
     matched = session.connection().exec_driver_sql(
         "SELECT count(*) FROM stage_population s JOIN commune c USING (code)"
     ).scalar_one()

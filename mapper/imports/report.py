@@ -18,6 +18,8 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Keys of the rows the import changed (e.g. commune codes), for follow-up refreshes.
+    changed: list[str] = field(default_factory=list)
 
     def add(self, name: str, n: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + n

@@ -521,3 +521,52 @@ def list_arbitrations(session: Session, region: str | None = None) -> list[dict]
         query = query.where(Commune.region == region)
     return [arbitration_dict(session, a)
             for a in session.scalars(query.order_by(Arbitration.commune_code))]
+
+
+# -- keeping cached measures current --------------------------------------------------------
+
+_REFRESH = text("""
+    WITH touched AS (
+      SELECT DISTINCT cpts_id FROM cpts_commune WHERE commune_code = ANY(:codes)
+      UNION SELECT DISTINCT cpts_id FROM cpts_drawn_commune WHERE commune_code = ANY(:codes)),
+    m AS (
+      SELECT cc.cpts_id, sum(coalesce(c.population, 0))::bigint AS pop,
+             max(c.population_year) AS yr, sum(c.area_km2) AS area
+      FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
+      WHERE cc.cpts_id IN (SELECT cpts_id FROM touched) GROUP BY cc.cpts_id
+      UNION ALL
+      -- drawn territories: area-weighted population over the communes they cut (the shares
+      -- measured when the drawing was stored); their area does not depend on the communes.
+      SELECT d.cpts_id, round(sum(coalesce(c.population, 0) * d.share))::bigint,
+             max(c.population_year), NULL
+      FROM cpts_drawn_commune d JOIN commune c ON c.code = d.commune_code
+      WHERE d.cpts_id IN (SELECT cpts_id FROM touched) GROUP BY d.cpts_id)
+    UPDATE cpts k SET population = m.pop, population_year = m.yr,
+           area_km2 = coalesce(m.area, k.area_km2),
+           size_category = CASE WHEN m.pop < 40000 THEN 1 WHEN m.pop < 80000 THEN 2
+                                WHEN m.pop < 175000 THEN 3 ELSE 4 END
+    FROM m WHERE m.cpts_id = k.id
+      AND (k.population, k.population_year, k.area_km2)
+          IS DISTINCT FROM (m.pop, m.yr, coalesce(m.area, k.area_km2))
+    RETURNING k.id
+""")
+
+_REFRESH_GEOMETRY = text("""
+    UPDATE cpts k SET geom = (SELECT ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3))
+                              FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
+                              WHERE cc.cpts_id = k.id), updated_at = now()
+    WHERE k.territory_kind = 'communes'
+      AND k.id IN (SELECT cpts_id FROM cpts_commune WHERE commune_code = ANY(:codes))
+""")
+
+
+def refresh_measures(session: Session, codes: list[str], *, geometry: bool = False) -> int:
+    """Recompute the cached population, vintage, area and size category of every CPTS that
+    holds (or cuts) one of these communes, after their populations or outlines were
+    re-imported; with ``geometry``, also the outline of commune-based territories.
+    Returns how many CPTS changed."""
+    if not codes:
+        return 0
+    if geometry:
+        session.execute(_REFRESH_GEOMETRY, {"codes": list(codes)})
+    return len(session.execute(_REFRESH, {"codes": list(codes)}).all())
