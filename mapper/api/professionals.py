@@ -19,6 +19,7 @@ from ..db import get_session
 from ..errors import ServiceUnavailable, ValidationFailed
 from ..geocoding import GeocodingUnavailable
 from ..services import professionals as svc
+from ..services import vocabularies
 from ..services.geocoding import client_for, resolve_query_address
 from ..services.search import SearchQuery, results_geojson, search_professionals
 
@@ -286,21 +287,13 @@ def zones(professional_id: int):
 @vocab_blp.route("/professions")
 def professions():
     """Les professions : nomenclature RPPS et rôles propres aux CPTS."""
-    from sqlalchemy import text
-
-    rows = get_session().execute(text(
-        "SELECT code, label, kind FROM profession ORDER BY kind DESC, label")).mappings().all()
-    return {"professions": [dict(r) for r in rows]}
+    return {"professions": vocabularies.professions(get_session())}
 
 
 @vocab_blp.route("/competencies")
 def competencies():
     """Le vocabulaire des compétences."""
-    from sqlalchemy import text
-
-    rows = get_session().execute(text(
-        "SELECT slug, label, description FROM competency ORDER BY label")).mappings().all()
-    return {"competencies": [dict(r) for r in rows]}
+    return {"competencies": vocabularies.competencies(get_session())}
 
 
 @vocab_blp.route("/competencies", methods=["POST"])
@@ -310,18 +303,8 @@ def competencies():
 @vocab_blp.doc(security=[{"bearer": []}])
 def add_competency(body):
     """Ajouter une compétence au vocabulaire (administrateur, coordinateur)."""
-    from sqlalchemy import text
-
-    from ..errors import Conflict
-    from ..services import audit
-
     session = get_session()
-    if session.execute(text("SELECT 1 FROM competency WHERE slug = :s"), {"s": body["slug"]}).scalar():
-        raise Conflict(f"La compétence {body['slug']} existe déjà.", errors={"slug": ["déjà utilisé"]})
-    new_id = session.execute(text(
-        "INSERT INTO competency (slug, label, description) VALUES (:slug, :label, :description) "
-        "RETURNING id"), {"description": None, **body}).scalar_one()
-    audit.record(session, current_principal(), "competency.create", "competency", new_id, after=body)
+    vocabularies.add_competency(session, body, current_principal())
     session.commit()
     return body
 
