@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from sqlalchemy import text
 
 from mapper.db import Database
-from tests.benchmarks.run import BenchServer
+from tests.benchmarks.run import PROFESSION_MIX, BenchServer, profession_case
 
 
 def _spatial_indexes() -> tuple[str, ...]:
@@ -47,20 +47,6 @@ N_PROFESSIONALS = int(1_000_000 * SCALE)
 N_ZONES = int(200_000 * SCALE)
 N_RPPS_ROWS = int(2_000_000 * SCALE)
 QUERIES = 400
-
-#: (profession code, share) roughly like the French directory.
-PROFESSIONS = [("60", 0.27), ("10", 0.22), ("70", 0.10), ("21", 0.08), ("40", 0.05),
-               ("psychologue", 0.06), ("50", 0.03), ("91", 0.03), ("80", 0.02), ("92", 0.01),
-               ("96", 0.01), ("95", 0.01), ("94", 0.01), ("26", 0.01), ("28", 0.02),
-               ("35", 0.06)]
-
-
-def _profession_case() -> str:
-    acc, parts = 0.0, []
-    for code, share in PROFESSIONS[:-1]:
-        acc += share
-        parts.append(f"WHEN r < {acc:.4f} THEN '{code}'")
-    return f"CASE {' '.join(parts)} ELSE '{PROFESSIONS[-1][0]}' END"
 
 
 def load_communes(db: Database, shared: Path, report) -> None:
@@ -103,7 +89,7 @@ def generate(db: Database, report) -> None:
             INSERT INTO professional (id, first_name, last_name, profession_code,
                                       accepts_new_patients, home_visits, languages, accessible,
                                       phone, source, last_verified_at)
-            SELECT n, 'Prénom' || (n % 997), 'NOM' || n, {_profession_case()},
+            SELECT n, 'Prénom' || (n % 997), 'NOM' || n, {profession_case()},
                    r2 < 0.4, r2 < 0.3, CASE WHEN r2 < 0.2 THEN '{{fr,en}}' ELSE '{{fr}}' END::varchar[],
                    r2 < 0.5, '01' || lpad((n % 100000000)::text, 8, '0'), 'api',
                    now() - (r2 * interval '400 days')
@@ -181,7 +167,7 @@ def query_points(db: Database, n: int, seed: int = 1) -> list[tuple[float, float
 
 def pick_professions(n: int, seed: int = 2) -> list[str]:
     rng = random.Random(seed)
-    codes, weights = zip(*PROFESSIONS)
+    codes, weights = zip(*PROFESSION_MIX)
     return rng.choices(codes, weights=weights, k=n)
 
 

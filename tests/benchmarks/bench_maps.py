@@ -21,7 +21,7 @@ import time
 from sqlalchemy import text
 
 from mapper.db import Database
-from tests.benchmarks.run import BenchServer
+from tests.benchmarks.run import BenchServer, profession_case
 
 N_SMALL = 5_000
 N_LARGE = 50_000
@@ -32,13 +32,6 @@ PROFESSIONS = [("60", 0.27), ("10", 0.22), ("70", 0.12), ("21", 0.08), ("40", 0.
                ("psychologue", 0.08), ("50", 0.04), ("91", 0.05), ("80", 0.03), ("92", 0.02),
                ("26", 0.03)]
 
-
-def _profession_case() -> str:
-    acc, parts = 0.0, []
-    for code, share in PROFESSIONS[:-1]:
-        acc += share
-        parts.append(f"WHEN r < {acc:.4f} THEN '{code}'")
-    return f"CASE {' '.join(parts)} ELSE '{PROFESSIONS[-1][0]}' END"
 
 
 def generate(db: Database) -> dict[str, str]:
@@ -63,7 +56,7 @@ def generate(db: Database) -> dict[str, str]:
             INSERT INTO professional (id, first_name, last_name, profession_code,
                                       accepts_new_patients, home_visits, teleconsultation,
                                       languages, public_email, phone, source, last_verified_at)
-            SELECT n, 'Prénom' || (n % 997), 'NOM' || n, {_profession_case()},
+            SELECT n, 'Prénom' || (n % 997), 'NOM' || n, {profession_case(PROFESSIONS)},
                    CASE WHEN r2 < 0.4 THEN true WHEN r2 < 0.8 THEN false END, r2 < 0.3, false,
                    '{{fr}}'::varchar[], false, '01' || lpad(n::text, 8, '0'), 'api',
                    now() - (r2 * interval '300 days')

@@ -45,6 +45,22 @@ def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
     return out
 
 
+#: (profession code, share) roughly like the French directory of health professionals.
+PROFESSION_MIX = [("60", 0.27), ("10", 0.22), ("70", 0.10), ("21", 0.08), ("40", 0.05),
+                  ("psychologue", 0.06), ("50", 0.03), ("91", 0.03), ("80", 0.02), ("92", 0.01),
+                  ("96", 0.01), ("95", 0.01), ("94", 0.01), ("26", 0.01), ("28", 0.02),
+                  ("35", 0.06)]
+
+
+def profession_case(mix=PROFESSION_MIX, column: str = "r") -> str:
+    """SQL ``CASE`` drawing a profession code from a uniform random ``column`` in [0, 1)."""
+    acc, parts = 0.0, []
+    for code, share in mix[:-1]:
+        acc += share
+        parts.append(f"WHEN {column} < {acc:.4f} THEN '{code}'")
+    return f"CASE {' '.join(parts)} ELSE '{mix[-1][0]}' END"
+
+
 class BenchServer:
     """The app under waitress (the WSGI server of ``mapper serve``) on a free local port, in a
     thread: benchmarks measure through real HTTP, not the Flask test client."""
