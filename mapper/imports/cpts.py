@@ -11,7 +11,6 @@ decision: one that would overlap an already validated CPTS (outside arbitrations
 """
 from __future__ import annotations
 
-import csv
 import unicodedata
 from pathlib import Path
 
@@ -22,10 +21,11 @@ from ..config import Settings
 from ..errors import Conflict
 from ..models import CITY_ARRONDISSEMENTS, Cpts
 from ..services import audit
-from ..services.cpts import (_unique_slug, lock_territories, member_codes, store_territory,
+from ..services.cpts import (unique_slug, lock_territories, member_codes, store_territory,
                              sync_validated)
 from ..services.overlaps import find_overlaps
 from ..services.territories import CODE_RE, Territory, measure
+from .csvfile import dict_reader, pick_column
 from .report import ImportReport
 
 NAME_COLUMNS = ("cpts_name", "cpts", "nom_cpts", "name")
@@ -35,10 +35,6 @@ CODE_COLUMNS = ("commune_code", "code_commune", "code_insee", "code", "insee")
 class CptsFormatError(ValueError):
     pass
 
-
-def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
-    lowered = {h.strip().lower(): h for h in header}
-    return next((lowered[n] for n in names if n in lowered), None)
 
 
 def _key(name: str) -> str:
@@ -51,12 +47,9 @@ def read_cpts_csv(path: Path | str, report: ImportReport) -> dict[str, dict]:
     path = Path(path)
     groups: dict[str, dict] = {}
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.DictReader(fh, delimiter=delimiter)
+        reader = dict_reader(fh)
         header = reader.fieldnames or []
-        name_col, code_col = _pick(header, NAME_COLUMNS), _pick(header, CODE_COLUMNS)
+        name_col, code_col = pick_column(header, NAME_COLUMNS), pick_column(header, CODE_COLUMNS)
         if not name_col or not code_col:
             raise CptsFormatError(f"{path}: columns 'cpts_name' and 'commune_code' are "
                                   f"required; found {header}")
@@ -110,7 +103,7 @@ def _import_one(session, name, codes, status, settings, report, actor) -> None:
                                 "unaccent_lower(:n)"), {"n": name}).scalar()
     cpts = session.get(Cpts, cpts) if cpts is not None else None
     if cpts is None:
-        cpts = Cpts(name=name, slug=_unique_slug(session, name), status="projet")
+        cpts = Cpts(name=name, slug=unique_slug(session, name), status="projet")
         session.add(cpts)
         session.flush()
         store_territory(session, cpts, territory)

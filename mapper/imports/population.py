@@ -7,9 +7,9 @@ whose arrondissements are stored, COM) are counted, not rejected.
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from .csvfile import dict_reader, pick_column
 from .report import ImportReport
 from .staging import copy_rows, create_staging
 
@@ -21,28 +21,21 @@ class PopulationFormatError(ValueError):
     pass
 
 
-def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
-    lowered = {h.strip().lower(): h for h in header}
-    return next((lowered[n] for n in names if n in lowered), None)
-
 
 def import_population_file(session, path: Path | str, year: int) -> ImportReport:
     path = Path(path)
     report = ImportReport(source=str(path))
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.DictReader(fh, delimiter=delimiter)
+        reader = dict_reader(fh)
         header = reader.fieldnames or []
-        code_col = _pick(header, CODE_COLUMNS)
-        pop_col = _pick(header, POPULATION_COLUMNS)
+        code_col = pick_column(header, CODE_COLUMNS)
+        pop_col = pick_column(header, POPULATION_COLUMNS)
         if not code_col or not pop_col:
             raise PopulationFormatError(
                 f"{path}: columns 'code' and 'population' are required; found {header}"
             )
-        dep_col = _pick(header, ("departement", "dep"))
-        reg_col = _pick(header, ("region", "reg"))
+        dep_col = pick_column(header, ("departement", "dep"))
+        reg_col = pick_column(header, ("region", "reg"))
         create_staging(session, "stage_population",
                        "code text primary key, population int, departement text, region text")
         seen: set[str] = set()

@@ -179,7 +179,7 @@ def _check_name_free(session: Session, name: str, self_id: int | None = None) ->
                                         "accents)"]}, extra={"existing_cpts": other})
 
 
-def _unique_slug(session: Session, name: str, self_id: int | None = None) -> str:
+def unique_slug(session: Session, name: str, self_id: int | None = None) -> str:
     base = slugify(name)
     taken = set(session.scalars(select(Cpts.slug).where(
         Cpts.slug.like(base + "%"), Cpts.id.is_distinct_from(self_id))))
@@ -350,7 +350,7 @@ def create_cpts(session: Session, principal, *, name, communes=None, geometry=No
     lock_territories(session)
     overlaps = find_overlaps(session, territory, settings)
     _refuse_validated_overlap(territory, overlaps, "Ce territoire")
-    cpts = Cpts(name=name, slug=_unique_slug(session, name), status=status, **fields)
+    cpts = Cpts(name=name, slug=unique_slug(session, name), status=status, **fields)
     try:
         with session.begin_nested():
             session.add(cpts)
@@ -375,7 +375,7 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
         if name != cpts.name:
             _check_name_free(session, name, cpts.id)
             cpts.name = name
-            cpts.slug = _unique_slug(session, name, cpts.id)
+            cpts.slug = unique_slug(session, name, cpts.id)
     if "status" in data and data["status"] != cpts.status:
         if data["status"] not in CREATABLE_STATUSES or cpts.status not in CREATABLE_STATUSES:
             raise ValidationFailed("Changement de statut impossible ici.", errors={"status": [
