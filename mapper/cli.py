@@ -50,6 +50,16 @@ class AppContext:
 
         return get_db(self.app)
 
+    @property
+    def settings(self) -> Settings:
+        from . import get_settings
+
+        return get_settings(self.app)
+
+    def import_session(self):
+        """A session for bulk work: committed at the end, with the imports' statement timeout."""
+        return self.db().session_scope(self.settings.import_statement_timeout_ms)
+
 
 pass_ctx = click.make_pass_decorator(AppContext, ensure=True)
 
@@ -149,6 +159,13 @@ def _print_report(report) -> None:
         click.echo(line)
 
 
+def _finish(report) -> None:
+    """Print the report; exit non-zero when anything was rejected."""
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
 @import_.command("communes")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--from-api-geo", is_flag=True, help="Télécharger depuis API Géo.")
@@ -160,7 +177,6 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
 
     Exits non-zero when any feature was rejected; the report lists each one with its reason.
     """
-    from . import get_settings
     from .imports.api_geo import ApiGeoUnavailable, download_departement
     from .imports.communes import import_communes_file
     from .reference import DEFAULT_POPULATION_YEAR
@@ -169,8 +185,7 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
         raise click.UsageError("--from-api-geo needs at least one --departement")
     if not files and not from_api_geo:
         raise click.UsageError("give FILES or --from-api-geo --departement D")
-    app = ctx.app
-    settings = get_settings(app)
+    settings = ctx.settings
     sources: list[Path] = list(files)
     if from_api_geo:
         for dep in departements:
@@ -180,7 +195,7 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
                 raise click.ClickException(str(exc)) from exc
     failed = False
     for path in sources:
-        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+        with ctx.import_session() as session:
             report = import_communes_file(session, path,
                                           population_year=year or DEFAULT_POPULATION_YEAR)
             _refresh_cpts(session, report, geometry=True)
@@ -197,20 +212,16 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
 @pass_ctx
 def import_population(ctx: AppContext, file: Path, year: int | None) -> None:
     """Set commune populations from a CSV with at least the columns code,population."""
-    from . import get_settings
     from .imports.population import PopulationFormatError, import_population_file
     from .reference import DEFAULT_POPULATION_YEAR
 
-    settings = get_settings(ctx.app)
     try:
-        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+        with ctx.import_session() as session:
             report = import_population_file(session, file, year or DEFAULT_POPULATION_YEAR)
             _refresh_cpts(session, report)
     except PopulationFormatError as exc:
         raise click.ClickException(str(exc)) from exc
-    _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    _finish(report)
 
 
 @import_.command("cpts")
@@ -225,19 +236,16 @@ def import_cpts(ctx: AppContext, file: Path, status: str) -> None:
     and the conflict is reported. Unknown commune codes are reported with their line numbers;
     the command then exits non-zero.
     """
-    from . import get_settings
     from .imports.cpts import CptsFormatError, import_cpts_file
 
-    settings = get_settings(ctx.app)
+    settings = ctx.settings
     try:
-        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+        with ctx.import_session() as session:
             report = import_cpts_file(session, file, status=status, settings=settings,
                                       actor="cli import cpts")
     except CptsFormatError as exc:
         raise click.ClickException(str(exc)) from exc
-    _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    _finish(report)
 
 
 # -- territories -----------------------------------------------------------------------------
@@ -253,11 +261,10 @@ def check_overlaps(ctx: AppContext, region: str | None, as_json: bool) -> None:
     """
     import json as json_
 
-    from . import get_settings
     from .services.overlaps import overlap_pairs
 
-    settings = get_settings(ctx.app)
-    with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+    settings = ctx.settings
+    with ctx.import_session() as session:
         pairs = overlap_pairs(session, region=region, settings=settings)
     if as_json:
         click.echo(json_.dumps(pairs, ensure_ascii=False, indent=1))
@@ -323,19 +330,16 @@ def import_rpps(ctx: AppContext, file: Path, departements, professions) -> None:
     updates in place. Sites then wait for `mapper geocode --missing`. Exits non-zero when any
     row was rejected.
     """
-    from . import get_settings
     from .imports.rpps import RppsFormatError, import_rpps_file
 
-    settings = get_settings(ctx.app)
+    settings = ctx.settings
     try:
-        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+        with ctx.import_session() as session:
             report = import_rpps_file(session, file, departements=departements,
                                       professions=professions, min_score=settings.ban_min_score)
     except RppsFormatError as exc:
         raise click.ClickException(str(exc)) from exc
-    _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    _finish(report)
 
 
 @import_.command("professionals")
@@ -348,18 +352,15 @@ def import_professionals(ctx: AppContext, file: Path, cpts_ref: str | None) -> N
     Valid rows are imported (a row with the RPPS number or `ref` of an existing entry updates
     it); each rejected row is reported with its line number and the command exits non-zero.
     """
-    from . import get_settings
     from .imports.professionals_csv import CsvFormatError, import_professionals_csv
 
-    settings = get_settings(ctx.app)
+    settings = ctx.settings
     try:
-        with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+        with ctx.import_session() as session:
             report = import_professionals_csv(session, file, settings, cpts=cpts_ref)
     except CsvFormatError as exc:
         raise click.ClickException(str(exc)) from exc
-    _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    _finish(report)
 
 
 @main.command("geocode")
@@ -375,12 +376,11 @@ def geocode_cmd(ctx: AppContext, missing: bool, chunk_size: int, limit: int | No
     Commits after every chunk, so an interrupted run resumes where it stopped. Sites the BAN
     places below MAPPER_BAN_MIN_SCORE, or does not find, go to their commune's point.
     """
-    from . import get_settings
     from .services.geocoding import client_for, geocode_missing
 
-    settings = get_settings(ctx.app)
+    settings = ctx.settings
     client = client_for(settings)
-    with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+    with ctx.import_session() as session:
         counts = geocode_missing(session, client, settings.ban_min_score, chunk_size=chunk_size,
                                  limit=limit, on_chunk=lambda c: session.commit())
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
@@ -443,11 +443,10 @@ def users_invite(ctx: AppContext, email: str, base_url: str) -> None:
 @pass_ctx
 def demo(ctx: AppContext, real: bool) -> None:
     """Load the fictional demo data of data/demo (idempotent: twice changes nothing)."""
-    from . import get_settings
     from .demo import load_demo
 
-    settings = get_settings(ctx.app)
-    with ctx.db().session_scope(settings.import_statement_timeout_ms) as session:
+    settings = ctx.settings
+    with ctx.import_session() as session:
         summary = load_demo(session, real=real, api_geo_base_url=settings.api_geo_base_url)
     for line in summary:
         click.echo(line)
