@@ -34,8 +34,10 @@ run: install
 	$(BIN)/mapper demo
 	$(BIN)/mapper serve --host 127.0.0.1 --port 5000
 
+# The suite runs on every core (pytest-xdist); a module's tests stay on one worker, so a world
+# a module builds once is built once.
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python -m tests.benchmarks.run

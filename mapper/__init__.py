@@ -1,6 +1,29 @@
 """Carto CPTS: a PostGIS-backed Flask service for French CPTS.
 
-``create_app`` is the only place an application is built; nothing happens at import time.
+``create_app`` is the composition root, the only place an application is built; nothing happens
+at import time. The layers, from the top (each imports only what stands below it; a test checks
+it, see ``tests/test_architecture.py``):
+
+* ``api`` (JSON, /api/v1), ``web`` (French pages), ``embed`` (iframe widgets): blueprints that
+  parse the request (``schemas``), call one service function and render; ``cli`` and
+  ``imports`` (files and remote sources) call the same services.
+* ``http``: what the blueprints share (error handler, security headers, principal, map pages).
+* ``services``: the use cases, one package per domain (``territories``, ``directory``,
+  ``accounts``, ``geocoding``), the read models of the pages (``services.pages``), and the one
+  GeoJSON path (``services.features``).
+* ``schemas`` (input), ``models``, ``geo``, ``maps`` (Folium builders), ``geocoding`` (BAN
+  client), ``auth``, and at the bottom ``vocab``, ``labels``, ``errors``, ``config``.
+
+Where a new feature goes:
+
+* a new API resource: its schema in ``schemas/``, its use cases in the domain's package under
+  ``services/``, a thin view in ``api/`` (registered in ``api.BLUEPRINTS``);
+* a new page: a read model in ``services/pages/``, a view and template in ``web/`` (French
+  labels in ``labels``);
+* a new import: a streaming reader in ``imports/`` that checks rows with ``schemas`` and calls
+  the domain's use cases, plus a ``mapper import`` command in ``cli``;
+* a new map: a builder in ``maps/`` (data in, ``folium.Map`` out), fed by a read model and put
+  in a page with ``http.pagemaps``.
 """
 from __future__ import annotations
 
@@ -15,13 +38,17 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
-    """Build the application.
+    """Build the application. (Imports are local: importing ``mapper.geo`` or ``mapper.vocab``
+    must not load Flask, flask-smorest and Folium.)
 
     ``config`` is a ``Settings`` or a dict of Settings field overrides; by default settings come
     from the environment. Without a database URL the embedded cluster is started on demand.
     """
     from . import db
-    from .errors import register_error_handlers
+    from .api import init_api
+    from .embed import bp as embed_bp
+    from .http import assets, problems, security
+    from .web import init_web
 
     if isinstance(config, Settings):
         settings = config
@@ -48,17 +75,12 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["mapper.settings"] = settings
     db.init_app(app, url, settings.api_statement_timeout_ms)
-    register_error_handlers(app)
-
-    from .api import init_api
-    from .web import init_web
-
+    security.init_app(app)
     init_api(app)
     init_web(app)
+    app.register_blueprint(assets.bp)
+    app.register_blueprint(embed_bp)
+    # Registered last: flask-smorest installs its own HTTPException handler; ours must win.
+    problems.register_error_handlers(app)
     return app
 
-
-def get_settings(app: Flask | None = None) -> Settings:
-    from flask import current_app
-
-    return (app or current_app).extensions["mapper.settings"]

@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from flask import current_app
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -111,3 +113,9 @@ class Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Settings(**values)
+
+
+def get_settings(app=None) -> Settings:
+    """The settings of ``app`` (default: the current application), as ``create_app`` stored
+    them. Never a fresh ``Settings()``: that would silently ignore the environment."""
+    return (app or current_app).extensions["mapper.settings"]

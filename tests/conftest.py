@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from mapper import create_app
+from mapper.config import get_settings
 from mapper.db import get_db
 from mapper.migrate import upgrade
 
@@ -96,6 +97,12 @@ def app(database_url):
     return app
 
 
+@pytest.fixture(scope="session")
+def settings(app):
+    """The settings of the test application (services take them explicitly)."""
+    return get_settings(app)
+
+
 @pytest.fixture()
 def connection(app):
     """The outer transaction of one test; everything is rolled back afterwards."""
@@ -107,6 +114,19 @@ def connection(app):
         yield conn
     finally:
         db.unbind()
+        trans.rollback()
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def module_connection(app):
+    """A transaction for a whole module, rolled back at its end: a module that builds its world
+    once writes it here and overrides ``connection`` with ``savepoint_of`` (tests/support.py)."""
+    conn = get_db(app).engine.connect()
+    trans = conn.begin()
+    try:
+        yield conn
+    finally:
         trans.rollback()
         conn.close()
 

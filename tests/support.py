@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from mapper.config import Settings
+from mapper.db import get_db
 
 
 def bearer(token: str) -> dict:
@@ -27,3 +28,18 @@ def assert_problem(resp, status: int) -> dict:
     text = resp.get_data(as_text=True)
     assert "Traceback" not in text and "SELECT" not in text
     return body
+
+
+def savepoint_of(app, connection):
+    """Bind the app's sessions to ``connection`` inside a savepoint, rolled back afterwards: a
+    test's writes vanish while what the connection's transaction holds (a module's world built
+    once) stays. A generator, for fixtures: ``yield from savepoint_of(app, conn)``."""
+    db = get_db(app)
+    savepoint = connection.begin_nested()
+    db.bind_to_connection(connection)
+    try:
+        yield connection
+    finally:
+        db.unbind()
+        if savepoint.is_active:
+            savepoint.rollback()

@@ -4,13 +4,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from . import accounts, communes, health
-from . import arbitrations, coverage, cpts, territories
+from . import (accounts, arbitrations, communes, coverage, cpts, health, professionals,
+               territories, vocabularies)
 
-BLUEPRINTS = [health.blp, communes.blp, accounts.blp]
-BLUEPRINTS += [territories.blp, cpts.blp, arbitrations.blp, coverage.blp]
-from . import professionals  # noqa: E402
-BLUEPRINTS += [professionals.blp, professionals.vocab_blp]
+BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
+              arbitrations.blp, coverage.blp, professionals.blp, vocabularies.blp]
 
 
 def init_api(app: Flask) -> Api:
@@ -29,9 +27,5 @@ def init_api(app: Flask) -> Api:
     api = Api(app)
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
-    # flask-smorest installs its own HTTPException handler; ours must win (one error shape).
-    from ..errors import register_error_handlers
-
-    register_error_handlers(app)
     app.extensions["mapper.api"] = api
     return api

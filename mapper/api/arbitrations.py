@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import jsonify
 from flask_smorest import Blueprint
 
-from ..auth import require_role
-from ..auth.principal import current_principal
+from ..http.principal import current_principal, require_role
 from ..db import get_session
-from ..services.cpts import list_arbitrations, record_arbitration
-from .territory_schemas import ArbitrationSchema, RegionQuerySchema
+from ..schemas.territories import ArbitrationSchema, RegionQuerySchema
+from ..services.territories import list_arbitrations, record_arbitration
+from .schemas import SECURITY
 
 blp = Blueprint("arbitrations", __name__, url_prefix="/api/v1/arbitrations",
                 description="Arbitrages de l'ARS sur les communes partagées")
@@ -17,7 +17,7 @@ blp = Blueprint("arbitrations", __name__, url_prefix="/api/v1/arbitrations",
 @blp.route("", methods=["POST"])
 @require_role("admin", "ars")
 @blp.arguments(ArbitrationSchema)
-@blp.doc(security=[{"bearer": []}], responses={"201": {"description": "L'arbitrage"}})
+@blp.doc(security=SECURITY, responses={"201": {"description": "L'arbitrage"}})
 def create(body):
     """Enregistrer (ou remplacer) l'arbitrage d'une commune partagée, avec son motif."""
     session = get_session()

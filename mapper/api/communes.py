@@ -6,13 +6,12 @@ from flask_smorest import Blueprint
 
 from ..db import get_session
 from ..errors import ValidationFailed
+from ..schemas.communes import CommuneQuerySchema
 from ..services.communes import commune_feature, communes_geojson
-from .schemas import CommuneQuerySchema, GeoJSONFeatureSchema
+from .schemas import GEOJSON, GeoJSONFeatureSchema
 
 blp = Blueprint("communes", __name__, url_prefix="/api/v1/communes",
                 description="Communes et arrondissements municipaux (codes COG)")
-
-GEOJSON = "application/geo+json"
 
 
 @blp.route("")

@@ -5,8 +5,9 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from ..db import get_session
-from ..services.coverage import coverage_geojson_text, coverage_json
-from .territory_schemas import CoverageQuerySchema
+from ..schemas.territories import CoverageQuerySchema
+from ..services.territories import coverage_geojson_text, coverage_json
+from .schemas import GEOJSON
 
 blp = Blueprint("coverage", __name__, url_prefix="/api/v1/coverage",
                 description="Couverture des CPTS et zones blanches")
@@ -20,5 +21,5 @@ def get(args):
     kwargs = {k: args.get(k) for k in ("departement", "region", "status")}
     if args["format"] == "geojson":
         return Response(coverage_geojson_text(get_session(), **kwargs),
-                        mimetype="application/geo+json")
+                        mimetype=GEOJSON)
     return Response(coverage_json(get_session(), **kwargs), mimetype="application/json")

@@ -6,19 +6,16 @@ import json
 from flask import Response
 from flask_smorest import Blueprint
 
-from .. import get_settings
-from ..auth import require_role
-from ..auth.principal import current_principal
+from ..config import get_settings
 from ..db import get_session
-from ..services import cpts as service
-from .territory_schemas import CptsCreateSchema, CptsPatchSchema, CptsQuerySchema, DecisionSchema
+from ..http.principal import current_principal, require_role
+from ..schemas.territories import (CptsCreateSchema, CptsPatchSchema, CptsQuerySchema,
+                                   DecisionSchema)
+from ..services import territories as service
+from .schemas import GEOJSON, SECURITY
 
 blp = Blueprint("cpts", __name__, url_prefix="/api/v1/cpts",
                 description="CPTS et leurs territoires ; décisions de l'ARS")
-
-GEOJSON = "application/geo+json"
-SECURITY = [{"bearer": []}]
-
 
 def geojson(obj, status: int = 200) -> Response:
     return Response(json.dumps(obj, ensure_ascii=False), status=status, mimetype=GEOJSON)
@@ -29,9 +26,9 @@ def geojson(obj, status: int = 200) -> Response:
 @blp.doc(responses={"200": {"description": "FeatureCollection GeoJSON des CPTS"}})
 def list_cpts(args):
     """Les CPTS (filtres region, departement, status)."""
-    return geojson(service.list_cpts_features(get_session(), region=args.get("region"),
-                                              departement=args.get("departement"),
-                                              status=args.get("status")))
+    return Response(service.cpts_geojson(get_session(), region=args.get("region"),
+                                         departement=args.get("departement"),
+                                         status=args.get("status")), mimetype=GEOJSON)
 
 
 @blp.route("", methods=["POST"])

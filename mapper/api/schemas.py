@@ -1,7 +1,7 @@
-"""Marshmallow schemas shared by the API blueprints (and the OpenAPI document)."""
+"""Response schemas of the API (the OpenAPI document); request schemas are in ``mapper.schemas``."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 
 class HealthSchema(Schema):
@@ -9,18 +9,27 @@ class HealthSchema(Schema):
     database = fields.Dict()
 
 
-class CommuneQuerySchema(Schema):
-    departement = fields.String(validate=validate.Regexp(r"^(\d{2}|2[AB]|9[78]\d)$"),
-                                metadata={"description": "Code département (75, 2A, 974…)"})
-    region = fields.String(validate=validate.Regexp(r"^\d{2}$"))
-    q = fields.String(validate=validate.Length(min=2, max=100),
-                      metadata={"description": "Début du nom ou du code (autocomplétion)"})
-    geometry = fields.Boolean(load_default=True)
-    limit = fields.Integer(validate=validate.Range(min=1, max=5000))
-
-
 class GeoJSONFeatureSchema(Schema):
     type = fields.String()
     id = fields.Raw()
     geometry = fields.Dict(allow_none=True)
     properties = fields.Dict()
+
+
+class AccountCreatedSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    role = fields.String()
+    regions = fields.List(fields.String())
+    cpts = fields.Integer(allow_none=True)
+    professional = fields.Integer(allow_none=True)
+    token = fields.String(metadata={"description": "Affiché une seule fois."})
+
+
+class SearchResultsSchema(Schema):
+    results = fields.List(fields.Dict())
+    count = fields.Integer()
+
+
+GEOJSON = "application/geo+json"
+SECURITY = [{"bearer": []}]

@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import jsonify
 from flask_smorest import Blueprint
 
-from .. import get_settings
+from ..config import get_settings
 from ..db import get_session
-from ..services.overlaps import overlap_pairs
-from ..services.territories import check_territory
-from .territory_schemas import RegionQuerySchema, TerritoryCheckSchema
+from ..schemas.territories import RegionQuerySchema, TerritoryCheckSchema
+from ..services.territories import check_territory, overlap_pairs
 
 blp = Blueprint("territories", __name__, url_prefix="/api/v1/territories",
                 description="Vérifier un territoire : population, surface, chevauchements")
@@ -32,5 +31,5 @@ def check(body):
 @blp.doc(responses={"200": {"description": "Toutes les paires de CPTS qui se chevauchent"}})
 def overlaps(args):
     """Chaque paire de CPTS qui se chevauchent (communes partagées, population concernée)."""
-    return jsonify({"pairs": overlap_pairs(get_session(), region=args.get("region"),
-                                           settings=get_settings())})
+    return jsonify({"pairs": overlap_pairs(get_session(), get_settings(),
+                                           region=args.get("region"))})

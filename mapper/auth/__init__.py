@@ -1,4 +1,7 @@
-"""Accounts, API tokens, roles and scopes."""
-from .principal import ANONYMOUS, Principal, current_principal, require_auth, require_role
+"""Accounts' credentials and scopes: the Principal value, API tokens, password hashing.
 
-__all__ = ["ANONYMOUS", "Principal", "current_principal", "require_auth", "require_role"]
+No Flask: ``mapper.http.principal`` resolves the principal of a request.
+"""
+from .principal import ANONYMOUS, Principal
+
+__all__ = ["ANONYMOUS", "Principal"]

@@ -1,16 +1,12 @@
-"""Who is making the request, and what they may touch.
+"""Who is making a request, and what they may touch.
 
-A ``Principal`` is resolved once per request from ``Authorization: Bearer <token>``. Views ask
-it scope questions (``can_act_in_region``, ``can_manage_cpts``…); services stay free of Flask.
+A ``Principal`` is a plain value: services ask it scope questions (``can_act_in_region``,
+``can_manage_cpts``…) and stay free of Flask. ``mapper.http.principal`` resolves it once per
+request (bearer token or signed-in session).
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
-
-from flask import g, request
-
-from ..errors import Forbidden, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,18 @@ class Principal:
 
     @property
     def label(self) -> str:
-        return "anonymous" if self.is_anonymous else f"account:{self.account_id} ({self.email})"
+        """Who acted, as the audit trail records it."""
+        if self.is_anonymous:
+            return "anonymous"
+        if self.account_id is None:  # a trusted program: an import, the demo, the CLI
+            return self.email or "system"
+        return f"account:{self.account_id} ({self.email})"
+
+    @classmethod
+    def system(cls, label: str) -> "Principal":
+        """A trusted program (an import, the demo) acting with an administrator's rights,
+        named ``label`` in the audit trail."""
+        return cls(role="admin", email=label)
 
     def can_act_in_region(self, region: str | None) -> bool:
         return self.is_admin or (self.role == "ars" and region in self.regions)
@@ -49,68 +56,3 @@ class Principal:
 
 
 ANONYMOUS = Principal()
-
-
-def _resolve() -> Principal:
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return _from_login_session()
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("En-tête Authorization invalide : utilisez « Bearer <jeton> ».")
-    from ..db import get_session
-    from .tokens import account_for_token
-
-    account = account_for_token(get_session(), token.strip())
-    if account is None:
-        raise Unauthorized("Jeton d'API invalide ou révoqué.")
-    return Principal.from_account(account)
-
-
-def _from_login_session() -> Principal:
-    """People signed in through the web pages. Never for /api/: the API takes tokens only, so
-    a browser's cookie cannot be ridden by another site (CSRF) against the API."""
-    if request.path.startswith("/api/"):
-        return ANONYMOUS
-    from flask import session as cookie
-
-    account_id = cookie.get("account_id")
-    if not account_id:
-        return ANONYMOUS
-    from ..db import get_session
-    from ..models import Account
-
-    account = get_session().get(Account, account_id)
-    if account is None or not account.active:
-        cookie.clear()
-        return ANONYMOUS
-    return Principal.from_account(account)
-
-
-def current_principal() -> Principal:
-    if "principal" not in g:
-        g.principal = _resolve()
-    return g.principal
-
-
-def require_auth() -> Principal:
-    principal = current_principal()
-    if principal.is_anonymous:
-        raise Unauthorized("Cette opération demande un jeton d'API (Authorization: Bearer …).")
-    return principal
-
-
-def require_role(*roles: str):
-    """Decorator: 401 when anonymous, 403 when the role is not among ``roles``."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            principal = require_auth()
-            if principal.role not in roles:
-                raise Forbidden("Votre rôle ne permet pas cette opération.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

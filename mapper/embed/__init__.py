@@ -3,16 +3,15 @@
 Only these pages may be framed, and only by the origins a CPTS configured (``embed_origins``,
 defaulting to the origin of its ``website``), through CSP ``frame-ancestors``; with none the
 widget cannot be framed at all. Everything else gets ``frame-ancestors 'none'`` and
-``X-Frame-Options: DENY`` from ``mapper.web.security``.
+``X-Frame-Options: DENY`` from ``mapper.http.security``. Registered by ``create_app``.
 """
 from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, url_for
 
-from ..maps import render_parts
-from ..services.maps import frame_ancestors
-from ..web.maps import map_head, orientation_data, orientation_figure
-from ..web.security import content_security_policy, csp_nonce
+from ..http.pagemaps import orientation_data, orientation_figure, page_map
+from ..http.security import content_security_policy
+from ..services.territories.cpts import frame_ancestors
 
 bp = Blueprint("embed", __name__, url_prefix="/embed")
 
@@ -20,13 +19,12 @@ bp = Blueprint("embed", __name__, url_prefix="/embed")
 @bp.get("/cpts/<slug>")
 def cpts_widget(slug: str):
     data = orientation_data(slug)
-    parts = render_parts(orientation_figure(data), csp_nonce())
     query = data.filters.query_string()
     page_url = url_for("maps.cpts_map", slug=data.cpts.slug)
     if query:
         page_url += "?" + query
-    html = render_template("embed/cpts.html", data=data, map=parts, page_url=page_url,
-                           map_head=map_head(parts.head))
+    html = render_template("embed/cpts.html", data=data, map=page_map(orientation_figure(data)),
+                           page_url=page_url)
     origins = frame_ancestors(data.cpts)
     resp = make_response(html)
     resp.headers["Content-Security-Policy"] = content_security_policy(

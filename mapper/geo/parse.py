@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import math
 import numbers
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,37 +30,11 @@ from shapely.geometry import MultiPolygon, Polygon
 from .bounds import FRANCE_AREA, points_in_france
 from .convert import areal_part
 from .errors import GeometryError
+from .reasons import WGS84_NAMES, geos_problem, num, short
 
 AREAL_TYPES = frozenset({"Polygon", "MultiPolygon"})
 NON_AREAL_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString"})
 _MAX_DEPTH = 8  # nesting of Feature/collections; deeper is abuse, not geography
-
-# Names that mean "WGS84 longitude/latitude" in the old GeoJSON 2008 ``crs`` member. EPSG:4326 is
-# formally lat/lon, but in GeoJSON it was always written lon/lat; a truly swapped file is caught
-# by the swapped-coordinates check anyway.
-_WGS84_NAMES = frozenset(
-    {
-        "urn:ogc:def:crs:ogc:1.3:crs84",
-        "urn:ogc:def:crs:ogc::crs84",
-        "http://www.opengis.net/def/crs/ogc/1.3/crs84",
-        "crs84",
-        "epsg:4326",
-        "urn:ogc:def:crs:epsg::4326",
-        "http://www.opengis.net/def/crs/epsg/0/4326",
-    }
-)
-
-_GEOS_REASONS = {
-    "Self-intersection": "la géométrie se recoupe elle-même",
-    "Ring Self-intersection": "un contour se recoupe lui-même",
-    "Hole lies outside shell": "un trou est en dehors de son contour",
-    "Nested holes": "des trous sont imbriqués",
-    "Nested shells": "des polygones sont imbriqués l'un dans l'autre",
-    "Interior is disconnected": "l'intérieur du polygone est coupé en morceaux",
-    "Duplicate Rings": "un contour est répété",
-    "Too few points": "un contour a trop peu de points distincts",
-}
-_LOCATION_RE = re.compile(r"\[\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\]")
 
 
 @dataclass(frozen=True)
@@ -176,7 +149,7 @@ class _Parser:
         name = None
         if isinstance(crs, dict) and crs.get("type") == "name":
             name = (crs.get("properties") or {}).get("name")
-        if isinstance(name, str) and name.strip().lower() in _WGS84_NAMES:
+        if isinstance(name, str) and name.strip().lower() in WGS84_NAMES:
             return
         shown = f" « {name} »" if isinstance(name, str) else ""
         raise self.fail(
@@ -230,12 +203,12 @@ class _Parser:
 
     def position(self, pos, where: str) -> tuple[float, float]:
         if not isinstance(pos, (list, tuple)) or len(pos) < 2:
-            raise self.fail("unparsable", f"{where}position invalide : {_short(pos)}")
+            raise self.fail("unparsable", f"{where}position invalide : {short(pos)}")
         x, y = pos[0], pos[1]
         for v in (x, y):
             if type(v) is not float and type(v) is not int:  # fast path first: 100k positions
                 if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                    raise self.fail("unparsable", f"{where}coordonnée non numérique : {_short(v)}")
+                    raise self.fail("unparsable", f"{where}coordonnée non numérique : {short(v)}")
             if not math.isfinite(v):
                 raise self.fail("unparsable", f"{where}coordonnée non finie : {v}")
         return (float(x), float(y))
@@ -252,19 +225,19 @@ class _Parser:
             raise self.fail(
                 "swapped_coordinates",
                 "les coordonnées semblent inversées : GeoJSON attend [longitude, latitude], "
-                f"[{_num(x)}, {_num(y)}] devrait sans doute être [{_num(y)}, {_num(x)}]",
+                f"[{num(x)}, {num(y)}] devrait sans doute être [{num(y)}, {num(x)}]",
                 location=(y, x),
             )
         lon, lat = xy[~inside][0]
         if abs(lon) > 180 or abs(lat) > 90:
             reason = (
-                f"coordonnée [{_num(lon)}, {_num(lat)}] hors des degrés WGS84 : la géométrie "
+                f"coordonnée [{num(lon)}, {num(lat)}] hors des degrés WGS84 : la géométrie "
                 "est-elle projetée (Lambert-93 ?) ; GeoJSON attend longitude/latitude WGS84"
             )
             raise self.fail("out_of_bounds", reason)
         raise self.fail(
             "out_of_bounds",
-            f"le point [{_num(lon)}, {_num(lat)}] est hors de France "
+            f"le point [{num(lon)}, {num(lat)}] est hors de France "
             "(métropole, Corse, Guadeloupe, Martinique, Guyane, La Réunion, Mayotte)",
             location=(lon, lat),
         )
@@ -287,10 +260,8 @@ class _Parser:
         if reason == "Valid Geometry":
             return mp, False
         if not self.repair:
-            match = _LOCATION_RE.search(reason)
-            location = (float(match[1]), float(match[2])) if match else None
-            text = _GEOS_REASONS.get(reason.split("[", 1)[0].strip(), reason)
-            at = f" au point [{_num(location[0])}, {_num(location[1])}]" if location else ""
+            text, location = geos_problem(reason)
+            at = f" au point [{num(location[0])}, {num(location[1])}]" if location else ""
             raise self.fail("self_intersection", f"{where}géométrie invalide : {text}{at}", location)
         # "structure" keeps the union of overlapping parts and drops collapsed rings, which is
         # what a user drawing a territory means; "linework" would punch holes where parts overlap.
@@ -303,11 +274,3 @@ class _Parser:
             fixed = areal_part(shapely.union_all(list(fixed.geoms)))
         return fixed, True
 
-
-def _num(v: float) -> str:
-    return f"{float(v):.6g}"
-
-
-def _short(v) -> str:
-    text = json.dumps(v, default=repr) if not isinstance(v, float) else repr(v)
-    return text if len(text) <= 40 else text[:37] + "..."

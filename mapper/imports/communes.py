@@ -94,6 +94,65 @@ def iter_features(fh: IO[bytes]) -> Iterator[dict]:
     return ijson.items(fh, "features.item", use_float=True)
 
 
+_SKIP_WHOLE_CITIES = """
+    DELETE FROM stage_commune s
+    WHERE s.code = ANY(%(cities)s)
+      AND (EXISTS (SELECT 1 FROM stage_commune a WHERE a.parent_code = s.code)
+           OR EXISTS (SELECT 1 FROM commune a WHERE a.parent_code = s.code))
+    RETURNING s.code
+"""
+
+_UPSERT = """
+    WITH up AS (
+      INSERT INTO commune AS c (code, name, kind, parent_code, departement, region,
+                               population, population_year, area_km2, geom)
+      SELECT code, name, kind, parent_code, departement, region, population,
+             CASE WHEN population IS NOT NULL THEN %(year)s::int END,
+             ST_Area(geom::geography) / 1e6, ST_Multi(geom)
+      FROM stage_commune
+      ON CONFLICT (code) DO UPDATE SET
+        name = EXCLUDED.name, kind = EXCLUDED.kind, parent_code = EXCLUDED.parent_code,
+        departement = EXCLUDED.departement,
+        region = coalesce(EXCLUDED.region, c.region),
+        population = coalesce(EXCLUDED.population, c.population),
+        population_year = coalesce(EXCLUDED.population_year, c.population_year),
+        area_km2 = EXCLUDED.area_km2, geom = EXCLUDED.geom
+      WHERE (c.name, c.kind, c.parent_code, c.departement, c.region)
+              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.parent_code,
+                                EXCLUDED.departement, coalesce(EXCLUDED.region, c.region))
+         OR (EXCLUDED.population IS NOT NULL AND c.population IS DISTINCT FROM EXCLUDED.population)
+         OR c.geom IS DISTINCT FROM EXCLUDED.geom  -- PostGIS 3 '=': same coordinates
+      RETURNING c.code, (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+           (SELECT count(*) FROM stage_commune),
+           coalesce(array_agg(code) FILTER (WHERE NOT inserted), '{}') FROM up
+"""
+
+
+def _features(path: Path, report: ImportReport) -> Iterator[tuple]:
+    """The staging rows of the file's good features; bad ones go to the report."""
+    seen: set[str] = set()
+    with open(path, "rb") as fh:
+        try:
+            for i, feature in enumerate(iter_features(fh), start=1):
+                props = (feature or {}).get("properties") or {}
+                try:
+                    geom, repaired = parse_geometry((feature or {}).get("geometry"))
+                    row = _row(props, geom)
+                except FeatureRejected as exc:
+                    report.reject(f"feature {i}", str(exc), str(props.get("code") or "") or None)
+                    continue
+                if row[0] in seen:
+                    report.reject(f"feature {i}", "duplicate code in the file", row[0])
+                    continue
+                seen.add(row[0])
+                if repaired:
+                    report.add("repaired")
+                yield row
+        except ijson.JSONError as exc:
+            report.reject("file", f"unparsable JSON: {exc}")
+
+
 def import_communes_file(session, path: Path | str, *,
                          population_year: int | None = None) -> ImportReport:
     """Upsert every feature of one file inside the caller's transaction.
@@ -109,73 +168,15 @@ def import_communes_file(session, path: Path | str, *,
     create_staging(session, "stage_commune",
                    "code text, name text, kind text, parent_code text, departement text, "
                    "region text, population int, geom geometry")
-    seen: set[str] = set()
-
-    def rows() -> Iterator[tuple]:
-        with open(path, "rb") as fh:
-            try:
-                for i, feature in enumerate(iter_features(fh), start=1):
-                    props = (feature or {}).get("properties") or {}
-                    try:
-                        geom, repaired = parse_geometry((feature or {}).get("geometry"))
-                        row = _row(props, geom)
-                    except FeatureRejected as exc:
-                        report.reject(f"feature {i}", str(exc), str(props.get("code") or "") or None)
-                        continue
-                    if row[0] in seen:
-                        report.reject(f"feature {i}", "duplicate code in the file", row[0])
-                        continue
-                    seen.add(row[0])
-                    if repaired:
-                        report.add("repaired")
-                    yield row
-            except ijson.JSONError as exc:
-                report.reject("file", f"unparsable JSON: {exc}")
-
-    copy_rows(session, "stage_commune", _COLUMNS, rows())
-    skipped = session.connection().exec_driver_sql(
-        """
-        DELETE FROM stage_commune s
-        WHERE s.code = ANY(%(cities)s)
-          AND (EXISTS (SELECT 1 FROM stage_commune a WHERE a.parent_code = s.code)
-               OR EXISTS (SELECT 1 FROM commune a WHERE a.parent_code = s.code))
-        RETURNING s.code
-        """,
-        {"cities": sorted(CITY_ARRONDISSEMENTS)},
-    ).scalars().all()
+    copy_rows(session, "stage_commune", _COLUMNS, _features(path, report))
+    run = session.connection().exec_driver_sql
+    skipped = run(_SKIP_WHOLE_CITIES, {"cities": sorted(CITY_ARRONDISSEMENTS)}).scalars().all()
     if skipped:
         report.counts["skipped_whole_city"] = len(skipped)
-        report.notes.append(f"whole-city codes skipped (arrondissements present): {', '.join(skipped)}")
-    result = session.connection().exec_driver_sql(
-        """
-        WITH up AS (
-          INSERT INTO commune AS c (code, name, kind, parent_code, departement, region,
-                                   population, population_year, area_km2, geom)
-          SELECT code, name, kind, parent_code, departement, region, population,
-                 CASE WHEN population IS NOT NULL THEN %(year)s::int END,
-                 ST_Area(geom::geography) / 1e6, ST_Multi(geom)
-          FROM stage_commune
-          ON CONFLICT (code) DO UPDATE SET
-            name = EXCLUDED.name, kind = EXCLUDED.kind, parent_code = EXCLUDED.parent_code,
-            departement = EXCLUDED.departement,
-            region = coalesce(EXCLUDED.region, c.region),
-            population = coalesce(EXCLUDED.population, c.population),
-            population_year = coalesce(EXCLUDED.population_year, c.population_year),
-            area_km2 = EXCLUDED.area_km2, geom = EXCLUDED.geom
-          WHERE (c.name, c.kind, c.parent_code, c.departement, c.region)
-                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.parent_code,
-                                    EXCLUDED.departement, coalesce(EXCLUDED.region, c.region))
-             OR (EXCLUDED.population IS NOT NULL AND c.population IS DISTINCT FROM EXCLUDED.population)
-             OR c.geom IS DISTINCT FROM EXCLUDED.geom  -- PostGIS 3 '=': same coordinates
-          RETURNING c.code, (xmax = 0) AS inserted)
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-               (SELECT count(*) FROM stage_commune),
-               coalesce(array_agg(code) FILTER (WHERE NOT inserted), '{}') FROM up
-        """,
-        {"year": population_year},
-    ).one()
-    inserted, updated, staged, report.changed = result
+        report.notes.append("whole-city codes skipped (arrondissements present): "
+                            + ", ".join(skipped))
+    inserted, updated, staged, report.changed = run(_UPSERT, {"year": population_year}).one()
     report.counts.update(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
-    session.connection().exec_driver_sql("DROP TABLE stage_commune")
+    run("DROP TABLE stage_commune")
     log.info("%s", report.lines()[0])
     return report

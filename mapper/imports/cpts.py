@@ -5,9 +5,10 @@ its territory is the set of its rows' communes (75056/69123/13055 expand to arro
 Unknown or malformed codes are rejected with their line numbers, and the CPTS is imported with
 the codes that are known. Re-importing the same file changes nothing.
 
-With ``status="valide"`` each CPTS is validated in file order under the same rule as an ARS
-decision: one that would overlap an already validated CPTS (outside arbitrations) stays
-``projet`` and the conflict is reported.
+Every CPTS goes through the life cycle's use cases, as an administrator named after the import
+(``create_cpts``, ``update_cpts``; with ``status="valide"``, ``decide`` in file order once all
+are in): what the API would refuse — a territory overlapping a validated CPTS, a name too long
+— is refused here too, and reported.
 """
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ..auth import Principal
 from ..config import Settings
-from ..errors import Conflict
+from ..errors import Conflict, MapperError
 from ..models import CITY_ARRONDISSEMENTS, Cpts
-from ..services import audit
-from ..services.cpts import (unique_slug, lock_territories, member_codes, store_territory,
-                             sync_validated)
-from ..services.overlaps import find_overlaps
-from ..services.territories import CODE_RE, Territory, measure
+from ..services.communes import CODE_RE
+from ..services.territories import create_cpts, decide, update_cpts
+from ..services.territories.storage import member_codes
 from .csvfile import dict_reader, pick_column
 from .report import ImportReport
 
@@ -34,7 +34,6 @@ CODE_COLUMNS = ("commune_code", "code_commune", "code_insee", "code", "insee")
 
 class CptsFormatError(ValueError):
     pass
-
 
 
 def _key(name: str) -> str:
@@ -70,11 +69,12 @@ def read_cpts_csv(path: Path | str, report: ImportReport) -> dict[str, dict]:
 
 
 def import_cpts_file(session: Session, path: Path | str, *, status: str = "projet",
-                     settings: Settings | None = None, actor: str = "import") -> ImportReport:
-    """Create or update one CPTS per name, inside the caller's transaction."""
+                     settings: Settings, actor: str = "import") -> ImportReport:
+    """Create or update one CPTS per name, then (``valide``) validate them in file order,
+    inside the caller's transaction."""
     if status not in ("projet", "valide"):
         raise ValueError("status must be projet or valide")
-    settings = settings or Settings()
+    principal = Principal.system(actor)
     report = ImportReport(source=str(path))
     for name in ("created", "updated", "unchanged", "validated", "conflicts"):
         report.counts[name] = 0
@@ -82,8 +82,7 @@ def import_cpts_file(session: Session, path: Path | str, *, status: str = "proje
     all_codes = sorted({c for g in groups.values() for c in g["codes"]})
     known = set(session.execute(text("SELECT code FROM commune WHERE code = ANY(:codes)"),
                                 {"codes": all_codes}).scalars())
-    if status == "valide":
-        lock_territories(session)
+    imported = []
     for group in groups.values():
         for code, line_no in sorted(group["codes"].items(), key=lambda kv: kv[1]):
             if code not in known:
@@ -92,89 +91,89 @@ def import_cpts_file(session: Session, path: Path | str, *, status: str = "proje
         if not codes:
             report.reject(f"CPTS {group['name']!r}", "no known commune: not imported")
             continue
-        _import_one(session, group["name"], codes, status, settings, report, actor)
+        cpts = _upsert(session, principal, group["name"], codes, settings, report)
+        if cpts is not None:
+            imported.append(cpts)
+    if status == "valide":
+        for cpts in imported:
+            validate(session, principal, cpts, settings, report, "import --status valide")
     return report
 
 
-def _import_one(session, name, codes, status, settings, report, actor) -> None:
-    territory = Territory("communes", codes=codes)
-    measure(session, territory, settings)
-    cpts = session.execute(text("SELECT id FROM cpts WHERE unaccent_lower(name) = "
-                                "unaccent_lower(:n)"), {"n": name}).scalar()
-    cpts = session.get(Cpts, cpts) if cpts is not None else None
-    if cpts is None:
-        cpts = Cpts(name=name, slug=unique_slug(session, name), status="projet")
-        session.add(cpts)
-        session.flush()
-        store_territory(session, cpts, territory)
-        report.add("created")
-        audit.record(session, actor, "cpts.import", "cpts", cpts.id,
-                     after={"name": name, "communes": codes, "status": "projet"})
-    elif cpts.territory_kind != "communes" or member_codes(session, cpts.id) != codes:
-        if cpts.status == "valide" and _conflicts(session, territory, cpts.id, settings, report,
-                                                  name):
-            return
-        before = {"communes": member_codes(session, cpts.id)}
-        store_territory(session, cpts, territory)
-        sync_validated(session, cpts.id)
-        report.add("updated")
-        audit.record(session, actor, "cpts.import", "cpts", cpts.id, before=before,
-                     after={"communes": codes})
-    else:
-        report.add("unchanged")
-    if status == "valide" and cpts.status != "valide":
-        if _conflicts(session, territory, cpts.id, settings, report, name):
-            return
-        before = cpts.status
-        cpts.status = "valide"
-        session.flush()
-        try:
-            sync_validated(session, cpts.id)
-        except Conflict:
-            cpts.status = before
-            session.flush()
-            report.add("conflicts")
-            report.notes.append(f"{name}: left {before}: the database refused the validation")
-            return
-        report.add("validated")
-        audit.record(session, actor, "cpts.decision", "cpts", cpts.id,
-                     before={"status": before}, after={"status": "valide"},
-                     reason="import --status valide")
+def _existing(session: Session, name: str) -> Cpts | None:
+    found = session.execute(text("SELECT id FROM cpts WHERE unaccent_lower(name) = "
+                                 "unaccent_lower(:n)"), {"n": name}).scalar()
+    return session.get(Cpts, found) if found is not None else None
 
 
-def _conflicts(session, territory, cpts_id, settings, report, name) -> bool:
-    overlaps = find_overlaps(session, territory, settings, self_id=cpts_id)
-    blocking = [o for o in overlaps if o["cpts"]["status"] == "valide" and not o["arbitrated"]]
-    for o in blocking:
+def _overlap_notes(name: str, what: str, exc: Conflict, report: ImportReport) -> None:
+    blocking = [o for o in exc.extra.get("overlaps", [])
+                if o["cpts"]["status"] == "valide" and not o["arbitrated"]]
+    for o in blocking or [None]:
         report.add("conflicts")
-        report.notes.append(
-            f"{name}: not validated (left projet): overlaps validated CPTS "
-            f"{o['cpts']['name']!r} on {', '.join(o['shared_communes']) or 'its area'}")
-    return bool(blocking)
+        where = (f"{o['cpts']['name']!r} on {', '.join(o['shared_communes']) or 'its area'}"
+                 if o else "(refused by the database)")
+        report.notes.append(f"{name}: {what}: overlaps validated CPTS {where}")
+
+
+def _upsert(session, principal, name, codes, settings, report) -> Cpts | None:
+    """The CPTS of one name, created or given these communes; None when refused."""
+    cpts = _existing(session, name)
+    try:
+        with session.begin_nested():
+            if cpts is None:
+                cpts = create_cpts(session, principal, name=name, communes=codes,
+                                   settings=settings)
+                report.add("created")
+            elif cpts.territory_kind != "communes" or member_codes(session, cpts.id) != codes:
+                update_cpts(session, principal, cpts, {"communes": codes}, settings=settings)
+                report.add("updated")
+            else:
+                report.add("unchanged")
+    except Conflict as exc:
+        if cpts is None:
+            report.reject(f"CPTS {name!r}", exc.detail)
+            return None
+        _overlap_notes(name, "territory not updated", exc, report)
+    except MapperError as exc:
+        report.reject(f"CPTS {name!r}", exc.detail)
+        return None
+    return cpts
+
+
+def validate(session, principal, cpts: Cpts, settings, report: ImportReport,
+             reason: str) -> None:
+    """An ARS decision on an imported CPTS; an overlap keeps it a project, with a note."""
+    if cpts.status == "valide":
+        return
+    try:
+        with session.begin_nested():
+            decide(session, principal, cpts, "valide", reason, settings=settings)
+    except Conflict as exc:
+        session.expire(cpts)
+        _overlap_notes(cpts.name, f"not validated (left {cpts.status})", exc, report)
+        return
+    report.add("validated")
 
 
 #: Demo CPTS validated after import (all fictional; see data/demo/cpts.csv).
 DEMO_VALIDATED = ("CPTS Paris 14 (fictive)", "CPTS Portes du Sud (fictive)")
 
 
-def load_demo_cpts(session: Session, demo_dir: Path) -> list[str]:
+def load_demo_cpts(session: Session, demo_dir: Path, settings: Settings) -> list[str]:
     """Demo loader: the fictional CPTS of ``cpts.csv``, two of them validated; the
     Paris 14-15 project overlaps the validated Paris 14 to show a flagged overlap, 75113 and
     94041 stay uncovered (zones blanches). Idempotent."""
-    report = import_cpts_file(session, demo_dir / "cpts.csv", status="projet", actor="demo")
+    report = import_cpts_file(session, demo_dir / "cpts.csv", status="projet", actor="demo",
+                              settings=settings)
     if not report.ok:
         raise RuntimeError("demo CPTS rejected: " + "; ".join(report.lines()))
     lines = report.lines()
-    lock_territories(session)
+    principal = Principal.system("demo")
     for name in DEMO_VALIDATED:
-        cpts = session.execute(text("SELECT id FROM cpts WHERE name = :n"), {"n": name}).scalar()
-        cpts = session.get(Cpts, cpts)
+        cpts = _existing(session, name)
         if cpts.status != "valide":
-            cpts.status = "valide"
-            session.flush()
-            sync_validated(session, cpts.id)
-            audit.record(session, "demo", "cpts.decision", "cpts", cpts.id,
-                         before={"status": "projet"}, after={"status": "valide"},
-                         reason="données de démonstration")
+            decide(session, principal, cpts, "valide", "données de démonstration",
+                   settings=settings)
             lines.append(f"validated {name}")
     return lines

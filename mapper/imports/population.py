@@ -21,6 +21,46 @@ class PopulationFormatError(ValueError):
     pass
 
 
+_UPDATE = """
+    UPDATE commune c SET population = s.population, population_year = %(year)s::int,
+           departement = coalesce(c.departement, s.departement),
+           region = coalesce(c.region, s.region)
+    FROM stage_population s
+    WHERE s.code = c.code
+      AND (c.population, c.population_year, c.region) IS DISTINCT FROM
+          (s.population, %(year)s::int, coalesce(c.region, s.region))
+    RETURNING c.code
+"""
+
+
+def _rows(reader, columns: dict, report: ImportReport):
+    """(code, population, département, région) of the good lines; bad ones are reported."""
+    seen: set[str] = set()
+    code_col, pop_col, dep_col, reg_col = (columns[k] for k in ("code", "pop", "dep", "reg"))
+    for line_no, row in enumerate(reader, start=2):
+        code = (row.get(code_col) or "").strip()
+        raw = (row.get(pop_col) or "").strip().replace(" ", "")
+        if not code or len(code) != 5:
+            report.reject(f"line {line_no}", f"malformed commune code {code!r}", code or None)
+            continue
+        if raw == "":
+            report.add("without_population")
+            continue
+        try:
+            population = int(raw)
+            if population < 0:
+                raise ValueError
+        except ValueError:
+            report.reject(f"line {line_no}",
+                          f"population is not a non-negative integer: {raw!r}", code)
+            continue
+        if code in seen:
+            report.reject(f"line {line_no}", "duplicate code", code)
+            continue
+        seen.add(code)
+        yield (code, population, (row.get(dep_col) or None) if dep_col else None,
+               (row.get(reg_col) or None) if reg_col else None)
+
 
 def import_population_file(session, path: Path | str, year: int) -> ImportReport:
     path = Path(path)
@@ -28,62 +68,24 @@ def import_population_file(session, path: Path | str, year: int) -> ImportReport
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = dict_reader(fh)
         header = reader.fieldnames or []
-        code_col = pick_column(header, CODE_COLUMNS)
-        pop_col = pick_column(header, POPULATION_COLUMNS)
-        if not code_col or not pop_col:
+        columns = {"code": pick_column(header, CODE_COLUMNS),
+                   "pop": pick_column(header, POPULATION_COLUMNS),
+                   "dep": pick_column(header, ("departement", "dep")),
+                   "reg": pick_column(header, ("region", "reg"))}
+        if not columns["code"] or not columns["pop"]:
             raise PopulationFormatError(
-                f"{path}: columns 'code' and 'population' are required; found {header}"
-            )
-        dep_col = pick_column(header, ("departement", "dep"))
-        reg_col = pick_column(header, ("region", "reg"))
+                f"{path}: columns 'code' and 'population' are required; found {header}")
         create_staging(session, "stage_population",
                        "code text primary key, population int, departement text, region text")
-        seen: set[str] = set()
-
-        def rows():
-            for line_no, row in enumerate(reader, start=2):
-                code = (row.get(code_col) or "").strip()
-                raw = (row.get(pop_col) or "").strip().replace(" ", "")
-                if not code or len(code) != 5:
-                    report.reject(f"line {line_no}", f"malformed commune code {code!r}", code or None)
-                    continue
-                if raw == "":
-                    report.add("without_population")
-                    continue
-                try:
-                    population = int(raw)
-                    if population < 0:
-                        raise ValueError
-                except ValueError:
-                    report.reject(f"line {line_no}", f"population is not a non-negative integer: {raw!r}", code)
-                    continue
-                if code in seen:
-                    report.reject(f"line {line_no}", "duplicate code", code)
-                    continue
-                seen.add(code)
-                yield (code, population, (row.get(dep_col) or None) if dep_col else None,
-                       (row.get(reg_col) or None) if reg_col else None)
-
         read = copy_rows(session, "stage_population",
-                         ("code", "population", "departement", "region"), rows())
-    report.changed = session.connection().exec_driver_sql(
-        """
-        UPDATE commune c SET population = s.population, population_year = %(year)s::int,
-               departement = coalesce(c.departement, s.departement),
-               region = coalesce(c.region, s.region)
-        FROM stage_population s
-        WHERE s.code = c.code
-          AND (c.population, c.population_year, c.region) IS DISTINCT FROM
-              (s.population, %(year)s::int, coalesce(c.region, s.region))
-        RETURNING c.code
-        """,
-        {"year": year},
-    ).scalars().all()
+                         ("code", "population", "departement", "region"),
+                         _rows(reader, columns, report))
+    run = session.connection().exec_driver_sql
+    report.changed = run(_UPDATE, {"year": year}).scalars().all()
     updated = len(report.changed)
-    matched = session.connection().exec_driver_sql(
-        "SELECT count(*) FROM stage_population s JOIN commune c USING (code)"
-    ).scalar_one()
-    session.connection().exec_driver_sql("DROP TABLE stage_population")
+    matched = run("SELECT count(*) FROM stage_population s JOIN commune c USING (code)"
+                  ).scalar_one()
+    run("DROP TABLE stage_population")
     report.counts.update(read=read, updated=updated, unchanged=matched - updated,
                          no_polygon=read - matched)
     return report

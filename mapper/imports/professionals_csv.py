@@ -1,9 +1,9 @@
 """Import the CSV a CPTS fills in (template and documentation: data/templates/).
 
-One professional per row, one practice site per row. Each row goes through the same validation
-and service code as the API (``ProfessionalCreateSchema``, ``services.professionals``) inside
-its own savepoint: a bad row is reported with its line number and reason, the valid rows are
-imported. A row whose ``rpps`` or ``ref`` matches an entry updates it: empty cells leave the
+One professional per row, one practice site per row. Each row goes through the same schema as
+the API (``schemas.professionals``) and the same use case (``directory.upsert_professional``)
+inside its own savepoint: a bad row is reported with its line number and reason, the valid rows
+are imported. A row whose ``rpps`` or ``ref`` matches an entry updates it: empty cells leave the
 field as it is, the row's site is added to the entry's sites (others are kept), and its
 zones / slots / competencies, when given, replace the current ones. Memberships are only added.
 Running the same file twice changes nothing (no write, no audit event).
@@ -16,10 +16,12 @@ import logging
 import re
 from pathlib import Path
 
-from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 
 from ..errors import MapperError
+from ..schemas.base import load
+from ..schemas.professionals import ProfessionalCreateSchema, ProfessionalInSchema
+from ..services.directory import find_existing, resolve_cpts, upsert_professional
 from . import report as report_mod
 
 log = logging.getLogger(__name__)
@@ -147,68 +149,64 @@ def _open(path: Path):
     return reader
 
 
+def _row_key(row: dict) -> str | None:
+    return (row.get("ref") or row.get("rpps") or
+            f"{row.get('last_name', '')} {row.get('first_name', '')}").strip() or None
+
+
+def _check_unique_in_file(body: dict, seen: dict[str, int], line_no: int) -> None:
+    for ident in ("rpps", "external_ref"):
+        if body.get(ident):
+            key = f"{ident}:{body[ident]}"
+            if key in seen:
+                raise RowError({ident: [f"déjà à la ligne {seen[key]}"]})
+            seen[key] = line_no
+
+
+def _import_row(session, row, line_no, seen, settings, options, report) -> str:
+    """One row through the schema and ``upsert_professional``, in a savepoint; returns
+    created, updated or unchanged. Raises RowError or MapperError (nothing written)."""
+    body, cpts_refs = row_to_body(row)
+    _check_unique_in_file(body, seen, line_no)
+    existing = find_existing(session, rpps=body.get("rpps"),
+                             external_ref=body.get("external_ref"))
+    data = load(ProfessionalInSchema() if existing else ProfessionalCreateSchema(), body)
+    refs = cpts_refs + ([str(options["cpts"])] if options["cpts"] else [])
+    with session.begin_nested():
+        cpts_ids = _cpts_ids(session, refs, options["missing_cpts"], report)
+        return upsert_professional(session, data, settings, cpts_ids=cpts_ids,
+                                   audit_actor=options["actor"], source=options["source"],
+                                   client=options["client"])
+
+
 def import_professionals_csv(session: Session, path: Path | str, settings, *, cpts=None,
                              missing_cpts: str = "reject", actor: str = "import:csv",
                              source: str = "csv", client=None) -> report_mod.ImportReport:
     """Import a filled-in template; ``missing_cpts="skip"`` ignores unknown CPTS (demo)."""
-    from ..api.professionals import ProfessionalCreateSchema, ProfessionalInSchema
-    from ..services import professionals as svc
-
     path = Path(path)
     report = report_mod.ImportReport(source=str(path))
     reader = _open(path)
     counts = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0}
-    create_schema, update_schema = ProfessionalCreateSchema(), ProfessionalInSchema()
+    options = {"cpts": cpts, "missing_cpts": missing_cpts, "actor": actor, "source": source,
+               "client": client}
     seen: dict[str, int] = {}
     for line_no, row in enumerate(reader, start=2):
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         counts["rows"] += 1
-        key = (row.get("ref") or row.get("rpps") or
-               f"{row.get('last_name', '')} {row.get('first_name', '')}").strip() or None
         try:
-            body, cpts_refs = row_to_body(row)
-            for ident in ("rpps", "external_ref"):
-                if body.get(ident):
-                    if f"{ident}:{body[ident]}" in seen:
-                        raise RowError({ident: [f"déjà à la ligne {seen[f'{ident}:{body[ident]}']}"]})
-                    seen[f"{ident}:{body[ident]}"] = line_no
-            existing = svc.find_existing(session, rpps=body.get("rpps"),
-                                         external_ref=body.get("external_ref"))
-            try:
-                data = (update_schema if existing else create_schema).load(body)
-            except ValidationError as exc:
-                raise RowError({k: v if isinstance(v, list) else [str(v)]
-                                for k, v in exc.normalized_messages().items()}) from None
-            refs = cpts_refs + ([str(cpts)] if cpts else [])
-            with session.begin_nested():
-                cpts_ids = _cpts_ids(session, refs, missing_cpts, report, line_no)
-                if existing is None:
-                    data["cpts"] = cpts_ids
-                    svc.create_professional(session, data, None, settings, client=client,
-                                            source=source, audit_actor=actor)
-                    counts["created"] += 1
-                else:
-                    current = svc.professional_private(session, existing)
-                    data = _merge_for_update(data, current, cpts_ids)
-                    after = svc.update_professional(session, existing, data, None, settings,
-                                                    client=client, source=source,
-                                                    audit_actor=actor, touch_verified="on_change")
-                    changed = svc.comparable(after) != svc.comparable(current)
-                    counts["updated" if changed else "unchanged"] += 1
+            counts[_import_row(session, row, line_no, seen, settings, options, report)] += 1
         except RowError as exc:
-            report.reject(f"line {line_no}", str(exc), key)
+            report.reject(f"line {line_no}", str(exc), _row_key(row))
         except MapperError as exc:
             details = "; ".join(f"{k}: {', '.join(map(str, v))}"
                                 for k, v in (exc.errors or {}).items())
-            report.reject(f"line {line_no}", details or exc.detail, key)
+            report.reject(f"line {line_no}", details or exc.detail, _row_key(row))
     report.counts.update(counts)
     return report
 
 
-def _cpts_ids(session, refs, missing_cpts, report, line_no) -> list[int]:
-    from ..services.professionals import resolve_cpts
-
+def _cpts_ids(session, refs, missing_cpts, report) -> list[int]:
     ids = []
     for ref in refs:
         try:
@@ -218,33 +216,3 @@ def _cpts_ids(session, refs, missing_cpts, report, line_no) -> list[int]:
                 raise
             report.add("memberships_skipped")
     return ids
-
-
-def _merge_for_update(data: dict, current: dict, cpts_ids: list[int]) -> dict:
-    """Keep the entry's other sites and memberships; the row's site is added (or kept)."""
-    data = dict(data)
-    if "sites" in data:
-        from ..geocoding import normalise_address
-
-        new = data["sites"][0]
-        new_key = normalise_address(new["address"], new.get("postcode"), new.get("commune"))
-        kept = [{"address": s["address"], "postcode": s["postcode"], "commune": s["commune"],
-                 "name": s["name"], "phone": s["phone"]} for s in current["sites"]]
-        keys = [normalise_address(s["address"], s["postcode"], s["commune"]) for s in kept]
-        if new_key in keys:
-            index = keys.index(new_key)
-            kept[index] = new
-        else:
-            kept.append(new)
-            index = len(kept) - 1
-        data["sites"] = kept
-        for zone in data.get("zones") or []:
-            if zone.get("radius_km") is not None:
-                zone["site"] = index
-    elif data.get("zones"):
-        for zone in data["zones"]:
-            if zone.get("radius_km") is not None:
-                zone["site"] = 0
-    if cpts_ids:
-        data["cpts"] = sorted({c["id"] for c in current["cpts"]} | set(cpts_ids))
-    return data

@@ -7,10 +7,21 @@ The extraction stores the number, repetition index, street type and street name 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .rpps_parse import RppsRow
+
+class AddressFields(Protocol):
+    """The address fields of a practice situation (``rpps_parse.RppsRow`` has them)."""
+
+    street_number: str | None
+    repetition_index: str | None
+    street_type_code: str | None
+    street_type: str | None
+    street_name: str | None
+    geo_complement: str | None
+    distribution_mention: str | None
+    postcode: str | None
+    commune_code: str | None
 
 #: Repetition index codes as the extraction writes them.
 REPETITION = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquies"}
@@ -34,7 +45,7 @@ def _number(raw: str | None) -> str | None:
     return (raw.lstrip("0") or raw) if raw.isdigit() else raw
 
 
-def address_line(row: "RppsRow") -> str:
+def address_line(row: AddressFields) -> str:
     """"12 bis rue de la Paix", or "" when the row has no street nor named place.
 
     Without a street name the place-name complement (or a distribution mention that is not a
@@ -59,6 +70,6 @@ def address_line(row: "RppsRow") -> str:
     return " ".join(" ".join(part.split()) for part in parts if part)
 
 
-def has_address(row: "RppsRow") -> bool:
+def has_address(row: AddressFields) -> bool:
     """Whether the row can be geocoded: an address line and a postcode or commune code."""
     return bool(address_line(row)) and bool(row.postcode or row.commune_code)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO, Iterator, Sequence
 
+from .rpps_address import address_line, has_address
+
 logger = logging.getLogger(__name__)
 
 #: (RppsRow attribute, header name). Order is RppsRow's field order after ``line_no``.
@@ -276,8 +278,6 @@ def iter_copy_rows(source, columns: Sequence[str], *, strict: bool = False, with
         reader.close()
         raise
 
-
-from .rpps_address import address_line, has_address  # noqa: E402  (re-exported for importers)
 
 __all__ = [
     "FIELDS", "OPTIONAL_COLUMNS", "RppsFormatError", "RppsReader", "RppsRow", "address_line",

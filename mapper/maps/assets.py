@@ -4,7 +4,7 @@ Folium links Leaflet, jQuery, Bootstrap and Leaflet.awesome-markers from public 
 service must not hand its visitors' IP addresses to third parties and must work offline, so the
 maps link only to files the app serves itself:
 
-* third-party libraries from the XStatic wheels, served by ``mapper.web.assets`` under an
+* third-party libraries from the XStatic wheels, served by ``mapper.http.assets`` under an
   ``asset_prefix`` (``/assets/<package>/<file>``); only the files matched by a package's
   ``patterns`` are served, everything else is a 404;
 * the project's own ``static/maps/cpts-maps.{js,css}`` (marker creation, popups, legends),

@@ -25,9 +25,9 @@ from mapper.maps.style import (
     DEFAULT_PROFESSION_STYLE,
     PROFESSION_STYLES,
     check_icon,
-    profession_order,
     profession_style,
 )
+from mapper.vocab import profession_order
 
 BOUNDARY_STYLE = {
     "color": "#26343f",
@@ -91,50 +91,22 @@ def _group_by_profession(
     return {code: groups[code] for code in sorted(groups, key=profession_order)}
 
 
-def build_orientation_map(
-    markers: Iterable[ProfessionalMarker],
-    boundary: GeoJSON | None = None,
-    tiles: TileConfig | None = None,
-    asset_prefix: str = "/assets",
-    *,
-    static_prefix: str = "/static/maps",
-    zones: Mapping[Any, GeoJSON] | None = None,
-    zone_url_template: str | None = None,
-    title: str = "Carte des professionnels de santé",
-) -> folium.Map:
-    """Professionals as clustered markers, one layer per profession, and the CPTS boundary.
-
-    Intervention zones are shown on demand from the popup: embedded (``zones``: professional
-    id -> GeoJSON), else fetched from the marker's ``zone_url``, else from
-    ``zone_url_template`` with ``{id}`` replaced (same-origin URLs). Markers without valid
-    coordinates are skipped. The map fits the markers and the boundary.
-    """
-    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title)
-    bounds = Bounds()
-    controlled = 0
-
-    boundary_geometry = compact_geometry(boundary, bounds)
-    if boundary_geometry is not None:
-        DataLayer(
-            "outlineLayer",
-            {"geometry": boundary_geometry, "style": BOUNDARY_STYLE},
-            label_html=control_label("Territoire de la CPTS"),
-        ).add_to(m)
-        controlled += 1
-
-    groups = _group_by_profession(markers, bounds)
-    embedded = {}
-    for key, zone in (zones or {}).items():
-        geometry = compact_geometry(zone, Bounds())
-        if geometry is not None:
-            embedded[str(key)] = geometry
-
-    cluster = DataLayer(
-        "professionCluster",
-        {"zoneUrlTemplate": zone_url_template, "zones": embedded},
-        control=False,
+def _add_boundary(m: folium.Map, boundary: GeoJSON | None, bounds: Bounds) -> int:
+    """The CPTS's outline as a layer; how many layers it added to the control (0 or 1)."""
+    geometry = compact_geometry(boundary, bounds)
+    if geometry is None:
+        return 0
+    DataLayer(
+        "outlineLayer",
+        {"geometry": geometry, "style": BOUNDARY_STYLE},
+        label_html=control_label("Territoire de la CPTS"),
     ).add_to(m)
+    return 1
 
+
+def _add_profession_layers(m: folium.Map, cluster: DataLayer,
+                           groups: dict[str, list[ProfessionalMarker]]) -> int:
+    """One clustered layer per profession; how many layers it added to the control."""
     used_labels: set[str] = set()
     for code, group in groups.items():
         style = profession_style(code)
@@ -160,11 +132,44 @@ def build_orientation_map(
             ),
             target=cluster,
         ).add_to(m)
-        controlled += 1
+    return len(groups)
 
+
+def build_orientation_map(
+    markers: Iterable[ProfessionalMarker],
+    boundary: GeoJSON | None = None,
+    tiles: TileConfig | None = None,
+    asset_prefix: str = "/assets",
+    *,
+    static_prefix: str = "/static/maps",
+    zones: Mapping[Any, GeoJSON] | None = None,
+    zone_url_template: str | None = None,
+    title: str = "Carte des professionnels de santé",
+) -> folium.Map:
+    """Professionals as clustered markers, one layer per profession, and the CPTS boundary.
+
+    Intervention zones are shown on demand from the popup: embedded (``zones``: professional
+    id -> GeoJSON), else fetched from the marker's ``zone_url``, else from
+    ``zone_url_template`` with ``{id}`` replaced (same-origin URLs). Markers without valid
+    coordinates are skipped. The map fits the markers and the boundary.
+    """
+    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title)
+    bounds = Bounds()
+    controlled = _add_boundary(m, boundary, bounds)
+    groups = _group_by_profession(markers, bounds)
+    embedded = {}
+    for key, zone in (zones or {}).items():
+        geometry = compact_geometry(zone, Bounds())
+        if geometry is not None:
+            embedded[str(key)] = geometry
+    cluster = DataLayer(
+        "professionCluster",
+        {"zoneUrlTemplate": zone_url_template, "zones": embedded},
+        control=False,
+    ).add_to(m)
+    controlled += _add_profession_layers(m, cluster, groups)
     if not groups:
         DataControl(
             "legend", {"notes": ["Aucun professionnel à afficher sur cette carte."]}
         ).add_to(m)
-
     return finish(m, bounds, layer_control=controlled > 0)

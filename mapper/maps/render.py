@@ -18,6 +18,8 @@ import folium
 
 _NONCE_RE = re.compile(r"^[A-Za-z0-9+/_=-]{8,128}$")
 _TAG_RE = re.compile(r"<(script|style)\b(?![^>]*\snonce=)", re.IGNORECASE)
+_META_RE = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_PAGE_STYLE_RE = re.compile(r"<style\b[^>]*>\s*(html, body|#map)\s*\{[^}]*\}\s*</style>")
 
 
 def _check_nonce(nonce: str) -> str:
@@ -72,3 +74,11 @@ def render_parts(m: folium.Map, nonce: str) -> MapParts:
         body=add_nonce(figure.html.render(), nonce),
         script=add_nonce(f"<script>\n{figure.script.render()}\n</script>", nonce),
     )
+
+
+def page_head(head: str, *, full_page: bool = False) -> str:
+    """Folium's head without its ``<meta>`` tags (its viewport forbids zooming, against RGAA
+    10.4; the site template has its own) and, inside a site page, without the styles that
+    make the map fill the whole window."""
+    head = _META_RE.sub("", head)
+    return head if full_page else _PAGE_STYLE_RE.sub("", head)

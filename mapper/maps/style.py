@@ -53,8 +53,8 @@ class ProfessionStyle:
         return f"cpts-color-{self.color}"
 
 
-#: RPPS profession codes, then non-RPPS roles a CPTS commonly lists (keyed by a slug).
-#: The dict order is the order of the layers in the layer control.
+#: RPPS profession codes, then non-RPPS roles a CPTS commonly lists (keyed by a slug), in
+#: ``vocab.PROFESSION_ORDER``: the order of the layers in the layer control.
 PROFESSION_STYLES: dict[str, ProfessionStyle] = {
     "10": ProfessionStyle("blue", "fa-user-doctor", "Médecin"),
     "21": ProfessionStyle("green", "fa-prescription-bottle-medical", "Pharmacien"),
@@ -75,12 +75,6 @@ DEFAULT_PROFESSION_STYLE = ProfessionStyle("grey", "fa-user", "Autre professionn
 def profession_style(code: str | None) -> ProfessionStyle:
     """Style for an RPPS code or role slug; unknown codes get the neutral default."""
     return PROFESSION_STYLES.get(str(code or "").strip().lower(), DEFAULT_PROFESSION_STYLE)
-
-
-def profession_order(code: str) -> tuple[int, str]:
-    """Sort key: known professions in PROFESSION_STYLES order, unknown ones after, by code."""
-    keys = list(PROFESSION_STYLES)
-    return (keys.index(code), "") if code in PROFESSION_STYLES else (len(keys), code)
 
 
 def check_icon(icon: str) -> str:

@@ -69,23 +69,9 @@ def _overlap_features(overlaps: Iterable[OverlapFeature], bounds: Bounds) -> lis
     return features
 
 
-def build_territory_map(
-    territories: Iterable[TerritoryFeature],
-    overlaps: Iterable[OverlapFeature] = (),
-    tiles: TileConfig | None = None,
-    asset_prefix: str = "/assets",
-    *,
-    static_prefix: str = "/static/maps",
-    title: str = "Territoires des CPTS",
-) -> folium.Map:
-    """Territories coloured by status and their overlaps; fits all of them."""
-    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title)
-    bounds = Bounds()
-    by_status = _territory_features(territories, bounds)
-    overlap_features = _overlap_features(overlaps, bounds)
+def _add_status_layers(m: folium.Map, by_status: dict[str, list], legend_items: list) -> int:
+    """One layer per status with territories (and its legend entry); how many layers."""
     controlled = 0
-    legend_items = []
-
     for key, features in by_status.items():
         style = STATUS_STYLES.get(key, DEFAULT_STATUS_STYLE)
         if key != "autre" or features:
@@ -105,7 +91,25 @@ def build_territory_map(
             label_html=control_label(f"{style.label} ({len(features)})"),
         ).add_to(m)
         controlled += 1
+    return controlled
 
+
+def build_territory_map(
+    territories: Iterable[TerritoryFeature],
+    overlaps: Iterable[OverlapFeature] = (),
+    tiles: TileConfig | None = None,
+    asset_prefix: str = "/assets",
+    *,
+    static_prefix: str = "/static/maps",
+    title: str = "Territoires des CPTS",
+) -> folium.Map:
+    """Territories coloured by status and their overlaps; fits all of them."""
+    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title)
+    bounds = Bounds()
+    by_status = _territory_features(territories, bounds)
+    overlap_features = _overlap_features(overlaps, bounds)
+    legend_items = []
+    controlled = _add_status_layers(m, by_status, legend_items)
     if overlap_features:
         DataLayer(
             "areaLayer",
@@ -118,7 +122,6 @@ def build_territory_map(
             label_html=control_label(f"Chevauchements ({len(overlap_features)})"),
         ).add_to(m)
         controlled += 1
-
     legend_items.append(
         {"color": OVERLAP_STYLE.fill_color, "stroke": OVERLAP_STYLE.color,
          "label": "Chevauchements entre CPTS", "detail": fr_int(len(overlap_features))}
@@ -134,5 +137,4 @@ def build_territory_map(
         {"title": f"Territoires des CPTS ({plural(total, 'territoire')})",
          "items": legend_items, "notes": notes},
     ).add_to(m)
-
     return finish(m, bounds, layer_control=controlled > 0)

@@ -1,16 +1,16 @@
 """SQLAlchemy models, one module per concept. Importing this package registers them all."""
-from .account import ROLES, Account, ApiToken
+from .account import Account, ApiToken
 from .audit import AuditEvent
 from .base import Base
 from .commune import CITY_ARRONDISSEMENTS, Commune
 from .signin import LoginAttempt, SigninLink
-from .cpts import (CPTS_STATUSES, Arbitration, ArbitrationCpts, Cpts, CptsCommune,
+from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
 from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, PracticeSite,
                         Profession, Professional, ProfessionalCompetency, Slot)
 
-__all__ = ["ROLES", "Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune",
-           "CPTS_STATUSES", "Arbitration", "ArbitrationCpts", "Cpts", "CptsCommune", "CptsPart",
+__all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune",
+           "Arbitration", "ArbitrationCpts", "Cpts", "CptsCommune", "CptsPart",
            "CptsValidatedCommune", "CptsDrawnCommune",
            "LoginAttempt", "SigninLink",
            "Competency", "CptsMember", "GeocodeCache", "InterventionZone", "PracticeSite",

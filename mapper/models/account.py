@@ -6,15 +6,14 @@ from datetime import datetime
 from sqlalchemy import (ARRAY, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocab import ROLES, sql_in
 from .base import Base, created_at_column
-
-ROLES = ("admin", "ars", "coordinator", "professional")
 
 
 class Account(Base):
     __tablename__ = "account"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'ars', 'coordinator', 'professional')", name="role"),
+        CheckConstraint(sql_in("role", ROLES), name="role"),
         CheckConstraint("role <> 'ars' OR cardinality(regions) > 0", name="ars_has_region"),
         CheckConstraint("role <> 'coordinator' OR cpts_id IS NOT NULL", name="coordinator_has_cpts"),
         CheckConstraint(

@@ -21,10 +21,9 @@ from sqlalchemy import (ARRAY, CheckConstraint, DateTime, Float, ForeignKey, Ind
                         SmallInteger, String, Text, func, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocab import CPTS_STATUSES, SIZE_CATEGORIES, TERRITORY_KINDS, sql_in
 from .base import Base, created_at_column
 
-CPTS_STATUSES = ("intention", "projet", "valide", "rejete")
-TERRITORY_KINDS = ("communes", "drawn")
 #: share_key of a validated membership covered by an ARS arbitration.
 ARBITRATED_KEY = "arbitrated"
 
@@ -32,9 +31,10 @@ ARBITRATED_KEY = "arbitrated"
 class Cpts(Base):
     __tablename__ = "cpts"
     __table_args__ = (
-        CheckConstraint("status IN ('intention', 'projet', 'valide', 'rejete')", name="status"),
-        CheckConstraint("territory_kind IN ('communes', 'drawn')", name="territory_kind"),
-        CheckConstraint("size_category BETWEEN 1 AND 4", name="size_category"),
+        CheckConstraint(sql_in("status", CPTS_STATUSES), name="status"),
+        CheckConstraint(sql_in("territory_kind", TERRITORY_KINDS), name="territory_kind"),
+        CheckConstraint(f"size_category BETWEEN {SIZE_CATEGORIES[0]} AND {SIZE_CATEGORIES[-1]}",
+                        name="size_category"),
         Index("uq_cpts_name_ci", text("unaccent_lower(name)"), unique=True),
         Index("ix_cpts_region", "region"),
         Index("ix_cpts_status", "status"),

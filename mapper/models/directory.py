@@ -14,12 +14,9 @@ from sqlalchemy import (ARRAY, Boolean, CheckConstraint, Date, DateTime, Float, 
                         Index, Integer, SmallInteger, String, Text, Time, UniqueConstraint, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocab import (ENTRY_SOURCES, GEOCODE_SOURCES, GEOCODE_STATUSES, PRECISIONS,
+                     PROFESSION_KINDS, SLOT_KINDS, ZONE_KINDS, sql_in)
 from .base import Base, created_at_column
-
-SOURCES = ("api", "csv", "rpps", "demo")
-PRECISIONS = ("address", "street", "commune_centroid")
-ZONE_KINDS = ("communes", "radius", "drawn")
-SLOT_KINDS = ("snp", "vaccination", "permanence")
 
 
 def _updated_at() -> Mapped[datetime]:
@@ -30,7 +27,7 @@ class Profession(Base):
     """RPPS nomenclature codes ("10" médecin, "60" infirmier…) and CPTS roles ("psychologue")."""
 
     __tablename__ = "profession"
-    __table_args__ = (CheckConstraint("kind IN ('rpps', 'cpts')", name="kind"),)
+    __table_args__ = (CheckConstraint(sql_in("kind", PROFESSION_KINDS), name="kind"),)
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     label: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -54,7 +51,7 @@ class Professional(Base):
     __table_args__ = (
         CheckConstraint("rpps ~ '^[0-9]{11}$'", name="rpps_format"),
         CheckConstraint("adeli ~ '^[0-9A-Z]{9}$'", name="adeli_format"),
-        CheckConstraint("source IN ('api', 'csv', 'rpps', 'demo')", name="source"),
+        CheckConstraint(sql_in("source", ENTRY_SOURCES), name="source"),
         Index("ix_professional_name", "last_name", "first_name", "id"),
     )
 
@@ -97,14 +94,11 @@ class PracticeSite(Base):
     __tablename__ = "practice_site"
     __table_args__ = (
         UniqueConstraint("professional_id", "address_key"),
-        CheckConstraint("geocode_source IN ('given', 'ban', 'commune')", name="geocode_source"),
-        CheckConstraint(
-            "geocode_status IN ('ok', 'low_score', 'not_found', 'unavailable', 'pending')",
-            name="geocode_status"),
-        CheckConstraint("precision IN ('address', 'street', 'commune_centroid')",
-                        name="precision"),
+        CheckConstraint(sql_in("geocode_source", GEOCODE_SOURCES), name="geocode_source"),
+        CheckConstraint(sql_in("geocode_status", GEOCODE_STATUSES), name="geocode_status"),
+        CheckConstraint(sql_in("precision", PRECISIONS), name="precision"),
         CheckConstraint("(geom IS NULL) = (precision IS NULL)", name="located_has_precision"),
-        CheckConstraint("source IN ('api', 'csv', 'rpps', 'demo')", name="source"),
+        CheckConstraint(sql_in("source", ENTRY_SOURCES), name="source"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -139,7 +133,7 @@ class InterventionZone(Base):
 
     __tablename__ = "intervention_zone"
     __table_args__ = (
-        CheckConstraint("kind IN ('communes', 'radius', 'drawn')", name="kind"),
+        CheckConstraint(sql_in("kind", ZONE_KINDS), name="kind"),
         CheckConstraint("kind <> 'communes' OR cardinality(communes) > 0", name="communes_listed"),
         CheckConstraint("kind <> 'radius' OR radius_km > 0", name="radius_positive"),
     )
@@ -173,7 +167,7 @@ class Slot(Base):
     __tablename__ = "slot"
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 1 AND 7", name="weekday"),
-        CheckConstraint("kind IN ('snp', 'vaccination', 'permanence')", name="kind"),
+        CheckConstraint(sql_in("kind", SLOT_KINDS), name="kind"),
         CheckConstraint("start_time <> end_time", name="not_empty"),
         CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
                         name="validity"),

@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
-from ..auth import current_principal
 from ..db import get_session
 from ..errors import Unauthorized, ValidationFailed
-from ..services import signin
+from ..http.principal import current_principal
+from ..services.accounts import signin
 
 bp = Blueprint("account", __name__)
 SESSION_LIFETIME = timedelta(hours=8)

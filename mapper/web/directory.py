@@ -6,26 +6,31 @@ the whole state, so a result page can be shared or bookmarked.
 from __future__ import annotations
 
 import math
-from datetime import time
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from .. import get_settings
-from ..auth import current_principal
+from .. import labels
+from ..config import get_settings
 from ..db import get_session
-from ..errors import Conflict, Forbidden, ValidationFailed
-from ..services import portal
-from ..services.professionals import professional_private, update_professional
+from ..errors import Conflict, Forbidden, MapperError, ValidationFailed
+from ..http.pagemaps import results_map
+from ..http.principal import current_principal
+from ..services.directory import (confirm_entry as confirm, professional_private,
+                                  update_professional)
+from ..services.directory.vocabularies import competencies, professions
+from ..services.pages.search import find_professionals
+from ..vocab import SLOT_KINDS
+from .entry_forms import my_entry_body, my_entry_errors
 from .guards import field_errors, page_roles
-from .page_maps import orientation_map
 
 bp = Blueprint("directory", __name__)
 
 SEARCH_FIELDS = ("adresse", "lat", "lon", "profession", "competence", "nouveaux_patients",
                  "ouvert", "domicile")
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-SLOT_KINDS = {"snp": "Soins non programmés", "vaccination": "Vaccination",
-              "permanence": "Permanence"}
+#: The search's fields as the service names them → the form's fields.
+SEARCH_ERRORS = {"address": "adresse", "competency": "competence", "competencies": "competence",
+                 "profession": "profession"}
+SLOT_KIND_CHOICES = {k: labels.slot_kind(k).capitalize() for k in SLOT_KINDS}
 BLANK_SLOTS = 2
 FORM_FIELDS = ("competences", "nouveaux_patients", "domicile", "zone_communes", "zone_rayon")
 
@@ -73,114 +78,22 @@ def search():
     found, page_map = None, None
     if submitted and not errors:
         try:
-            found = portal.find_professionals(session, settings=get_settings(), **criteria)
-        except ValidationFailed as exc:
-            errors = field_errors(exc, mapping={f: f for f in ("adresse", "competence",
-                                                               "profession")}, default="adresse")
+            found = find_professionals(session, settings=get_settings(), **criteria)
+        except MapperError as exc:  # a field's problem, or no address service: said beside it
+            errors = field_errors(exc, mapping=SEARCH_ERRORS, default="adresse")
         session.commit()  # keeps the geocoding cache's answer, if any
         if found is not None:
-            page_map = orientation_map(found["results"], title="Résultats de la recherche")
-    status = 422 if errors else 200
+            page_map = results_map(found["results"], title="Résultats de la recherche")
     without_position = url_for("directory.search", **{
         k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("lat", "lon")})
     return render_template(
         "web/search.html", args=request.args, errors=errors, without_position=without_position,
-        found=found, page_map=page_map, submitted=submitted, professions=portal.professions(session),
-        competencies=portal.competencies(session), slot_kinds=SLOT_KINDS), status
+        found=found, page_map=page_map, submitted=submitted, professions=professions(session),
+        competencies=competencies(session), slot_kinds=SLOT_KIND_CHOICES), \
+        422 if errors else 200
 
 
 # -- my entry -------------------------------------------------------------------------------
-
-def _slot_rows(form) -> tuple[list[dict], list[dict], dict[str, list[str]], list[int]]:
-    """Slots from the form rows: (for the service, rows to show again, errors, the form row of
-    each slot sent)."""
-    slots, rows, errors, origins = [], [], {}, []
-    raw_count = form.get("creneaux", "0")
-    count = min(int(raw_count), 50) if raw_count.isdigit() else 0
-    for i in range(count):
-        key = f"creneau-{i}"
-        row = {"jour": form.get(f"{key}-jour", ""), "debut": form.get(f"{key}-debut", ""),
-               "fin": form.get(f"{key}-fin", ""), "type": form.get(f"{key}-type", "snp"),
-               "site": form.get(f"{key}-site", ""), "du": form.get(f"{key}-du", ""),
-               "au": form.get(f"{key}-au", ""), "suppr": form.get(f"{key}-suppr") == "1"}
-        rows.append(row)
-        if row["suppr"] or not (row["debut"] or row["fin"]):
-            continue
-        problems = []
-        if row["jour"] not in [str(d) for d in range(1, 8)]:
-            problems.append("Choisissez un jour.")
-        try:
-            start = time.fromisoformat(row["debut"])
-            end = time.fromisoformat(row["fin"])
-        except ValueError:
-            problems.append("Heures attendues au format HH:MM.")
-        else:
-            if start == end:
-                problems.append("L'heure de fin doit différer de l'heure de début.")
-        if row["type"] not in SLOT_KINDS:
-            problems.append("Type de créneau inconnu.")
-        if problems:
-            errors[key] = problems
-            continue
-        slots.append({"weekday": int(row["jour"]), "start": start, "end": end,
-                      "kind": row["type"],
-                      "site": int(row["site"]) if row["site"].isdigit() else None,
-                      "valid_from": _date(row["du"]), "valid_to": _date(row["au"])})
-        origins.append(i)
-    return slots, rows, errors, origins
-
-
-def _date(raw: str):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _entry_form(session, form, entry) -> tuple[dict, dict, dict[str, list[str]]]:
-    """The update body from the /moi form; (body, values to show again, errors)."""
-    errors: dict[str, list[str]] = {}
-    known = {c["slug"] for c in portal.competencies(session)}
-    chosen = [c for c in form.getlist("competences") if c]
-    if any(c not in known for c in chosen):
-        errors["competences"] = ["Compétence inconnue."]
-    accepting = {"oui": True, "non": False, "": None}.get(form.get("nouveaux_patients", ""), "x")
-    if accepting == "x":
-        errors["nouveaux_patients"] = ["Choisissez oui, non ou « non précisé »."]
-    home = form.get("domicile") == "1"
-    slots, rows, slot_errors, origins = _slot_rows(form)
-    errors.update(slot_errors)
-    body = {"competencies": chosen, "accepts_new_patients": None if accepting == "x" else accepting,
-            "home_visits": home, "slots": slots}
-    values = {"competences": chosen, "nouveaux_patients": form.get("nouveaux_patients", ""),
-              "domicile": home, "zone_communes": form.get("zone_communes", ""),
-              "zone_rayon": form.get("zone_rayon", ""), "slots": rows, "origins": origins}
-    if not any(z["kind"] == "drawn" for z in entry["zones"]):
-        zones = []
-        if values["zone_communes"].strip():
-            try:
-                zones.append({"communes": portal.resolve_communes(
-                    session, values["zone_communes"], field="zone_communes")})
-            except ValidationFailed as exc:
-                errors.update(field_errors(exc))
-        radius_raw = values["zone_rayon"].strip().replace(",", ".")
-        if radius_raw:
-            try:
-                radius = float(radius_raw)
-            except ValueError:
-                radius = -1
-            if not (0 < radius <= 100):
-                errors["zone_rayon"] = ["Rayon entre 0 et 100 km."]
-            elif not entry["sites"] or entry["sites"][0]["lat"] is None:
-                errors["zone_rayon"] = ["Votre lieu d'exercice n'est pas localisé : indiquez "
-                                        "plutôt des communes."]
-            else:
-                zones.append({"radius_km": radius, "site": 0})
-        body["zones"] = zones
-    return body, values, errors
-
 
 def _entry_values(entry: dict) -> dict:
     communes = [c for z in entry["zones"] if z["kind"] == "communes" for c in z["communes"]]
@@ -202,9 +115,11 @@ def _render_entry(session, entry, values, errors, status=200):
     slots = list(values["slots"])
     slots += [{"jour": "", "debut": "", "fin": "", "type": "snp", "site": "", "du": "",
                "au": "", "suppr": False} for _ in range(BLANK_SLOTS)]
+    errors = {k if k in FORM_FIELDS or k.startswith("creneau-") else "_form": v
+              for k, v in errors.items()}
     return render_template("web/my_entry.html", entry=entry, values=values, slots=slots,
-                           errors=errors, competencies=portal.competencies(session),
-                           weekdays=WEEKDAYS, slot_kinds=SLOT_KINDS), status
+                           errors=errors, competencies=competencies(session),
+                           weekdays=labels.WEEKDAY, slot_kinds=SLOT_KIND_CHOICES), status
 
 
 def _my_id() -> int:
@@ -222,22 +137,14 @@ def my_entry():
     entry = professional_private(session, professional_id)
     if request.method == "GET":
         return _render_entry(session, entry, _entry_values(entry), {})
-    body, values, errors = _entry_form(session, request.form, entry)
+    body, values, errors = my_entry_body(session, request.form, entry)
     if not errors:
         try:
             update_professional(session, professional_id, body, current_principal(),
                                 get_settings())
         except (ValidationFailed, Conflict) as exc:
             session.rollback()
-            errors = {}
-            mapped = field_errors(exc, mapping={
-                "competencies": "competences", "zones": "zone_communes",
-                "accepts_new_patients": "nouveaux_patients"})
-            for key, reasons in mapped.items():
-                key = _slot_key(key, values["origins"])
-                if key not in FORM_FIELDS and not key.startswith("creneau-"):
-                    key = "_form"
-                errors.setdefault(key, []).extend(reasons)
+            errors = my_entry_errors(exc, values["origins"])
         else:
             session.commit()
             flash("Votre fiche est enregistrée et marquée comme à jour.")
@@ -245,20 +152,11 @@ def my_entry():
     return _render_entry(session, entry, values, errors, 422)
 
 
-def _slot_key(key: str, origins: list[int]) -> str:
-    """``slots.2.end`` (service: the third slot sent) → ``creneau-<its form row>``."""
-    parts = key.split(".")
-    if parts[0] == "slots" and len(parts) > 1 and parts[1].isdigit() \
-            and int(parts[1]) < len(origins):
-        return f"creneau-{origins[int(parts[1])]}"
-    return key
-
-
 @bp.route("/moi/confirmer", methods=["POST"])
 @page_roles("professional")
 def confirm_entry():
     session = get_session()
-    portal.confirm_entry(session, current_principal(), _my_id(), get_settings())
+    confirm(session, current_principal(), _my_id(), get_settings())
     session.commit()
     flash("Merci : votre fiche est confirmée comme exacte.")
     return redirect(url_for("directory.my_entry"))

@@ -1,17 +1,15 @@
-"""French formatting of numbers, dates and opening slots for the page templates."""
+"""French formatting for the page templates: numbers, dates, opening slots, and the words of
+the vocabularies (from ``mapper.labels``), registered as Jinja filters and globals."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from .. import labels
+from ..maps.style import status_style
+from ..reference import REGIONS
+
 PARIS = ZoneInfo("Europe/Paris")
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre"]
-SLOT_KINDS = {"snp": "soins non programmés", "vaccination": "vaccination",
-              "permanence": "permanence"}
-SIZE_CATEGORIES = {1: "1 (moins de 40 000 habitants)", 2: "2 (40 000 à 80 000 habitants)",
-                   3: "3 (80 000 à 175 000 habitants)", 4: "4 (plus de 175 000 habitants)"}
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
 
@@ -24,8 +22,7 @@ def fr_int(value) -> str:
 def fr_num(value, digits: int = 1) -> str:
     if value is None or value == "":
         return "—"
-    text = f"{float(value):,.{digits}f}".replace(",", NBSP).replace(".", ",")
-    return text
+    return f"{float(value):,.{digits}f}".replace(",", NBSP).replace(".", ",")
 
 
 def fr_percent(value, digits: int = 1) -> str:
@@ -47,21 +44,22 @@ def _parse(value) -> datetime | None:
         return None
 
 
-def fr_date(value) -> str:
+def _paris(value) -> datetime | None:
     at = _parse(value)
+    return at.astimezone(PARIS) if at is not None and at.tzinfo is not None else at
+
+
+def fr_date(value) -> str:
+    at = _paris(value)
     if at is None:
         return "jamais"
-    if at.tzinfo is not None:
-        at = at.astimezone(PARIS)
-    return f"{at.day} {MONTHS[at.month - 1]} {at.year}"
+    return f"{at.day} {labels.MONTH[at.month - 1]} {at.year}"
 
 
 def fr_datetime(value) -> str:
-    at = _parse(value)
+    at = _paris(value)
     if at is None:
         return "—"
-    if at.tzinfo is not None:
-        at = at.astimezone(PARIS)
     return f"{fr_date(at)} à {at:%H:%M}"
 
 
@@ -69,25 +67,51 @@ def next_slot(slot: dict | None, today: date | None = None) -> str:
     """« Ouvert maintenant jusqu'à 20:00 (…) », « Demain de 14:00 à 20:00 (…) »."""
     if not slot:
         return "Aucun créneau dans les 7 prochains jours"
-    kind = SLOT_KINDS.get(slot.get("kind"), slot.get("kind") or "")
-    starts = _parse(slot.get("starts_at"))
+    kind = labels.slot_kind(slot.get("kind"))
     if slot.get("open_now"):
         return f"Ouvert maintenant jusqu'à {slot['end']} ({kind})"
     today = today or datetime.now(PARIS).date()
-    when = WEEKDAYS[(slot.get("weekday") or 1) - 1]
+    when = labels.weekday(slot.get("weekday") or 1)
+    starts = _paris(slot.get("starts_at"))
     if starts is not None:
-        day = starts.astimezone(PARIS).date() if starts.tzinfo else starts.date()
+        day = starts.date()
         if day == today:
             when = "aujourd'hui"
         elif (day - today).days == 1:
             when = "demain"
         else:
-            when = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+            when = f"{labels.weekday(day.isoweekday())} {day.day} {labels.MONTH[day.month - 1]}"
     return f"{when.capitalize()} de {slot['start']} à {slot['end']} ({kind})"
+
+
+def short_slot(slot: dict | None) -> str:
+    """The next opening in the map's list: « ouvert maintenant jusqu'à 20:00 (…) » or
+    « lundi 07/12 de 14:00 à 20:00 (…) »."""
+    if not slot:
+        return ""
+    kind = labels.slot_kind(slot.get("kind"))
+    if slot.get("open_now"):
+        return f"ouvert maintenant jusqu'à {slot.get('end')} ({kind})"
+    start = _parse(slot.get("starts_at"))
+    if start is None:
+        return ""
+    return (f"{labels.weekday(start.isoweekday())} {start:%d/%m} de {slot.get('start')} "
+            f"à {slot.get('end')} ({kind})")
+
+
+def area_label(region: str | None, departement: str | None) -> str:
+    if departement:
+        return f"département {departement}"
+    if region:
+        return f"région {REGIONS.get(region, region)}"
+    return "France entière"
 
 
 def register(state_or_app) -> None:
     env = state_or_app.jinja_env
     env.filters.update(fr_int=fr_int, fr_num=fr_num, fr_percent=fr_percent, fr_date=fr_date,
-                       fr_datetime=fr_datetime, next_slot=next_slot)
-    env.globals.update(size_category_label=lambda c: SIZE_CATEGORIES.get(c, "—"))
+                       fr_datetime=fr_datetime, next_slot=next_slot, short_slot=short_slot,
+                       cpts_status=labels.cpts_status, slot_kind=labels.slot_kind,
+                       map_status=lambda code: status_style(code).label)
+    env.globals.update(size_category_label=lambda c: labels.SIZE_CATEGORY.get(c, "—"),
+                       area_label=area_label)

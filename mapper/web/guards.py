@@ -10,7 +10,7 @@ import functools
 
 from flask import redirect, request, url_for
 
-from ..auth import current_principal
+from ..http.principal import current_principal
 from ..errors import Forbidden, Unauthorized
 
 

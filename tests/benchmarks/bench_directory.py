@@ -66,84 +66,93 @@ def load_communes(db: Database, shared: Path, report) -> None:
     report.note(f"communes loaded in {time.perf_counter() - t0:.0f} s")
 
 
+def _professionals(s) -> None:
+    """Professionals spread like the population (one point each), 5 % with a second site."""
+    s.execute(text("SET LOCAL work_mem = '512MB'"))
+    s.execute(text("SELECT setseed(0.42)"))
+    for index in ("idx_practice_site_geog", "idx_practice_site_profession_geog",
+                  "idx_practice_site_geom", "idx_intervention_zone_geom"):
+        s.execute(text(f"DROP INDEX {index}"))
+    total = s.execute(text("SELECT sum(population) FROM commune WHERE geom IS NOT NULL "
+                           "AND population > 0")).scalar_one()
+    s.execute(text(f"""
+        CREATE TEMP TABLE pts AS
+        SELECT row_number() OVER ()::int AS n, d.code, d.pt, random() AS r, random() AS r2
+        FROM (SELECT c.code, (ST_Dump(ST_GeneratePoints(c.geom, k.n, 7))).geom AS pt
+              FROM commune c,
+                   LATERAL (SELECT round(c.population::numeric * {N_PROFESSIONALS}
+                                         / {total})::int AS n) k
+              WHERE c.geom IS NOT NULL AND k.n > 0) d
+    """))
+    s.execute(text(f"""
+        INSERT INTO professional (id, first_name, last_name, profession_code,
+                                  accepts_new_patients, home_visits, languages, accessible,
+                                  phone, source, last_verified_at)
+        SELECT n, 'Prénom' || (n % 997), 'NOM' || n, {profession_case()},
+               r2 < 0.4, r2 < 0.3, CASE WHEN r2 < 0.2 THEN '{{fr,en}}' ELSE '{{fr}}' END::varchar[],
+               r2 < 0.5, '01' || lpad((n % 100000000)::text, 8, '0'), 'api',
+               now() - (r2 * interval '400 days')
+        FROM pts
+    """))
+    s.execute(text("SELECT setval(pg_get_serial_sequence('professional', 'id'), "
+                   "(SELECT max(id) FROM professional))"))
+    s.execute(text("""
+        INSERT INTO practice_site (professional_id, profession_code, address, postcode,
+                                   commune_code, address_key, geom, geocode_source,
+                                   geocode_status, precision, source)
+        SELECT p.n, pr.profession_code, p.n || ' rue de la Bench', NULL, p.code,
+               p.n || ' rue de la bench||' || p.code, p.pt, 'given', 'ok', 'address', 'api'
+        FROM pts p JOIN professional pr ON pr.id = p.n
+    """))
+    # 5 % practise at a second site nearby.
+    s.execute(text("""
+        INSERT INTO practice_site (professional_id, profession_code, address, commune_code,
+                                   address_key, geom, geocode_source, geocode_status,
+                                   precision, source)
+        SELECT p.n, pr.profession_code, p.n || ' place Seconde', p.code,
+               p.n || ' place seconde||' || p.code,
+               ST_Translate(p.pt, (random() - 0.5) * 0.02, (random() - 0.5) * 0.02),
+               'given', 'ok', 'address', 'api'
+        FROM pts p JOIN professional pr ON pr.id = p.n WHERE p.r2 > 0.95
+    """))
+
+
+def _zones_competencies_slots(s) -> None:
+    # Intervention zones: 85 % a radius of 2–8 km around the site, 15 % the site's commune.
+    s.execute(text(f"""
+        INSERT INTO intervention_zone (professional_id, kind, radius_km, geom)
+        SELECT p.n, 'radius', 2 + 6 * p.r2,
+               ST_Multi(ST_Buffer(p.pt::geography, (2 + 6 * p.r2) * 1000,
+                                  'quad_segs=8')::geometry)
+        FROM pts p WHERE p.n % 5 = 0 LIMIT {int(N_ZONES * 0.85)}
+    """))
+    s.execute(text(f"""
+        INSERT INTO intervention_zone (professional_id, kind, communes, geom)
+        SELECT p.n, 'communes', ARRAY[p.code], c.geom
+        FROM pts p JOIN commune c ON c.code = p.code
+        WHERE p.n % 5 = 1 LIMIT {N_ZONES - int(N_ZONES * 0.85)}
+    """))
+    s.execute(text("""
+        INSERT INTO professional_competency (professional_id, competency_id)
+        SELECT p.n, c.id FROM pts p JOIN competency c ON c.id = 1 + (p.n % 20)
+        WHERE p.r < 0.3
+    """))
+    s.execute(text("""
+        INSERT INTO slot (professional_id, weekday, start_time, end_time, kind)
+        SELECT p.n, 1 + (p.n % 7), time '08:00' + (p.n % 10) * interval '1 hour',
+               time '12:00' + (p.n % 10) * interval '1 hour', 'snp'
+        FROM pts p WHERE p.r2 < 0.15
+    """))
+
+
 def generate(db: Database, report) -> None:
     t0 = time.perf_counter()
     with db.session_scope() as s:
-        s.execute(text("SET LOCAL work_mem = '512MB'"))
-        s.execute(text("SELECT setseed(0.42)"))
-        for index in ("idx_practice_site_geog", "idx_practice_site_profession_geog",
-                      "idx_practice_site_geom", "idx_intervention_zone_geom"):
-            s.execute(text(f"DROP INDEX {index}"))
-        total = s.execute(text("SELECT sum(population) FROM commune WHERE geom IS NOT NULL "
-                               "AND population > 0")).scalar_one()
-        s.execute(text(f"""
-            CREATE TEMP TABLE pts AS
-            SELECT row_number() OVER ()::int AS n, d.code, d.pt, random() AS r, random() AS r2
-            FROM (SELECT c.code, (ST_Dump(ST_GeneratePoints(c.geom, k.n, 7))).geom AS pt
-                  FROM commune c,
-                       LATERAL (SELECT round(c.population::numeric * {N_PROFESSIONALS}
-                                             / {total})::int AS n) k
-                  WHERE c.geom IS NOT NULL AND k.n > 0) d
-        """))
-        s.execute(text(f"""
-            INSERT INTO professional (id, first_name, last_name, profession_code,
-                                      accepts_new_patients, home_visits, languages, accessible,
-                                      phone, source, last_verified_at)
-            SELECT n, 'Prénom' || (n % 997), 'NOM' || n, {profession_case()},
-                   r2 < 0.4, r2 < 0.3, CASE WHEN r2 < 0.2 THEN '{{fr,en}}' ELSE '{{fr}}' END::varchar[],
-                   r2 < 0.5, '01' || lpad((n % 100000000)::text, 8, '0'), 'api',
-                   now() - (r2 * interval '400 days')
-            FROM pts
-        """))
-        s.execute(text("SELECT setval(pg_get_serial_sequence('professional', 'id'), "
-                       "(SELECT max(id) FROM professional))"))
-        s.execute(text("""
-            INSERT INTO practice_site (professional_id, profession_code, address, postcode,
-                                       commune_code, address_key, geom, geocode_source,
-                                       geocode_status, precision, source)
-            SELECT p.n, pr.profession_code, p.n || ' rue de la Bench', NULL, p.code,
-                   p.n || ' rue de la bench||' || p.code, p.pt, 'given', 'ok', 'address', 'api'
-            FROM pts p JOIN professional pr ON pr.id = p.n
-        """))
-        # 5 % practise at a second site nearby.
-        s.execute(text("""
-            INSERT INTO practice_site (professional_id, profession_code, address, commune_code,
-                                       address_key, geom, geocode_source, geocode_status,
-                                       precision, source)
-            SELECT p.n, pr.profession_code, p.n || ' place Seconde', p.code,
-                   p.n || ' place seconde||' || p.code,
-                   ST_Translate(p.pt, (random() - 0.5) * 0.02, (random() - 0.5) * 0.02),
-                   'given', 'ok', 'address', 'api'
-            FROM pts p JOIN professional pr ON pr.id = p.n WHERE p.r2 > 0.95
-        """))
+        _professionals(s)
         n = s.execute(text("SELECT count(*) FROM professional")).scalar_one()
         report.note(f"{n} professionals generated in {time.perf_counter() - t0:.0f} s")
         t1 = time.perf_counter()
-        # Intervention zones: 85 % a radius of 2–8 km around the site, 15 % the site's commune.
-        s.execute(text(f"""
-            INSERT INTO intervention_zone (professional_id, kind, radius_km, geom)
-            SELECT p.n, 'radius', 2 + 6 * p.r2,
-                   ST_Multi(ST_Buffer(p.pt::geography, (2 + 6 * p.r2) * 1000,
-                                      'quad_segs=8')::geometry)
-            FROM pts p WHERE p.n % 5 = 0 LIMIT {int(N_ZONES * 0.85)}
-        """))
-        s.execute(text(f"""
-            INSERT INTO intervention_zone (professional_id, kind, communes, geom)
-            SELECT p.n, 'communes', ARRAY[p.code], c.geom
-            FROM pts p JOIN commune c ON c.code = p.code
-            WHERE p.n % 5 = 1 LIMIT {N_ZONES - int(N_ZONES * 0.85)}
-        """))
-        s.execute(text("""
-            INSERT INTO professional_competency (professional_id, competency_id)
-            SELECT p.n, c.id FROM pts p JOIN competency c ON c.id = 1 + (p.n % 20)
-            WHERE p.r < 0.3
-        """))
-        s.execute(text("""
-            INSERT INTO slot (professional_id, weekday, start_time, end_time, kind)
-            SELECT p.n, 1 + (p.n % 7), time '08:00' + (p.n % 10) * interval '1 hour',
-                   time '12:00' + (p.n % 10) * interval '1 hour', 'snp'
-            FROM pts p WHERE p.r2 < 0.15
-        """))
+        _zones_competencies_slots(s)
         report.note(f"zones, competencies and slots in {time.perf_counter() - t1:.0f} s")
         t1 = time.perf_counter()
         for sql in SPATIAL_INDEXES:
@@ -174,7 +183,7 @@ def pick_professions(n: int, seed: int = 2) -> list[str]:
 def bench_service(db: Database, report, points, professions, warmup_points) -> None:
     """Warm the caches with another sample of the same distribution (a running service is
     warm), then measure."""
-    from mapper.services.search import SearchQuery, search_professionals
+    from mapper.services.directory import SearchQuery, search_professionals
 
     samples = []
     with db.session_scope() as s:

@@ -117,13 +117,16 @@ def bench_http(report, server: BenchServer, slug: str) -> None:
 
 def bench_split(report, db: Database, slug: str) -> None:
     """Where the time goes for one 5 000-member page (informational)."""
+    from mapper.config import Settings
     from mapper.maps import build_orientation_map, render_parts
-    from mapper.services.maps import MapFilters, orientation_map
+    from mapper.schemas.maps import MapFilters
+    from mapper.services.pages.orientation import orientation_map
 
+    settings = Settings()
     with db.session_scope() as s:
-        orientation_map(s, slug, MapFilters(), zone_url_template="/z/{id}")
+        orientation_map(s, slug, MapFilters(), settings, zone_url_template="/z/{id}")
         t0 = time.perf_counter()
-        data = orientation_map(s, slug, MapFilters(), zone_url_template="/z/{id}")
+        data = orientation_map(s, slug, MapFilters(), settings, zone_url_template="/z/{id}")
         t1 = time.perf_counter()
         render_parts(build_orientation_map(data.markers, boundary=data.boundary),
                      "benchNonce123")

@@ -23,6 +23,8 @@ import time
 
 from sqlalchemy import text
 
+from mapper.vocab import size_category_sql
+
 N_CPTS = 1_000
 GROUP = 35
 CANDIDATE = 40
@@ -49,12 +51,10 @@ def _generate(db) -> None:
               CROSS JOIN LATERAL (SELECT code FROM pts ORDER BY pts.p <-> s.p LIMIT :group) nn;
         """.replace(":n", str(N_CPTS)).replace(":group", str(GROUP))))
         # cached measures: population, area (geography sums), ACI category, main région, union
-        session.execute(text("""
+        session.execute(text(f"""
             UPDATE cpts k SET population = s.population, population_year = 2023,
                    area_km2 = s.area, region = s.region, geom = s.geom,
-                   size_category = CASE WHEN s.population < 40000 THEN 1
-                                        WHEN s.population < 80000 THEN 2
-                                        WHEN s.population < 175000 THEN 3 ELSE 4 END
+                   size_category = {size_category_sql("s.population")}
             FROM (SELECT cc.cpts_id, sum(coalesce(c.population, 0)) AS population,
                          sum(c.area_km2) AS area,
                          mode() WITHIN GROUP (ORDER BY c.region) AS region,
@@ -85,8 +85,7 @@ def _add_drawn(db, polygons: list[dict]) -> None:
     """Drawn CPTS (projects) through the service's own measuring and storing."""
     from mapper.config import Settings
     from mapper.models import Cpts
-    from mapper.services.cpts import store_territory
-    from mapper.services.territories import build_territory
+    from mapper.services.territories import build_territory, store_territory
 
     with db.session_scope() as session:
         for i, geometry in enumerate(polygons):
@@ -139,17 +138,12 @@ class Client:
         return json.loads(data)
 
 
-def run(report) -> None:
-    if report.shared_data is None:
-        report.note("skipped: no ../shared/data")
-        return
-    from click.testing import CliRunner
-
-    from mapper.cli import main
+def _set_up(report):
+    """All communes, generated CPTS and drawn ones: (database URL, Database, commune lists,
+    polygons of candidates)."""
     from mapper.db import Database
     from mapper.imports.communes import import_communes_file
     from mapper.imports.population import import_population_file
-    from tests.benchmarks.run import BenchServer, timed
 
     url = report.new_database("territories")
     db = Database(url, 3_600_000)
@@ -176,6 +170,13 @@ def run(report) -> None:
     polygons = polygons[:REPEAT]
     report.note(f"set-up: {N_DRAWN} drawn CPTS (projects) added in "
                 f"{time.perf_counter() - t0:.1f} s")
+
+    return url, db, lists, polygons
+
+
+def _http(report, url, lists, polygons) -> None:
+    """The territory check and coverage through HTTP (waitress)."""
+    from tests.benchmarks.run import BenchServer, timed
 
     server = BenchServer(url)
     try:
@@ -216,6 +217,18 @@ def run(report) -> None:
     finally:
         server.close()
 
+
+
+def run(report) -> None:
+    if report.shared_data is None:
+        report.note("skipped: no ../shared/data")
+        return
+    from click.testing import CliRunner
+
+    from mapper.cli import main
+
+    url, db, lists, polygons = _set_up(report)
+    _http(report, url, lists, polygons)
     t0 = time.perf_counter()
     result = CliRunner().invoke(main, ["check-overlaps"], env={"MAPPER_DATABASE_URL": url})
     elapsed = time.perf_counter() - t0

@@ -1,33 +1,44 @@
-"""Fixtures of the directory tests: a grid of communes around Paris, two CPTS, bodies."""
+"""Fixtures of the directory tests: a grid of communes around Paris, two CPTS (through the
+world factory), bodies."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
-from mapper.imports.communes import import_communes_file
-from tests.factories.geo import grid_communes, write_geojson
+from tests.factories.world import WorldBuilder
 
 #: 4×4 communes of 0.05° around Paris 14e: codes 75001 … 75016 (fictional codes).
 ORIGIN = (2.25, 48.80)
 STEP = 0.05
 
 
+#: The two CPTS of the directory tests (projects of région 11, on disjoint communes).
+TWO_CPTS = (("CPTS Paris 14", ["75001", "75002", "75005", "75006"]),
+            ("CPTS Voisine", ["75003", "75004", "75007", "75008"]))
+
+
+def build_communes(world: WorldBuilder) -> list[str]:
+    return world.communes("75", ORIGIN, 4, STEP)
+
+
+def build_two_cpts(world: WorldBuilder) -> list[int]:
+    return [world.cpts(name, codes).id for name, codes in TWO_CPTS]
+
+
 @pytest.fixture()
-def communes(session, tmp_path):
-    path = write_geojson(tmp_path / "grid.geojson", grid_communes("75", ORIGIN, 4, STEP))
-    report = import_communes_file(session, path, population_year=2023)
-    assert report.ok
+def world(session, settings, tmp_path) -> WorldBuilder:
+    return WorldBuilder(session, settings, tmp_path)
+
+
+@pytest.fixture()
+def communes(session, world):
+    codes = build_communes(world)
     session.commit()
-    return [f"75{k:03d}" for k in range(1, 17)]
+    return codes
 
 
 @pytest.fixture()
-def two_cpts(session):
-    ids = []
-    for name, slug in (("CPTS Paris 14", "cpts-paris-14"), ("CPTS Voisine", "cpts-voisine")):
-        ids.append(session.execute(text(
-            "INSERT INTO cpts (name, slug, status, region) VALUES (:n, :s, 'projet', '11') "
-            "RETURNING id"), {"n": name, "s": slug}).scalar_one())
+def two_cpts(session, world, communes):
+    ids = build_two_cpts(world)
     session.commit()
     return ids
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from mapper.demo import load_demo
-from mapper.services.search import SearchQuery, cpts_professionals, search_professionals
+from mapper.services.directory import SearchQuery, cpts_professionals, search_professionals
 
 
-def test_demo_professionals_load_twice_without_change(session):
-    load_demo(session)
+def test_demo_professionals_load_twice_without_change(session, settings):
+    load_demo(session, settings)
     session.commit()
     count = session.execute(text("SELECT count(*) FROM professional WHERE source = 'demo'")).scalar()
     assert 50 <= count <= 80
     events = session.execute(text("SELECT count(*) FROM audit_event")).scalar()
-    lines = load_demo(session)
+    lines = load_demo(session, settings)
     session.commit()
     assert session.execute(text("SELECT count(*) FROM professional")).scalar() == count
     assert session.execute(text("SELECT count(*) FROM audit_event")).scalar() == events

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from mapper.geocoding import BanClient, TokenBucket
 from mapper.imports.rpps import import_rpps_file
 from mapper.services.geocoding import geocode_missing
-from mapper.services.professionals import create_professional
+from mapper.services.directory import create_professional
 from tests.factories.rpps_files import rpps_record, write_rpps_file
 from tests.standins import BanEntry, BanStandIn
 from tests.support import bearer, make_settings
@@ -127,7 +127,7 @@ def test_batch_stops_cleanly_when_the_ban_fails(session, communes, client_ban, b
 
 def test_search_by_address_geocodes_through_the_cache(app, client, session, communes, ban,
                                                       accounts, monkeypatch):
-    from mapper import get_settings
+    from mapper.config import get_settings
 
     ban.add("12 rue de la Paix 75014", PAIX)
     monkeypatch.setitem(app.extensions, "mapper.settings",
@@ -153,9 +153,10 @@ def test_page_views_never_geocode(client, session, communes, settings, client_ba
     out = create_professional(session, body("12 rue de la Paix"), None, settings, client=client_ban)
     session.commit()
     before = len(ban.requests)
-    client.get(f"/api/v1/professionals/{out['id']}")
-    client.get("/api/v1/professionals/search?near=48.83,2.32")
-    client.get(f"/api/v1/professionals/{out['id']}/zones")
+    for path in (f"/api/v1/professionals/{out['id']}", "/api/v1/professionals/search?near=48.83,2.32",
+                 f"/api/v1/professionals/{out['id']}/zones"):
+        resp = client.get(path)
+        assert resp.status_code == 200, (path, resp.get_data(as_text=True))
     assert len(ban.requests) == before
 
 

@@ -84,8 +84,11 @@ def test_search_results_never_carry_private_contact_details(client, communes, ad
 def test_other_roles_reading_get_public_fields_too(client, communes, admin, accounts):
     out = create(client, admin)
     _, ars = accounts("ars", regions=["11"])
-    public = client.get(f"/api/v1/professionals/{out['id']}", headers=bearer(ars)).get_json()
-    assert "private_phone" not in public
+    resp = client.get(f"/api/v1/professionals/{out['id']}", headers=bearer(ars))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    public = resp.get_json()
+    assert public["id"] == out["id"] and public["phone"] == "0145000000"
+    assert "private_phone" not in public and "0600000000" not in resp.get_data(as_text=True)
 
 
 def test_writes_need_a_token(client, communes, admin):

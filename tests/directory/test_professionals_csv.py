@@ -56,7 +56,7 @@ def test_the_documented_template_imports(session, communes, settings, tmp_path):
 def test_rows_are_imported_with_everything(session, communes, two_cpts, settings, tmp_path):
     report = import_professionals_csv(session, write(tmp_path, [good()]), settings)
     assert report.ok, report.lines()
-    from mapper.services.professionals import find_existing, professional_private
+    from mapper.services.directory import find_existing, professional_private
 
     pro = professional_private(session, find_existing(session, external_ref="r1"))
     assert pro["competencies"] == ["diabete", "plaies-cicatrisation"]

@@ -5,7 +5,7 @@ import csv
 from collections import Counter, defaultdict
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from mapper.db import Database
 from mapper.imports.communes import import_communes_file

@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 
 from mapper.maps.assets import ASSETS, asset_url
-from mapper.web.assets import ONE_YEAR, bp
+from mapper.http.assets import ONE_YEAR, bp
 
 
 @pytest.fixture

@@ -57,3 +57,9 @@ def test_icon_names_and_labels_are_checked():
         control_label("x", icon_class="fa-solid fa-user", color_class='a"b')
     label = control_label("<b>{{ 7*7 }}</b>")
     assert "<b>" not in label and "{" not in label and "&lt;b&gt;" in label
+
+
+def test_professions_are_drawn_in_the_vocabulary_order():
+    from mapper.vocab import PROFESSION_ORDER
+
+    assert tuple(PROFESSION_STYLES) == PROFESSION_ORDER

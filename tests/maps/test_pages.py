@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mapper import get_settings
+from mapper.config import get_settings
 from tests.maps.seed import ADDRESS, XSS, cache_address, seed
 
 

@@ -81,6 +81,7 @@ PACA_DEPARTEMENTS = ("04", "05", "06", "13", "83", "84")
 def paca_database(database_factory, shared_data):
     """A committed database with the communes of PACA, their populations and the real CPTS
     list (as projects), imported once per test session through the real importers."""
+    from mapper.config import Settings
     from mapper.db import Database
     from mapper.imports.cpts import import_cpts_file
     from mapper.imports.population import import_population_file
@@ -95,7 +96,8 @@ def paca_database(database_factory, shared_data):
     with db.session_scope() as session:
         import_population_file(session, shared_data / "communes_population.csv", 2023)
     with db.session_scope() as session:
-        report = import_cpts_file(session, shared_data / "cpts_paca.csv", status="projet")
+        report = import_cpts_file(session, shared_data / "cpts_paca.csv", status="projet",
+                                  settings=Settings())
     db.paca_report = report
     yield db
     db.engine.dispose()

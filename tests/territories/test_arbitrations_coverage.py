@@ -103,7 +103,7 @@ def test_coverage_summary_and_geojson(client, admin):
 
 def test_overlap_pairs_include_drawn_with_geometry(client, admin, session):
     from mapper.config import Settings
-    from mapper.services.overlaps import overlap_pairs
+    from mapper.services.territories import overlap_pairs
 
     a = create(client, admin, "CPTS A", communes=[grid_code(0, 0), grid_code(1, 0)])
     d = create(client, admin, "CPTS D", geometry=cell_box(1.5, 0, 3, 1))

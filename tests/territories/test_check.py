@@ -30,7 +30,7 @@ def test_check_of_communes_measures_population_area_and_category(client):
 @pytest.mark.parametrize("population,category", [
     (0, 1), (39_999, 1), (40_000, 2), (79_999, 2), (80_000, 3), (174_999, 3), (175_000, 4)])
 def test_size_categories(population, category):
-    from mapper.services.territories import size_category
+    from mapper.vocab import size_category
 
     assert size_category(population) == category
 

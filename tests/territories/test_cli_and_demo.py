@@ -85,24 +85,24 @@ def test_import_as_valide_reports_conflicts(cli_db, tmp_path):
     assert result.exit_code != 0
 
 
-def test_demo_loader_is_idempotent(session):
+def test_demo_loader_is_idempotent(session, settings):
     from mapper.demo import DEMO_DIR, LOADERS, load_communes
     from mapper.imports.cpts import load_demo_cpts
     from mapper.models import Cpts
-    from mapper.services.overlaps import overlap_pairs
+    from mapper.services.territories import overlap_pairs
 
     assert any(getattr(f, "__name__", "") == "load_cpts" for f in LOADERS)
     load_communes(session, DEMO_DIR)
-    first = load_demo_cpts(session, DEMO_DIR)
+    first = load_demo_cpts(session, DEMO_DIR, settings)
     assert any("created: 5" in line for line in first)
     snapshot = session.execute(text(
         "SELECT name, status, population, updated_at FROM cpts ORDER BY name")).all()
-    second = load_demo_cpts(session, DEMO_DIR)
+    second = load_demo_cpts(session, DEMO_DIR, settings)
     assert any("created: 0, updated: 0, unchanged: 5" in line for line in second)
     assert session.execute(text(
         "SELECT name, status, population, updated_at FROM cpts ORDER BY name")).all() == snapshot
     paris = session.scalar(select(Cpts).where(Cpts.name == "CPTS Paris 14 (fictive)"))
     assert paris.status == "valide"
-    pairs = overlap_pairs(session)
+    pairs = overlap_pairs(session, settings)
     assert [(p["a"]["name"], p["b"]["name"], p["shared_communes"]) for p in pairs] == [
         ("CPTS Paris 14 (fictive)", "CPTS Paris 14-15 (projet fictif)", ["75114"])]

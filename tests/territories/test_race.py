@@ -20,8 +20,8 @@ from mapper.config import Settings
 from mapper.errors import Conflict
 from mapper.imports.communes import import_communes_file
 from mapper.models import Cpts
-from mapper.services.cpts import create_cpts, decide
-from mapper.services.overlaps import overlap_pairs
+from mapper.services.territories import create_cpts, decide
+from mapper.services.territories import overlap_pairs
 from tests.factories.geo import grid_communes, write_geojson
 
 from .conftest import GRID_STEP, cell_box, grid_code

@@ -14,10 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from mapper.config import Settings
-from mapper.services.coverage import coverage
-from mapper.services.cpts import cpts_feature, get_cpts
-from mapper.services.overlaps import overlap_pairs
-from mapper.services.territories import check_territory
+from mapper.services.territories import (check_territory, coverage, cpts_feature, get_cpts,
+                                         overlap_pairs)
 
 pytestmark = pytest.mark.realdata
 
@@ -48,7 +46,7 @@ def test_overlap_pairs_are_exactly_the_communes_listed_twice(paca_database, shar
     expected = expected_shared(shared_data)
     assert expected  # Nice (06088) in three CPTS, Toulon (83137) in two
     with paca_database.session_scope() as session:
-        pairs = overlap_pairs(session)
+        pairs = overlap_pairs(session, Settings())
     got = {frozenset((p["a"]["name"], p["b"]["name"])): set(p["shared_communes"]) for p in pairs}
     assert got == expected
     assert all(p["population_method"] == "communes" and p["population_affected"] > 0
@@ -118,11 +116,12 @@ def test_import_as_valide_keeps_conflicting_cpts_as_projects(paca_database, shar
         from sqlalchemy.orm import Session
 
         session = Session(bind=conn, join_transaction_mode="create_savepoint")
-        report = import_cpts_file(session, shared_data / "cpts_paca.csv", status="valide")
+        report = import_cpts_file(session, shared_data / "cpts_paca.csv", status="valide",
+                                  settings=Settings())
         assert report.counts["validated"] == 70 - 3  # 2 of 3 Nice CPTS, 1 of 2 Toulon CPTS
         assert report.counts["conflicts"] == 3
         assert any("06088" in n for n in report.notes) and any("83137" in n for n in report.notes)
-        pairs = overlap_pairs(session)
+        pairs = overlap_pairs(session, Settings())
         assert not any(p["both_validated"] for p in pairs)
         cov = coverage(session, region="93", status="valide")
         assert 0 < cov["coverage_rate"] < 1

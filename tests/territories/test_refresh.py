@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from mapper.imports.communes import import_communes_file
 from mapper.imports.population import import_population_file
-from mapper.services.cpts import refresh_measures
+from mapper.services.territories import refresh_measures
 from tests.factories.geo import grid_communes, write_geojson
 
 from .conftest import cell_box, create, grid_code

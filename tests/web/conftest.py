@@ -9,9 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from mapper.auth.passwords import hash_password
-from mapper.auth.principal import Principal
-from mapper.imports.communes import import_communes_file
-from tests.factories.geo import grid_communes, write_geojson
+from tests.factories.world import ALWAYS_OPEN, WorldBuilder
 from tests.support import make_settings
 
 #: 4×4 square communes 75001…75016 (fictional codes, région 11), 0.05° a side.
@@ -20,7 +18,6 @@ STEP = 0.05
 ADDRESS = "12 rue de la Paix 75014 Paris"
 ADDRESS_POINT = (48.83, 2.32)  # in commune 75002 (column 1, row 0)
 PASSWORD = "correct horse battery staple"
-ADMIN = Principal(account_id=None, email="seed", role="admin")
 
 
 @dataclass
@@ -33,55 +30,28 @@ class World:
 def seed(session, tmp_path) -> World:
     """Communes, three CPTS (one validated, one project overlapping it, one clean project),
     three professionals, and a cached geocoding answer for ADDRESS."""
-    from mapper.services.cpts import create_cpts, decide
-    from mapper.services.geocoding import cache_store
-    from mapper.geocoding import GeocodeResult, normalise_address
-    from mapper.services.professionals import create_professional
-
-    settings = make_settings("postgresql://unused")
-    path = write_geojson(tmp_path / "grid75.geojson", grid_communes("75", ORIGIN, 4, STEP))
-    report = import_communes_file(session, path, population_year=2023)
-    assert report.ok, report.lines()
-    projet_nord = create_cpts(session, ADMIN, name="CPTS Projet Nord",
-                              communes=["75002", "75003"], settings=settings)
-    sud = create_cpts(session, ADMIN, name="CPTS Sud", communes=["75001", "75002", "75005",
-                                                                  "75006"], settings=settings,
-                      website="https://cpts-sud.example.org")
-    decide(session, ADMIN, sud, "valide", "territoire conforme", settings=settings)
-    est = create_cpts(session, ADMIN, name="CPTS Est", communes=["75004", "75008"],
-                      settings=settings)
-    session.flush()
-
-    def pro(**data):
-        base = {"first_name": "Anaïs", "last_name": "Martin", "profession": "60",
-                "competencies": [], "languages": ["fr"], "cpts": [sud.id], "slots": [],
-                "zones": []}
-        base.update(data)
-        return create_professional(session, base, None, settings, source="api")["id"]
-
-    every_day = [{"weekday": d, "start": datetime.strptime("00:01", "%H:%M").time(),
-                  "end": datetime.strptime("00:00", "%H:%M").time(), "kind": "snp"}
-                 for d in range(1, 8)]
-    nurse = pro(first_name="Anaïs", last_name="Martin", profession="60", rpps="10000000001",
-                competencies=["plaies-cicatrisation"], accepts_new_patients=True,
-                home_visits=True, phone="01 45 00 00 00",
-                sites=[{"address": "10 rue Daguerre", "postcode": "75014", "commune": "75006",
-                        "lat": 48.831, "lon": 2.321}],
-                zones=[{"communes": ["75002", "75003"]}], slots=every_day)
-    doctor = pro(first_name="Bernard", last_name="Durand", profession="10", rpps="10000000002",
-                 accepts_new_patients=False, phone="01 45 00 00 01",
-                 sites=[{"address": "3 avenue du Maine", "postcode": "75014",
-                         "commune": "75006", "lat": 48.84, "lon": 2.33}],
-                 last_verified_at=datetime.now(timezone.utc) - timedelta(days=400))
-    physio = pro(first_name="Chloé", last_name="Petit", profession="70", rpps="10000000003",
-                 accepts_new_patients=True, cpts=[], competencies=["pediatrie"],
-                 sites=[{"address": "1 place Denfert", "postcode": "75014", "commune": "75011",
-                         "lat": 48.915, "lon": 2.43}])
-    cache_store(session, [(normalise_address(ADDRESS, None, None),
-                           GeocodeResult(lat=ADDRESS_POINT[0], lon=ADDRESS_POINT[1], score=0.9,
-                                         label="12 Rue de la Paix 75014 Paris",
-                                         citycode="75114", postcode="75014",
-                                         type="housenumber"))])
+    w = WorldBuilder(session, make_settings("postgresql://unused"), tmp_path)
+    w.communes("75", ORIGIN, 4, STEP)
+    projet_nord = w.cpts("CPTS Projet Nord", ["75002", "75003"])
+    sud = w.cpts("CPTS Sud", ["75001", "75002", "75005", "75006"], validated=True,
+                 website="https://cpts-sud.example.org")
+    est = w.cpts("CPTS Est", ["75004", "75008"])
+    nurse = w.professional(
+        first_name="Anaïs", last_name="Martin", profession="60", rpps="10000000001",
+        competencies=["plaies-cicatrisation"], accepts_new_patients=True, home_visits=True,
+        phone="01 45 00 00 00", site=(48.831, 2.321), address="10 rue Daguerre",
+        postcode="75014", commune="75006", zones=[{"communes": ["75002", "75003"]}],
+        slots=ALWAYS_OPEN, cpts=[sud.id])
+    doctor = w.professional(
+        first_name="Bernard", last_name="Durand", profession="10", rpps="10000000002",
+        accepts_new_patients=False, phone="01 45 00 00 01", site=(48.84, 2.33),
+        address="3 avenue du Maine", postcode="75014", commune="75006", cpts=[sud.id],
+        last_verified_at=datetime.now(timezone.utc) - timedelta(days=400))
+    physio = w.professional(
+        first_name="Chloé", last_name="Petit", profession="70", rpps="10000000003",
+        accepts_new_patients=True, competencies=["pediatrie"], site=(48.915, 2.43),
+        address="1 place Denfert", postcode="75014", commune="75011", cpts=[])
+    w.cached_address(ADDRESS, ADDRESS_POINT, "12 Rue de la Paix 75014 Paris", "75114", "75014")
     session.commit()
     return World(
         cpts={"sud": sud.id, "nord": projet_nord.id, "est": est.id},

@@ -11,7 +11,7 @@ from tests.web.conftest import TOKEN
 
 
 def entry(session, pid):
-    from mapper.services.professionals import professional_private
+    from mapper.services.directory import professional_private
 
     session.expire_all()
     return professional_private(session, pid)

@@ -2,6 +2,8 @@
 checks, decisions with a mandatory reason, members, territory; nothing written on error."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 
 from tests.web.conftest import TOKEN
@@ -199,9 +201,18 @@ def test_cpts_forms_refuse_a_missing_csrf_token(client, world, sign_in, session)
     assert audit_count(session, "cpts.update") == 0
 
 
-def test_print_stylesheet_hides_the_forms(client):
-    css = client.get("/static/css/site.css").get_data(as_text=True)
-    assert "@media print" in css and ".no-print" in css
+def test_print_stylesheet_hides_the_forms(client, world):
+    resp = client.get("/static/css/site.css")
+    assert resp.status_code == 200 and resp.mimetype == "text/css"
+    css = resp.get_data(as_text=True)
+    hidden = re.search(r"@media print\s*\{\s*([^{}]*)\{\s*display:\s*none", css)
+    assert hidden and ".no-print" in [s.strip() for s in hidden.group(1).split(",")]
+    page = client.get("/territoires/verifier?communes=75002")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    # the forms and downloads are marked, the report itself is not
+    assert '<div class="no-print check-forms">' in html and '<div class="downloads no-print">' in html
+    assert '<section aria-labelledby="rapport-titre" class="report">' in html
 
 
 def test_coordinator_creates_an_entry(client, world, sign_in, session):

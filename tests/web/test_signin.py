@@ -107,7 +107,7 @@ def test_cookie_flags(app, database_url):
 def test_invite_link_signs_in_once_then_password_can_be_set(app, connection, client, session,
                                                            accounts):
     from mapper.cli import main
-    from mapper.services.signin import create_signin_link
+    from mapper.services.accounts import create_signin_link
 
     account, _ = accounts("admin")
     _, link_token = create_signin_link(session, account.email, actor="test")

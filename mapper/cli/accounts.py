@@ -1,0 +1,82 @@
+"""``mapper geocode`` and ``mapper users …``: the directory's batch geocoding, accounts."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .base import AppContext, main, pass_ctx
+
+
+@main.command("geocode")
+@click.option("--missing", is_flag=True, required=True,
+              help="Géocoder les sites en attente (ou dont le géocodeur était injoignable).")
+@click.option("--chunk-size", default=10_000, show_default=True, type=int,
+              help="Lignes par fichier envoyé à /search/csv.")
+@click.option("--limit", type=int, default=None, help="Au plus ce nombre d'adresses.")
+@pass_ctx
+def geocode_cmd(ctx: AppContext, missing: bool, chunk_size: int, limit: int | None) -> None:
+    """Geocode practice sites in batch through the BAN's /search/csv (cache first).
+
+    Commits after every chunk, so an interrupted run resumes where it stopped. Sites the BAN
+    places below MAPPER_BAN_MIN_SCORE, or does not find, go to their commune's point.
+    """
+    from ..services.geocoding import client_for, geocode_missing
+
+    settings = ctx.settings
+    client = client_for(settings)
+    with ctx.import_session() as session:
+        counts = geocode_missing(session, client, settings.ban_min_score, chunk_size=chunk_size,
+                                 limit=limit, on_chunk=lambda c: session.commit())
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    if counts.get("error"):
+        sys.exit(1)
+
+
+# -- users -----------------------------------------------------------------------------------
+@main.group()
+def users() -> None:
+    """Accounts and API tokens."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "ars", "coordinator", "professional"]))
+@click.option("--region", "regions", multiple=True, help="Pour le rôle ars (répétable).")
+@click.option("--cpts", "cpts_id", type=int, help="Pour le rôle coordinator.")
+@click.option("--professional", "professional_id", type=int, help="Pour le rôle professional.")
+@pass_ctx
+def users_create(ctx: AppContext, email, role, regions, cpts_id, professional_id) -> None:
+    """Create an account; its API token is printed once, as the last line."""
+    from ..errors import MapperError
+    from ..services.accounts import create_account
+
+    try:
+        with ctx.db().session_scope() as session:
+            account, token = create_account(session, email=email, role=role, regions=regions,
+                                            cpts_id=cpts_id, professional_id=professional_id)
+    except MapperError as exc:
+        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in (exc.errors or {}).items())
+        raise click.ClickException(f"{exc.detail} {details}".strip()) from exc
+    click.echo(f"account {account.id} created: {account.email} ({account.role})")
+    click.echo("API token (shown once, store it now):")
+    click.echo(token)
+
+
+@users.command("invite")
+@click.option("--email", required=True)
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Adresse publique du service, pour construire le lien.")
+@pass_ctx
+def users_invite(ctx: AppContext, email: str, base_url: str) -> None:
+    """Print a one-time sign-in link (valid 24 h) for an existing account (no mail server needed)."""
+    from ..errors import MapperError
+    from ..services.accounts import create_signin_link
+
+    try:
+        with ctx.db().session_scope() as session:
+            account, token = create_signin_link(session, email)
+    except MapperError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"one-time sign-in link for {account.email} (valid 24 h):")
+    click.echo(f"{base_url.rstrip('/')}/connexion/lien/{token}")

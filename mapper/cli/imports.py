@@ -1,0 +1,152 @@
+"""``mapper import …``: bulk imports, each printing its report."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .base import AppContext, finish, main, pass_ctx, print_report
+
+
+@main.group("import")
+def import_() -> None:
+    """Bulk imports (communes, population, …). Each prints a report."""
+
+
+def _refresh_cpts(session, report, geometry: bool = False) -> None:
+    """Cached CPTS measures follow the communes they are made of (same transaction)."""
+    from ..services.territories import refresh_measures
+
+    n = refresh_measures(session, report.changed, geometry=geometry)
+    if n:
+        report.notes.append(f"{n} CPTS: population, area and size category recomputed")
+
+
+@import_.command("communes")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from-api-geo", is_flag=True, help="Télécharger depuis API Géo.")
+@click.option("--departement", "departements", multiple=True, help="Avec --from-api-geo.")
+@click.option("--year", type=int, default=None, help="Millésime des populations du fichier.")
+@pass_ctx
+def import_communes(ctx: AppContext, files, from_api_geo, departements, year) -> None:
+    """Upsert commune polygons from GeoJSON FeatureCollections (one transaction per file).
+
+    Exits non-zero when any feature was rejected; the report lists each one with its reason.
+    """
+    from ..imports.api_geo import ApiGeoUnavailable, download_departement
+    from ..imports.communes import import_communes_file
+    from ..reference import DEFAULT_POPULATION_YEAR
+
+    if from_api_geo and not departements:
+        raise click.UsageError("--from-api-geo needs at least one --departement")
+    if not files and not from_api_geo:
+        raise click.UsageError("give FILES or --from-api-geo --departement D")
+    settings = ctx.settings
+    sources: list[Path] = list(files)
+    if from_api_geo:
+        for dep in departements:
+            try:
+                sources.append(download_departement(settings.api_geo_base_url, dep))
+            except ApiGeoUnavailable as exc:
+                raise click.ClickException(str(exc)) from exc
+    failed = False
+    for path in sources:
+        with ctx.import_session() as session:
+            report = import_communes_file(session, path,
+                                          population_year=year or DEFAULT_POPULATION_YEAR)
+            _refresh_cpts(session, report, geometry=True)
+        print_report(report)
+        failed |= not report.ok
+    if failed:
+        sys.exit(1)
+
+
+@import_.command("population")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, default=None,
+              help="Millésime (défaut : populations légales 2023, en vigueur en 2026).")
+@pass_ctx
+def import_population(ctx: AppContext, file: Path, year: int | None) -> None:
+    """Set commune populations from a CSV with at least the columns code,population."""
+    from ..imports.population import PopulationFormatError, import_population_file
+    from ..reference import DEFAULT_POPULATION_YEAR
+
+    try:
+        with ctx.import_session() as session:
+            report = import_population_file(session, file, year or DEFAULT_POPULATION_YEAR)
+            _refresh_cpts(session, report)
+    except PopulationFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finish(report)
+
+
+@import_.command("cpts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--status", type=click.Choice(["projet", "valide"]), default="projet",
+              show_default=True, help="valide: validate each CPTS unless it overlaps a validated one.")
+@pass_ctx
+def import_cpts(ctx: AppContext, file: Path, status: str) -> None:
+    """Create or update CPTS from CSV rows cpts_name,commune_code (one transaction).
+
+    With --status valide, a territory that would overlap a validated CPTS is imported as projet
+    and the conflict is reported. Unknown commune codes are reported with their line numbers;
+    the command then exits non-zero.
+    """
+    from ..imports.cpts import CptsFormatError, import_cpts_file
+
+    settings = ctx.settings
+    try:
+        with ctx.import_session() as session:
+            report = import_cpts_file(session, file, status=status, settings=settings,
+                                      actor="cli import cpts")
+    except CptsFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finish(report)
+
+
+@import_.command("rpps")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--departement", "departements", multiple=True,
+              help="Ne garder que ce département de structure (répétable).")
+@click.option("--profession", "professions", multiple=True,
+              help="Ne garder que ce code profession RPPS (répétable), ex. 10, 60.")
+@pass_ctx
+def import_rpps(ctx: AppContext, file: Path, departements, professions) -> None:
+    """Merge an Annuaire Santé extraction (PS_LibreAcces_Personne_activite, pipe-separated).
+
+    One professional per RPPS/ADELI identifier, one site per distinct address; a re-import
+    updates in place. Sites then wait for `mapper geocode --missing`. Exits non-zero when any
+    row was rejected.
+    """
+    from ..imports.rpps import RppsFormatError, import_rpps_file
+
+    settings = ctx.settings
+    try:
+        with ctx.import_session() as session:
+            report = import_rpps_file(session, file, departements=departements,
+                                      professions=professions, min_score=settings.ban_min_score)
+    except RppsFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finish(report)
+
+
+@import_.command("professionals")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cpts", "cpts_ref", help="Rattacher chaque ligne à cette CPTS (id ou slug).")
+@pass_ctx
+def import_professionals(ctx: AppContext, file: Path, cpts_ref: str | None) -> None:
+    """Import a CPTS's CSV of professionals (template: data/templates/professionals.csv).
+
+    Valid rows are imported (a row with the RPPS number or `ref` of an existing entry updates
+    it); each rejected row is reported with its line number and the command exits non-zero.
+    """
+    from ..imports.professionals_csv import CsvFormatError, import_professionals_csv
+
+    settings = ctx.settings
+    try:
+        with ctx.import_session() as session:
+            report = import_professionals_csv(session, file, settings, cpts=cpts_ref)
+    except CsvFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finish(report)

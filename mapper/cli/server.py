@@ -1,0 +1,83 @@
+"""``mapper serve``, ``mapper demo`` and ``mapper db …``: running the service."""
+from __future__ import annotations
+
+import click
+
+from .base import AppContext, database_url, main, pass_ctx, settings_from_env
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@pass_ctx
+def serve(ctx: AppContext, host: str, port: int, threads: int) -> None:
+    """Serve the application with waitress (a production WSGI server) until interrupted."""
+    from waitress import serve as waitress_serve
+
+    app = ctx.app
+    click.echo(f"Carto CPTS sur http://{host}:{port}/ (Ctrl-C pour arrêter)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="carto-cpts")
+
+
+# -- db --------------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """Database: migrations and the embedded cluster."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply Alembic migrations (creates the postgis extension when allowed)."""
+    from ..migrate import MigrationError, upgrade
+
+    try:
+        upgrade(database_url(), revision)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"database at revision {revision}")
+
+
+def _embedded():
+    from ..embedded import EmbeddedCluster
+
+    settings = settings_from_env()
+    if settings.database_url:
+        raise click.ClickException("MAPPER_DATABASE_URL is set: the embedded cluster is not used.")
+    return EmbeddedCluster(settings.pg_dir)
+
+
+@db.command("start")
+def db_start() -> None:
+    """Start the embedded cluster under data/pg (initialised on first use)."""
+    cluster = _embedded()
+    click.echo(cluster.start())
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded cluster."""
+    cluster = _embedded()
+    cluster.stop()
+    click.echo(cluster.status())
+
+
+@db.command("status")
+def db_status() -> None:
+    """Tell whether the embedded cluster is initialised and running."""
+    click.echo(_embedded().status())
+
+
+@main.command()
+@click.option("--real", is_flag=True, help="Contours réels depuis API Géo (réseau requis).")
+@pass_ctx
+def demo(ctx: AppContext, real: bool) -> None:
+    """Load the fictional demo data of data/demo (idempotent: twice changes nothing)."""
+    from ..demo import load_demo
+
+    settings = ctx.settings
+    with ctx.import_session() as session:
+        summary = load_demo(session, settings, real=real)
+    for line in summary:
+        click.echo(line)

@@ -1,0 +1,74 @@
+"""``mapper check-overlaps`` and ``mapper coverage``: the territories from the shell."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .base import AppContext, main, pass_ctx
+
+
+@main.command("check-overlaps")
+@click.option("--region", help="Code région : paires dont une CPTS au moins est dans la région.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_ctx
+def check_overlaps(ctx: AppContext, region: str | None, as_json: bool) -> None:
+    """List every overlapping pair of CPTS: shared communes, population affected.
+
+    Exits with status 2 if two validated CPTS overlap outside an arbitration (which the
+    database should make impossible).
+    """
+    import json as json_
+
+    from ..services.territories import overlap_pairs
+
+    settings = ctx.settings
+    with ctx.import_session() as session:
+        pairs = overlap_pairs(session, settings, region=region)
+    if as_json:
+        click.echo(json_.dumps(pairs, ensure_ascii=False, indent=1))
+    else:
+        for p in pairs:
+            where = (f"{len(p['shared_communes'])} commune(s) {' '.join(p['shared_communes'])}"
+                     if p["shared_communes"] else f"{p['overlap_area_km2']} km²")
+            flags = " [arbitré]" if p["arbitrated"] else ""
+            click.echo(f"{p['a']['name']} ({p['a']['status']}) × {p['b']['name']} "
+                       f"({p['b']['status']}): {where}, population {p['population_affected']} "
+                       f"({p['population_method']}){flags}")
+        click.echo(f"{len(pairs)} overlapping pair(s)")
+    if any(p["both_validated"] and not p["arbitrated"] for p in pairs):
+        sys.exit(2)
+
+
+@main.command("coverage")
+@click.option("--departement")
+@click.option("--region")
+@click.option("--status", type=click.Choice(["intention", "projet", "valide"]),
+              help="Ne compter que les CPTS de ce statut.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_ctx
+def coverage_cmd(ctx: AppContext, departement, region, status, as_json: bool) -> None:
+    """Print the coverage summary of a département or région (zones blanches)."""
+    import json as json_
+
+    from ..errors import MapperError
+    from ..services.territories import coverage
+
+    if not departement and not region:
+        raise click.UsageError("give --departement D or --region R")
+    try:
+        with ctx.db().session_scope() as session:
+            out = coverage(session, departement=departement, region=region, status=status)
+    except MapperError as exc:
+        raise click.ClickException(exc.detail) from exc
+    if as_json:
+        click.echo(json_.dumps(out, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"population: {out['population_total']}, covered: {out['population_covered']} "
+               f"({out['coverage_rate']:.1%}), uncovered: {out['population_uncovered']}")
+    click.echo(f"uncovered communes: {len(out['uncovered_communes'])}")
+    for c in out["uncovered_communes"]:
+        click.echo(f"  {c['code']} {c['nom']} ({c['population']})")
+    click.echo(f"communes claimed by several CPTS: {len(out['multi_covered_communes'])}")
+    for c in out["multi_covered_communes"]:
+        click.echo(f"  {c['code']} {c['nom']} ({c['population']}): CPTS {c['cpts']}")

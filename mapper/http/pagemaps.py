@@ -1,0 +1,110 @@
+"""Folium maps inside pages and widgets, shared by the ``web`` and ``embed`` blueprints.
+
+The builders (``mapper.maps``) make full-page maps; inside a site page only the asset links,
+the map container, its data blocks and its script are kept, every inline script and style
+carrying the request's CSP nonce (``maps.render.page_head`` drops Folium's viewport meta and
+its full-window styles). Tiles come from the settings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+from flask import request, url_for
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from ..config import get_settings
+from ..db import get_session
+from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, TileConfig,
+                    build_orientation_map, build_territory_map, render_parts)
+from ..maps.render import page_head
+from ..schemas.maps import MapFilters
+from ..services.geocoding import client_for
+from ..services.pages.orientation import OrientationMap, orientation_map
+from .security import csp_nonce
+
+ASSET_PREFIX = "/assets"
+STATIC_PREFIX = "/static/maps"
+
+
+def tiles() -> TileConfig:
+    settings = get_settings()
+    return TileConfig(settings.tiles_url, settings.tiles_attribution or "")
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """A map ready for a template: ``head`` in ``<head>``, ``body`` where the map goes,
+    ``script`` after it (all nonced, safe to output as they are)."""
+
+    head: Markup
+    body: Markup
+    script: Markup
+
+
+def page_map(figure: folium.Map, *, full_page: bool = False) -> PageMap:
+    parts = render_parts(figure, csp_nonce())
+    return PageMap(Markup(page_head(parts.head, full_page=full_page)), Markup(parts.body),
+                   Markup(parts.script))
+
+
+def zone_url_template() -> str | None:
+    """Where the browser fetches an intervention zone (the directory's GeoJSON endpoint)."""
+    try:
+        return url_for("professionals.zones", professional_id=0).replace("/0/", "/{id}/")
+    except BuildError:  # pragma: no cover - the directory API is not mounted
+        return None
+
+
+def orientation_data(slug: str, page: int = 1) -> OrientationMap:
+    """The orientation map of a CPTS for the page and the widget alike: the filters from the
+    query string, then the one read model."""
+    filters = MapFilters.from_args(request.args)
+    settings = get_settings()
+    return orientation_map(get_session(), slug, filters, settings,
+                           geocoder=client_for(settings) if filters.address else None,
+                           zone_url_template=zone_url_template(), page=page)
+
+
+def orientation_figure(data: OrientationMap) -> folium.Map:
+    return build_orientation_map(
+        data.markers, boundary=data.boundary, tiles=tiles(), asset_prefix=ASSET_PREFIX,
+        static_prefix=STATIC_PREFIX, title=f"Professionnels de santé — {data.cpts.name}")
+
+
+def results_map(results: list[dict], boundary=None,
+                title: str = "Carte des professionnels de santé") -> PageMap:
+    """Directory results (search, a CPTS's members) on a map."""
+    markers = [m for m in (_marker(r) for r in results) if m is not None]
+    return page_map(build_orientation_map(markers, boundary, tiles(), title=title))
+
+
+def _marker(r: dict) -> ProfessionalMarker | None:
+    site = r.get("site") or {}
+    if site.get("lat") is None:
+        return None
+    address = " ".join(x for x in (site.get("address"), site.get("postcode"),
+                                   site.get("commune_name")) if x)
+    return ProfessionalMarker(
+        id=r["id"], first_name=r.get("first_name") or "", last_name=r.get("last_name") or "",
+        profession_code=r.get("profession") or "", profession_label=r.get("profession_label"),
+        competencies=r.get("competency_labels") or r.get("competencies") or [],
+        address=address or None, lat=site["lat"], lon=site["lon"], phone=r.get("phone"),
+        accepts_new_patients=r.get("accepts_new_patients"),
+        next_slot=(r.get("next_slot") or {}).get("starts_at"), stale=bool(r.get("stale")),
+        zone_url=f"/api/v1/professionals/{r['id']}/zones" if r.get("home_visits") else None)
+
+
+def report_map(report: dict) -> PageMap:
+    """A checked territory and its overlaps."""
+    territories = []
+    if report.get("geometry"):
+        territories.append(TerritoryFeature(0, "Territoire vérifié", "", "intention",
+                                            report["geometry"], report.get("population")))
+    overlaps = [OverlapFeature(o["geometry"], "Territoire vérifié", o["cpts"]["name"],
+                               o["population_affected"], o["overlap_area_km2"],
+                               o["population_method"] != "communes")
+                for o in report.get("overlaps", []) if o.get("geometry")]
+    return page_map(build_territory_map(territories, overlaps, tiles(),
+                                        title="Territoire vérifié et chevauchements"))

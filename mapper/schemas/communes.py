@@ -1,0 +1,17 @@
+"""Query of the commune reference layer."""
+from __future__ import annotations
+
+from marshmallow import fields
+
+from .base import Schema, between, length
+from .fields import departement, region
+
+
+class CommuneQuerySchema(Schema):
+    departement = fields.String(validate=departement(),
+                                metadata={"description": "Code département (75, 2A, 974…)"})
+    region = fields.String(validate=region())
+    q = fields.String(validate=length(2, 100),
+                      metadata={"description": "Début du nom ou du code (autocomplétion)"})
+    geometry = fields.Boolean(load_default=True)
+    limit = fields.Integer(validate=between(1, 5000))

@@ -1,0 +1,69 @@
+"""Fields and validators shared by the schemas: codes, coordinates, clock times, lists."""
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from marshmallow import ValidationError, fields
+
+from .base import matches
+
+INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: ``scheme://host[:port]`` as CSP frame-ancestors accepts it, nothing else (no ; , spaces).
+ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+def departement() -> object:
+    return matches(r"^(\d{2}|2[AB]|9[78]\d)$", "code département attendu (75, 2A, 974…)")
+
+
+def region() -> object:
+    return matches(r"^\d{2}$", "code région à deux chiffres attendu")
+
+
+def insee_code() -> object:
+    return matches(INSEE_CODE, "code INSEE à 5 caractères attendu")
+
+
+class LatLon(fields.Field):
+    """``"48.83,2.32"`` (lat,lon) → (48.83, 2.32), checked against the globe's ranges."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            lat_s, lon_s = str(value).split(",")
+            lat, lon = float(lat_s), float(lon_s)
+        except ValueError:
+            raise ValidationError("attendu : lat,lon (par ex. 48.83,2.32)") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError("lat entre -90 et 90, lon entre -180 et 180")
+        return (lat, lon)
+
+
+class ClockTime(fields.Field):
+    """``"HH:MM"``; ``"24:00"`` is midnight at the end of the day (stored 00:00, wrapping)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, time):
+            return value.replace(second=0, microsecond=0, tzinfo=None)
+        text = str(value).strip()
+        if text in ("24:00", "24:00:00"):
+            return time(0, 0)
+        try:
+            parsed = time.fromisoformat(text)
+        except ValueError:
+            raise ValidationError("heure attendue au format HH:MM") from None
+        return parsed.replace(second=0, microsecond=0, tzinfo=None)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%H:%M")
+
+
+class CsvList(fields.List):
+    """A repeatable query parameter that also accepts comma-separated values."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [value]
+        flat = [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+        return super()._deserialize(flat, attr, data, **kwargs)

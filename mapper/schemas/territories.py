@@ -1,0 +1,75 @@
+"""Territories and CPTS: check, create, edit, ARS decisions, arbitrations, coverage queries."""
+from __future__ import annotations
+
+from marshmallow import fields, pre_load
+
+from ..vocab import CPTS_STATUSES, CREATABLE_STATUSES, DECISIONS
+from .base import Schema, count, length, one_of
+from .fields import departement, insee_code, region
+
+
+class TerritorySchema(Schema):
+    communes = fields.List(fields.String(), metadata={
+        "description": "Codes INSEE (Paris, Lyon, Marseille par arrondissement ; 75056, 69123 "
+                       "et 13055 sont développés)"})
+    geometry = fields.Raw(allow_none=True, metadata={
+        "description": "GeoJSON Polygon ou MultiPolygon (WGS84 lon/lat)"})
+    repair = fields.Boolean(load_default=False, metadata={
+        "description": "Réparer une géométrie invalide au lieu de la refuser"})
+
+
+class TerritoryCheckSchema(TerritorySchema):
+    exclude_cpts = fields.Integer(allow_none=True, metadata={
+        "description": "CPTS en cours de modification : exclue des chevauchements"})
+
+
+class CptsFieldsSchema(Schema):
+    website = fields.String(allow_none=True, validate=length(max=500))
+    contact_email = fields.String(allow_none=True, validate=length(max=320))
+    embed_origins = fields.List(fields.String(), metadata={
+        "description": "Origines autorisées à intégrer le widget (https://site.fr)"})
+
+
+class CptsCreateSchema(TerritorySchema, CptsFieldsSchema):
+    name = fields.String(required=True, validate=length(1, 200))
+    status = fields.String(load_default="projet", validate=one_of(CREATABLE_STATUSES))
+
+
+class CptsPatchSchema(TerritorySchema, CptsFieldsSchema):
+    name = fields.String(validate=length(1, 200))
+    status = fields.String(validate=one_of(CREATABLE_STATUSES))
+
+
+class DecisionSchema(Schema):
+    decision = fields.String(required=True, validate=one_of(DECISIONS))
+    reason = fields.String(required=True, validate=length(1, 5000),
+                           metadata={"description": "Motif (obligatoire, journalisé)"})
+
+    @pre_load
+    def _strip(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("reason"), str):
+            data = {**data, "reason": data["reason"].strip()}
+        return data
+
+
+class ArbitrationSchema(Schema):
+    commune = fields.String(required=True, validate=insee_code())
+    cpts = fields.List(fields.Integer(), required=True, validate=count(min=2))
+    reason = fields.String(required=True, validate=length(1, 5000))
+
+
+class CptsQuerySchema(Schema):
+    region = fields.String(validate=region())
+    departement = fields.String(validate=departement())
+    status = fields.String(validate=one_of(CPTS_STATUSES))
+
+
+class RegionQuerySchema(Schema):
+    region = fields.String(validate=region())
+
+
+class CoverageQuerySchema(Schema):
+    departement = fields.String(validate=departement())
+    region = fields.String(validate=region())
+    status = fields.String(validate=one_of(CPTS_STATUSES))
+    format = fields.String(load_default="json", validate=one_of(("json", "geojson")))

@@ -1,0 +1,77 @@
+"""A CPTS's members: taking in an existing entry, removing one, the entries to check again.
+
+Membership gives a coordinator write access to the entry, so a coordinator takes in only
+entries nobody else curates; other joins go through the ARS or an administrator.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from ...errors import Conflict, Forbidden, NotFound
+from ...models import Account, CptsMember
+from .. import audit
+from .lookup import find_professional
+from .views import STALE_AFTER
+
+
+def _require_manager(principal, cpts) -> None:
+    if not principal.can_manage_cpts(cpts.id, cpts.region):
+        raise Forbidden("Vous ne gérez pas cette CPTS.")
+
+
+def add_member(session: Session, principal, cpts, reference: str) -> int:
+    """Add an existing entry (by RPPS or entry number) to the CPTS the principal manages."""
+    _require_manager(principal, cpts)
+    professional_id = find_professional(session, reference)
+    exists = session.get(CptsMember, (cpts.id, professional_id))
+    if exists is not None:
+        raise Conflict("Ce professionnel est déjà membre.",
+                       errors={"professional": ["Ce professionnel est déjà membre de la CPTS."]})
+    if not principal.can_act_in_region(cpts.region):
+        _require_unclaimed(session, professional_id)
+    session.add(CptsMember(cpts_id=cpts.id, professional_id=professional_id))
+    session.flush()
+    audit.record(session, principal, "cpts.member_add", "cpts", cpts.id,
+                 after={"professional_id": professional_id})
+    return professional_id
+
+
+def _require_unclaimed(session: Session, professional_id: int) -> None:
+    """Membership gives a coordinator write access to the entry: a coordinator may only take in
+    an entry nobody else curates — not one kept by its own professional account, nor a member
+    of another CPTS. Those joins go through the ARS or an administrator."""
+    other_cpts = session.scalar(select(CptsMember.cpts_id)
+                                .where(CptsMember.professional_id == professional_id).limit(1))
+    own_account = session.scalar(select(Account.id)
+                                 .where(Account.professional_id == professional_id).limit(1))
+    if other_cpts is not None or own_account is not None:
+        message = ("Cette fiche est déjà gérée (par le professionnel lui-même ou par une autre "
+                   "CPTS) : demandez son rattachement à l'ARS ou à l'administrateur.")
+        raise Forbidden(message, errors={"professional": [message]})
+
+
+def remove_member(session: Session, principal, cpts, professional_id: int) -> None:
+    _require_manager(principal, cpts)
+    member = session.get(CptsMember, (cpts.id, professional_id))
+    if member is None:
+        raise NotFound("Ce professionnel n'est pas membre de la CPTS.")
+    session.delete(member)
+    session.flush()
+    audit.record(session, principal, "cpts.member_remove", "cpts", cpts.id,
+                 before={"professional_id": professional_id})
+
+
+def stale_members(session: Session, cpts_id: int) -> list[dict]:
+    """Members whose entry was not confirmed for six months (or never), oldest first."""
+    rows = session.execute(text("""
+        SELECT p.id, p.first_name, p.last_name, pr.label AS profession_label,
+               p.last_verified_at
+        FROM cpts_member m JOIN professional p ON p.id = m.professional_id
+        JOIN profession pr ON pr.code = p.profession_code
+        WHERE m.cpts_id = :cpts AND (p.last_verified_at IS NULL OR p.last_verified_at < :limit)
+        ORDER BY p.last_verified_at NULLS FIRST, p.last_name, p.first_name"""),
+        {"cpts": cpts_id, "limit": datetime.now(timezone.utc) - STALE_AFTER})
+    return [dict(r._mapping) for r in rows]

@@ -1,0 +1,19 @@
+"""The home page: every CPTS but rejected ones, by name, without geometry."""
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ...reference import REGIONS
+from ..directory.vocabularies import professions
+
+
+def home(session: Session) -> dict:
+    return {"cpts_list": cpts_list(session), "professions": professions(session)}
+
+
+def cpts_list(session: Session) -> list[dict]:
+    rows = session.execute(text("""
+        SELECT slug, name, status, region, population, size_category FROM cpts
+        WHERE status <> 'rejete' ORDER BY name""")).mappings()
+    return [{**r, "region_name": REGIONS.get(r["region"] or "", r["region"])} for r in rows]

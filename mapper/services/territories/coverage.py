@@ -1,0 +1,117 @@
+"""Coverage ("zones blanches"): who lives in no CPTS, which communes several CPTS claim.
+
+A commune is covered by a commune-based CPTS that lists it, and by a drawn CPTS when at least
+half of its area (measured on ``geography`` when the drawing was stored, ``cpts_drawn_commune``)
+lies inside the drawing. Everything is set-based: no geometry is computed here. Rejected CPTS cover
+nothing; ``status`` restricts to one status (e.g. ``valide``). The whole-city codes 75056, 69123
+and 13055 are left out: their arrondissements are the units.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ...errors import ValidationFailed
+from ...models import CITY_ARRONDISSEMENTS
+from .. import features
+from ..features import Layer
+
+#: Share of a commune's area a drawn territory must cover for the commune to count as covered.
+DRAWN_COVER_SHARE = 0.5
+
+_ROWS = """
+    WITH area AS MATERIALIZED (
+      SELECT code, name, population FROM commune c
+      WHERE {where} AND code <> ALL(:cities)
+    ), k AS (
+      SELECT id FROM cpts WHERE status <> 'rejete' {status}
+    ), cov AS (
+      SELECT cc.commune_code AS code, cc.cpts_id
+      FROM cpts_commune cc JOIN k ON k.id = cc.cpts_id JOIN area a ON a.code = cc.commune_code
+      UNION
+      SELECT dc.commune_code, dc.cpts_id
+      FROM cpts_drawn_commune dc JOIN k ON k.id = dc.cpts_id
+      JOIN area a ON a.code = dc.commune_code
+      WHERE dc.share >= :share
+    )
+    , per AS (
+      SELECT a.code, a.name, coalesce(a.population, 0) AS population,
+             coalesce(array_agg(cov.cpts_id ORDER BY cov.cpts_id)
+                      FILTER (WHERE cov.cpts_id IS NOT NULL), '{{}}') AS cpts
+      FROM area a LEFT JOIN cov ON cov.code = a.code
+      GROUP BY a.code, a.name, a.population
+    )
+"""
+
+
+_SUMMARY = """
+    SELECT json_build_object(
+      'departement', CAST(:departement AS text), 'region', CAST(:region AS text),
+      'status', CAST(:status AS text),
+      'communes_total', count(*),
+      'population_total', coalesce(sum(population), 0),
+      'population_covered', coalesce(sum(population) FILTER (WHERE cardinality(cpts) > 0), 0),
+      'population_uncovered', coalesce(sum(population) FILTER (WHERE cardinality(cpts) = 0), 0),
+      'coverage_rate', CASE WHEN sum(population) > 0 THEN round(
+          coalesce(sum(population) FILTER (WHERE cardinality(cpts) > 0), 0)::numeric
+          / sum(population), 4) ELSE 0 END,
+      'uncovered_communes', coalesce(json_agg(json_build_object(
+          'code', code, 'nom', name, 'population', population) ORDER BY code)
+          FILTER (WHERE cardinality(cpts) = 0), '[]'::json),
+      'multi_covered_communes', coalesce(json_agg(json_build_object(
+          'code', code, 'nom', name, 'population', population, 'cpts', cpts) ORDER BY code)
+          FILTER (WHERE cardinality(cpts) > 1), '[]'::json))::text
+    FROM per
+"""
+
+
+def _communes_layer(with_sql: str) -> Layer:
+    """The communes of the area, each with the CPTS covering it (``covered_by``)."""
+    return Layer(source="per JOIN commune c ON c.code = per.code", id="per.code",
+                 geometry="c.geom", order="per.code", with_sql=with_sql,
+                 properties=(("code", "per.code"), ("nom", "per.name"),
+                             ("population", "per.population"), ("covered_by", "per.cpts")))
+
+
+def _rows(departement, region, status) -> tuple[str, dict]:
+    """The ``WITH`` clause of the per-commune coverage, and its parameters."""
+    if not departement and not region:
+        raise ValidationFailed("Précisez un département ou une région.",
+                               errors={"departement": ["departement ou region est requis"]})
+    where = []
+    params = {"cities": list(CITY_ARRONDISSEMENTS), "share": DRAWN_COVER_SHARE,
+              "departement": departement, "region": region, "status": status}
+    if departement:
+        where.append("c.departement = :departement")
+    if region:
+        where.append("c.region = :region")
+    sql = _ROWS.format(where=" AND ".join(where), status="AND status = :status" if status else "")
+    return sql, params
+
+
+def coverage_json(session: Session, departement: str | None = None, region: str | None = None,
+                  status: str | None = None) -> str:
+    """:func:`coverage` as JSON text (what the API sends): PostgreSQL builds the document."""
+    with_sql, params = _rows(departement, region, status)
+    return session.execute(text(with_sql + _SUMMARY), params).scalar_one()
+
+
+def coverage(session: Session, departement: str | None = None, region: str | None = None,
+             status: str | None = None) -> dict:
+    """``{population_total, population_covered, population_uncovered, coverage_rate,
+    uncovered_communes: [{code, nom, population}], multi_covered_communes: [{…, cpts}]}``."""
+    return json.loads(coverage_json(session, departement, region, status))
+
+
+def coverage_geojson_text(session: Session, departement: str | None = None,
+                          region: str | None = None, status: str | None = None) -> str:
+    with_sql, params = _rows(departement, region, status)
+    return features.collection(session, _communes_layer(with_sql), params=params)
+
+
+def coverage_geojson(session: Session, departement: str | None = None,
+                     region: str | None = None, status: str | None = None) -> dict:
+    """The communes as a FeatureCollection, each with ``covered_by`` (CPTS ids)."""
+    return json.loads(coverage_geojson_text(session, departement, region, status))

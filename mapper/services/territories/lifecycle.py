@@ -1,0 +1,201 @@
+"""The CPTS life cycle: create (intention or projet), edit, ARS decisions (valide, rejete).
+
+Overlap with projects is allowed and reported; overlap with a validated CPTS is refused (409
+carrying the overlap report), at creation, on edits and at validation, under the territory
+lock (see ``storage``). Every entry point (API, pages, imports, demo) goes through these
+functions; each records an audit event.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ...config import Settings
+from ...errors import Conflict, Forbidden, ValidationFailed
+from ...models import Cpts
+from ...schemas.fields import EMAIL_RE, ORIGIN_RE
+from ...vocab import CREATABLE_STATUSES, DECISIONS
+from .. import audit
+from .check import conflicts_with_validated
+from .cpts import current_overlaps
+from .naming import check_name_free, clean_name, unique_slug
+from .overlaps import find_overlaps
+from .storage import (lock_territories, member_codes, store_territory, sync_validated)
+from .territory import Territory, build_territory
+
+
+def clean_fields(data: dict) -> dict:
+    """website, contact_email, embed_origins: None clears; bad values → 422 on the field."""
+    out = {}
+    if "website" in data:
+        url = (data["website"] or "").strip() or None
+        if url:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+                raise ValidationFailed("Adresse du site invalide.",
+                                       errors={"website": ["URL http(s) attendue"]})
+        out["website"] = url
+    if "contact_email" in data:
+        email = (data["contact_email"] or "").strip() or None
+        if email and (not EMAIL_RE.match(email) or len(email) > 320):
+            raise ValidationFailed("Adresse e-mail invalide.",
+                                   errors={"contact_email": ["adresse e-mail invalide"]})
+        out["contact_email"] = email
+    if "embed_origins" in data:
+        origins = []
+        for origin in data["embed_origins"] or []:
+            origin = str(origin).strip().rstrip("/")
+            if not ORIGIN_RE.match(origin):
+                raise ValidationFailed(
+                    "Origine invalide.", errors={"embed_origins": [
+                        f"origine invalide : {origin!r} (attendu : https://hote[:port])"]})
+            if origin not in origins:
+                origins.append(origin)
+        out["embed_origins"] = origins
+    return out
+
+
+def _territory_field(territory: Territory) -> str:
+    return "communes" if territory.kind == "communes" else "geometry"
+
+
+def _refuse_validated_overlap(territory: Territory, overlaps: list[dict], what: str) -> None:
+    if conflicts_with_validated(overlaps):
+        names = ", ".join(o["cpts"]["name"] for o in overlaps
+                          if o["cpts"]["status"] == "valide" and not o["arbitrated"])
+        raise Conflict(f"{what} chevauche une CPTS validée : {names}.",
+                       errors={_territory_field(territory): [
+                           f"chevauche une CPTS validée : {names}"]},
+                       extra={"overlaps": overlaps, "conflicts_with_validated": True},
+                       slug="overlaps-validated-cpts")
+
+
+def _snapshot(cpts: Cpts, codes: list[str] | None = None) -> dict:
+    snap = {"name": cpts.name, "slug": cpts.slug, "status": cpts.status, "region": cpts.region,
+            "website": cpts.website, "contact_email": cpts.contact_email,
+            "embed_origins": list(cpts.embed_origins or []),
+            "territory_kind": cpts.territory_kind, "population": cpts.population,
+            "area_km2": cpts.area_km2, "size_category": cpts.size_category}
+    if codes is not None:
+        snap["communes"] = codes
+    return snap
+
+
+def _require_region_scope(principal, region: str | None) -> None:
+    if principal.role == "ars" and region not in principal.regions:
+        raise Forbidden("Ce territoire est hors des régions de votre compte ARS.")
+
+
+def create_cpts(session: Session, principal, *, name, communes=None, geometry=None,
+                repair: bool = False, status: str = "projet", website=None, contact_email=None,
+                embed_origins=None, settings: Settings) -> Cpts:
+    """A new CPTS (intention or projet). Overlap with projects is allowed and reported;
+    overlap with a validated CPTS is refused (409 carrying the overlap report)."""
+    if principal.role not in ("admin", "ars", "coordinator"):
+        raise Forbidden("Votre rôle ne permet pas de créer une CPTS.")
+    name = clean_name(name)
+    status = status or "projet"
+    if status not in CREATABLE_STATUSES:
+        raise ValidationFailed("Statut invalide à la création.", errors={"status": [
+            "intention ou projet ; la validation passe par une décision de l'ARS"]})
+    fields = clean_fields({"website": website, "contact_email": contact_email,
+                            "embed_origins": embed_origins})
+    territory = build_territory(session, communes=communes, geometry=geometry, repair=repair,
+                                settings=settings)
+    _require_region_scope(principal, territory.region)
+    check_name_free(session, name)
+    lock_territories(session)
+    overlaps = find_overlaps(session, territory, settings)
+    _refuse_validated_overlap(territory, overlaps, "Ce territoire")
+    cpts = Cpts(name=name, slug=unique_slug(session, name), status=status, **fields)
+    try:
+        with session.begin_nested():
+            session.add(cpts)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"Une CPTS porte déjà ce nom : {name}.",
+                       errors={"name": ["déjà utilisé"]}) from None
+    store_territory(session, cpts, territory)
+    audit.record(session, principal, "cpts.create", "cpts", cpts.id,
+                 after=_snapshot(cpts, territory.codes or None))
+    return cpts
+
+
+def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
+                settings: Settings) -> Cpts:
+    """PATCH: plain fields and/or the territory, under the same rules as creation."""
+    if not principal.can_manage_cpts(cpts.id, cpts.region):
+        raise Forbidden("Vous ne gérez pas cette CPTS.")
+    before = _snapshot(cpts, member_codes(session, cpts.id))
+    if "name" in data:
+        name = clean_name(data["name"])
+        if name != cpts.name:
+            check_name_free(session, name, cpts.id)
+            cpts.name = name
+            cpts.slug = unique_slug(session, name, cpts.id)
+    if "status" in data and data["status"] != cpts.status:
+        if data["status"] not in CREATABLE_STATUSES or cpts.status not in CREATABLE_STATUSES:
+            raise ValidationFailed("Changement de statut impossible ici.", errors={"status": [
+                "seul le passage intention ↔ projet se fait ici ; valider ou rejeter passe par "
+                "POST /api/v1/cpts/<id>/decision"]})
+        cpts.status = data["status"]
+    for key, value in clean_fields(data).items():
+        setattr(cpts, key, value)
+    if "communes" in data or "geometry" in data:
+        if principal.role == "coordinator" and cpts.status == "valide":
+            raise Forbidden("Le territoire d'une CPTS validée ne peut être modifié que par "
+                            "l'ARS.")
+        territory = build_territory(session, communes=data.get("communes"),
+                                    geometry=data.get("geometry"),
+                                    repair=bool(data.get("repair")), settings=settings)
+        if principal.role == "ars":
+            _require_region_scope(principal, territory.region)
+        lock_territories(session)
+        overlaps = find_overlaps(session, territory, settings, self_id=cpts.id)
+        _refuse_validated_overlap(territory, overlaps, "Ce territoire")
+        store_territory(session, cpts, territory)
+        sync_validated(session, cpts.id)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict("Une CPTS porte déjà ce nom.", errors={"name": ["déjà utilisé"]}) from None
+    cpts.updated_at = session.execute(text("SELECT now()")).scalar_one()
+    audit.record(session, principal, "cpts.update", "cpts", cpts.id, before=before,
+                 after=_snapshot(cpts, member_codes(session, cpts.id)))
+    return cpts
+
+
+def decide(session: Session, principal, cpts: Cpts, decision: str, reason: str, *,
+           settings: Settings) -> Cpts:
+    """ARS decision: ``valide`` (refused with 409 when it would overlap a validated CPTS) or
+    ``rejete``. Safe under concurrency (module doc); audited with its reason."""
+    if not principal.can_act_in_region(cpts.region):
+        raise Forbidden("Seuls l'ARS de la région et les administrateurs décident.")
+    if decision not in DECISIONS:
+        raise ValidationFailed("Décision invalide.",
+                               errors={"decision": ["valide ou rejete"]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Le motif est requis.", errors={"reason": ["motif requis"]})
+    lock_territories(session)
+    # Re-read under the lock: another decision may have committed meanwhile.
+    cpts = session.execute(select(Cpts).where(Cpts.id == cpts.id).with_for_update()
+                           .execution_options(populate_existing=True)).scalar_one()
+    if cpts.status == decision:
+        raise Conflict(f"La CPTS est déjà au statut « {decision} ».",
+                       errors={"decision": ["statut déjà en vigueur"]})
+    before = {"status": cpts.status}
+    if decision == "valide":
+        overlaps = current_overlaps(session, cpts, settings)
+        territory = Territory(cpts.territory_kind)
+        _refuse_validated_overlap(territory, overlaps, "Cette CPTS")
+    cpts.status = decision
+    session.flush()
+    sync_validated(session, cpts.id)
+    audit.record(session, principal, "cpts.decision", "cpts", cpts.id, before=before,
+                 after={"status": decision}, reason=reason)
+    return cpts

@@ -1,0 +1,95 @@
+"""Every overlapping pair of CPTS (``mapper check-overlaps``, the ARS maps and review).
+
+Commune pairs are one set-based query over ``cpts_commune``; drawn territories are compared
+geometrically, one at a time, with the same ``find_overlaps`` as a candidate territory.
+"""
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ...config import Settings
+from .overlaps import ratio, arbitrations_for, drawn_cut, find_overlaps
+from .territory import Territory
+
+_PAIRS = text("""
+    SELECT a.cpts_id AS a_id, b.cpts_id AS b_id,
+           array_agg(a.commune_code ORDER BY a.commune_code) AS codes,
+           coalesce(sum(c.population), 0) AS population, coalesce(sum(c.area_km2), 0) AS area
+    FROM cpts_commune a
+    JOIN cpts_commune b ON b.commune_code = a.commune_code AND b.cpts_id > a.cpts_id
+    JOIN commune c ON c.code = a.commune_code
+    GROUP BY a.cpts_id, b.cpts_id
+""")
+
+_CPTS_INFO = text("""
+    SELECT id, name, slug, status, region, area_km2, territory_kind FROM cpts
+    WHERE status <> 'rejete'
+""")
+
+
+def overlap_pairs(session: Session, settings: Settings, region: str | None = None) -> list[dict]:
+    """Every overlapping pair of non-rejected CPTS (in ``region``: either side in it).
+
+    Each item: ``a`` and ``b`` ({id, name, slug, status, region}), ``shared_communes``,
+    ``overlap_area_km2``, ``share_of_a``, ``share_of_b``, ``population_affected``,
+    ``population_method``, ``arbitrated``, ``arbitrated_communes``, ``both_validated`` and
+    ``geometry`` (GeoJSON of the overlap when a drawn polygon is involved, else null: draw the
+    shared communes). Commune pairs are one set-based query; drawn territories are compared
+    geometrically, one at a time.
+    """
+    info = {r.id: r for r in session.execute(_CPTS_INFO)}
+
+    def ref(cid: int) -> dict:
+        r = info[cid]
+        return {"id": r.id, "name": r.name, "slug": r.slug, "status": r.status,
+                "region": r.region}
+
+    def wanted(a: int, b: int) -> bool:
+        return a in info and b in info and (
+            region is None or info[a].region == region or info[b].region == region)
+
+    pairs: dict[tuple[int, int], dict] = {}
+    rows = [r for r in session.execute(_PAIRS) if wanted(r.a_id, r.b_id)]
+    arb = arbitrations_for(session, [c for r in rows for c in r.codes])
+    for r in rows:
+        arbitrated = [c for c in r.codes if {r.a_id, r.b_id} <= arb.get(c, set())]
+        area = float(r.area)
+        pairs[(r.a_id, r.b_id)] = _pair(ref(r.a_id), ref(r.b_id), list(r.codes), area,
+                                        int(r.population), "communes", info, arbitrated, None)
+    for cid, r in info.items():
+        if r.territory_kind != "drawn":
+            continue
+        geom_hex = session.execute(
+            text("SELECT encode(ST_AsEWKB(geom), 'hex') FROM cpts WHERE id = :id"),
+            {"id": cid}).scalar()
+        if geom_hex is None:
+            continue
+        territory = Territory("drawn", geom_hex=geom_hex, area_km2=r.area_km2 or 0.0)
+        territory.cut = drawn_cut(session, cid)
+        for o in find_overlaps(session, territory, settings, self_id=cid, with_geometry=True):
+            other = o["cpts"]["id"]
+            key = (min(cid, other), max(cid, other))
+            if key in pairs or not wanted(*key):
+                continue
+            pairs[key] = _pair(ref(key[0]), ref(key[1]), [], o["overlap_area_km2"],
+                               o["population_affected"], "area_weighted", info, [],
+                               o.get("geometry"))
+    return [pairs[k] for k in sorted(pairs)]
+
+
+def _pair(a: dict, b: dict, shared, area, population, method, info, arbitrated,
+          geometry) -> dict:
+    return {
+        "a": a, "b": b,
+        "shared_communes": shared,
+        "overlap_area_km2": round(float(area), 4),
+        "share_of_a": ratio(float(area), info[a["id"]].area_km2),
+        "share_of_b": ratio(float(area), info[b["id"]].area_km2),
+        "population_affected": int(round(float(population))),
+        "population_method": method,
+        "arbitrated": bool(shared) and len(arbitrated) == len(shared),
+        "arbitrated_communes": arbitrated,
+        "both_validated": a["status"] == "valide" and b["status"] == "valide",
+        "geometry": geometry,
+    }

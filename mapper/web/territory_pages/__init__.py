@@ -1,0 +1,11 @@
+"""Pages of the territories: the territory checker (``check``), the ARS review (``review``) and
+the page of a CPTS with its management forms (``cpts``), on one blueprint.
+
+The checker is public and writes nothing: a list of communes is a GET form (the URL is the
+report, shareable), an uploaded GeoJSON is a POST. The ARS review and a CPTS's management
+forms are for the roles and scopes the territory services enforce again.
+"""
+from . import check, cpts, review  # noqa: F401  (each registers its views on the blueprint)
+from .blueprint import bp
+
+__all__ = ["bp"]

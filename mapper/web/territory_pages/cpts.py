@@ -1,0 +1,117 @@
+"""The page of a CPTS: territory, members by profession, orientation map, iframe snippet; its
+managers add and remove members, create entries and edit the territory."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from ...config import get_settings
+from ...db import get_session
+from ...errors import Conflict, Forbidden, ValidationFailed
+from ...http.pagemaps import results_map
+from ...http.principal import current_principal
+from ...services.communes import resolve_communes
+from ...services.directory import add_member as add, create_professional
+from ...services.directory import remove_member as remove
+from ...services.geocoding import client_for
+from ...services.pages.cpts_page import cpts_page as cpts_read_model
+from ...services.territories import get_cpts, update_cpts
+from ..entry_forms import NEW_ENTRY_FIELDS, new_entry_body, new_entry_errors
+from ..guards import field_errors, page_roles
+from ..maps import iframe_snippet
+from .blueprint import bp
+
+
+def _render_cpts(slug: str, errors=None, values=None, status=200):
+    page = cpts_read_model(get_session(), current_principal(), slug, get_settings())
+    cpts = page["cpts"]
+    if cpts["slug"] != slug:
+        return redirect(url_for("territory_pages.cpts_page", slug=cpts["slug"]))
+    page_map = results_map(page["members"], page["geometry"],
+                           title=f"Professionnels de {cpts['name']}")
+    return render_template("web/cpts.html", page_map=page_map,
+                           snippet=iframe_snippet(cpts["slug"], cpts["name"]),
+                           errors=errors or {}, values=values or {}, **page), status
+
+
+@bp.route("/cpts/<slug>")
+def cpts_page(slug: str):
+    return _render_cpts(slug)
+
+
+def _managed(slug: str):
+    session, principal = get_session(), current_principal()
+    cpts = get_cpts(session, slug)
+    if not principal.can_manage_cpts(cpts.id, cpts.region):
+        raise Forbidden("Vous ne gérez pas cette CPTS.")
+    return session, principal, cpts
+
+
+def _back(cpts, anchor: str, message: str):
+    flash(message)
+    return redirect(url_for("territory_pages.cpts_page", slug=cpts.slug) + anchor)
+
+
+@bp.route("/cpts/<slug>/membres", methods=["POST"])
+@page_roles("coordinator", "ars", "admin")
+def add_member(slug: str):
+    session, principal, cpts = _managed(slug)
+    reference = request.form.get("professionnel", "")
+    try:
+        add(session, principal, cpts, reference)
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        session.rollback()
+        return _render_cpts(cpts.slug, {"professionnel": field_errors(
+            exc, default="professionnel")["professionnel"]}, {"professionnel": reference},
+            exc.status)
+    session.commit()
+    return _back(cpts, "#membres", "Membre ajouté.")
+
+
+@bp.route("/cpts/<slug>/membres/<int:professional_id>/retirer", methods=["POST"])
+@page_roles("coordinator", "ars", "admin")
+def remove_member(slug: str, professional_id: int):
+    session, principal, cpts = _managed(slug)
+    remove(session, principal, cpts, professional_id)
+    session.commit()
+    return _back(cpts, "#membres", "Membre retiré de la CPTS.")
+
+
+@bp.route("/cpts/<slug>/territoire", methods=["POST"])
+@page_roles("coordinator", "ars", "admin")
+def edit_territory(slug: str):
+    session, principal, cpts = _managed(slug)
+    raw = request.form.get("communes", "")
+    try:
+        codes = resolve_communes(session, raw)
+        update_cpts(session, principal, cpts, {"communes": codes}, settings=get_settings())
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        session.rollback()
+        return _render_cpts(cpts.slug, {"communes": field_errors(exc, default="communes")
+                                        .get("communes") or [exc.detail]},
+                            {"communes": raw}, exc.status)
+    session.commit()
+    return _back(cpts, "#territoire", "Territoire enregistré.")
+
+
+@bp.route("/cpts/<slug>/fiches", methods=["POST"])
+@page_roles("coordinator", "admin")
+def create_entry(slug: str):
+    """A coordinator adds a professional who has no entry yet; the practice address is
+    geocoded on this write (cache, then the BAN, else the commune's point)."""
+    session, principal, cpts = _managed(slug)
+    body, errors = new_entry_body(session, request.form, cpts.id)
+    values = {f"fiche_{k}": request.form.get(k, "") for k in NEW_ENTRY_FIELDS}
+    status = 422
+    if not errors:
+        settings = get_settings()
+        try:
+            create_professional(session, body, principal, settings, client=client_for(settings))
+        except (ValidationFailed, Conflict) as exc:
+            session.rollback()
+            status = exc.status
+            errors = new_entry_errors(exc)
+        else:
+            session.commit()
+            name = f"{body.get('first_name') or ''} {body['last_name']}".strip()
+            return _back(cpts, "#membres", f"Fiche de {name} créée.")
+    return _render_cpts(cpts.slug, {f"fiche_{k}": v for k, v in errors.items()}, values, status)
