@@ -58,7 +58,9 @@ class MapFilters:
             bad = [v for v in items if not _CODE_RE.match(v)]
             if bad or len(items) > MAX_CODES:
                 errors[name] = ["code invalide"]
-        address = " ".join(_values(args, "address")) or None
+        # an address keeps its commas ("2 rue X, Nice"): not a list
+        raw = args.getlist("address") if hasattr(args, "getlist") else [args.get("address", "")]
+        address = " ".join(" ".join(str(v).split()) for v in raw if str(v).strip()) or None
         if address is not None and not 3 <= len(address) <= 200:
             errors["address"] = ["adresse de 3 à 200 caractères"]
         if errors:

@@ -191,6 +191,11 @@ def test_schema_errors_are_422(client, communes, admin):
         rpps="123", slots=[{"weekday": 9, "start": "25:00", "end": "x", "kind": "other"}]),
         headers=bearer(admin)), 422)
     assert "rpps" in problem["errors"] and "slots" in problem["errors"]
+    # the reasons are French, the same words the page forms and the CSV import report
+    slot = problem["errors"]["slots"]["0"]
+    assert problem["errors"]["rpps"] == ["11 chiffres"]
+    assert slot["start"] == ["heure attendue au format HH:MM"] and "de 1 à 7" in slot["weekday"]
+    assert slot["kind"][0].startswith("valeur inconnue ; attendu : snp")
 
 
 def test_duplicate_rpps_is_a_conflict(client, communes, admin):

@@ -163,3 +163,10 @@ def test_coverage_page(client, data):
     assert "Population couverte" in text
     _, empty = page(client, "/map/coverage")
     assert "Choisissez une région ou un département" in empty and "leaflet.js" not in empty
+
+
+def test_address_in_a_known_commune_filters_even_when_the_geocoder_is_down(client, data):
+    """Not in the cache, BAN unreachable: the commune named in the address stands in."""
+    _, text = page(client, f"/map/cpts/{data['alpha']}?address=2+rue+Sans+Nom,+Commune+92-1")
+    assert [n.rsplit(" ", 1)[-1] for n in list_names(text)] == ["Martin"]
+    assert "Commune 92-1" in text and "injoignable" not in text

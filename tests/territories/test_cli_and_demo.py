@@ -106,3 +106,30 @@ def test_demo_loader_is_idempotent(session, settings):
     pairs = overlap_pairs(session, settings)
     assert [(p["a"]["name"], p["b"]["name"], p["shared_communes"]) for p in pairs] == [
         ("CPTS Paris 14 (fictive)", "CPTS Paris 14-15 (projet fictif)", ["75114"])]
+
+
+def test_import_goes_through_the_life_cycle_rules(grid, settings, tmp_path):
+    """What the API refuses, the import refuses and reports: a new territory overlapping a
+    validated CPTS, a name too long; the rest of the file lands."""
+    from mapper.imports.cpts import import_cpts_file
+
+    first = tmp_path / "a.csv"
+    first.write_text(f"cpts_name,commune_code\nCPTS A,{grid_code(0, 0)}\n")
+    assert import_cpts_file(grid, first, status="valide", settings=settings).counts[
+        "validated"] == 1
+    second = tmp_path / "b.csv"
+    second.write_text("cpts_name,commune_code\n"
+                      f"CPTS B,{grid_code(0, 0)}\nCPTS B,{grid_code(1, 0)}\n"
+                      f"{'X' * 250},{grid_code(2, 2)}\nCPTS C,{grid_code(4, 4)}\n")
+    report = import_cpts_file(grid, second, status="projet", settings=settings)
+    reasons = {r.where: r.reason for r in report.rejected}
+    assert "chevauche une CPTS validée : CPTS A" in reasons["CPTS 'CPTS B'"]
+    assert any("200 caractères" in reason or "Nom trop long" in reason
+               for reason in reasons.values())
+    assert report.counts["created"] == 1
+    names = grid.execute(text("SELECT name, status FROM cpts ORDER BY name")).all()
+    assert [tuple(n) for n in names] == [("CPTS A", "valide"), ("CPTS C", "projet")]
+    actions = grid.execute(text("SELECT action, actor FROM audit_event WHERE entity_type = 'cpts' "
+                                "ORDER BY id")).all()
+    assert [tuple(a) for a in actions] == [("cpts.create", "import"), ("cpts.decision", "import"),
+                                           ("cpts.create", "import")]

@@ -98,19 +98,20 @@ def known_place(session: Session, address: str) -> Located | None:
     candidates: list[str] = []
     if match:
         postcode = match.group(1)
-        candidates = _city_codes(postcode) or list(
+        candidates = _city_codes(postcode) + list(
             session.scalars(_POSTCODE_COMMUNES, {"pc": postcode}))
     parts = [p.strip() for p in re.split(r"[,;\n]", _POSTCODE.sub(" ", address)) if p.strip()]
-    named = session.execute(_NAMED, {"parts": parts, "cities": list(CITY_ARRONDISSEMENTS)}).all()
-    names = dict(named)
-    chosen = next((c for c in candidates if c in names), None)
-    if chosen is None and candidates:
-        chosen = candidates[0]
-    if chosen is None and len(named) == 1:
-        chosen = named[0][0]
-    point = commune_point(session, chosen)
-    if point is None:
-        return None
-    label = names.get(chosen) or session.scalar(text("SELECT name FROM commune WHERE code = :c"),
-                                                {"c": chosen})
-    return Located(point[0], point[1], label, "commune")
+    names = dict(session.execute(_NAMED, {"parts": parts,
+                                          "cities": list(CITY_ARRONDISSEMENTS)}).all())
+    # A commune both named and matching the postcode first, then the postcode's, then the name
+    # alone when it is unambiguous.
+    ordered = [c for c in candidates if c in names] + candidates
+    if len(names) == 1:
+        ordered += list(names)
+    for code in dict.fromkeys(ordered):
+        point = commune_point(session, code)
+        if point is not None:
+            label = names.get(code) or session.scalar(
+                text("SELECT name FROM commune WHERE code = :c"), {"c": code})
+            return Located(point[0], point[1], label, "commune")
+    return None
