@@ -55,6 +55,16 @@ def map_name(page) -> str:
     return name
 
 
+def wait_until_idle(page) -> None:
+    """The map has stopped moving (zoom or pan animations, marker clusters): a click lands
+    where the marker is drawn, as a person's would once the map has settled."""
+    page.wait_for_function(
+        """name => { const m = window[name];
+           return m && !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }""",
+        arg=map_name(page))
+    page.wait_for_timeout(300)  # markercluster's own 250 ms animation after the last move
+
+
 def marker_titles(frame) -> list[str]:
     return sorted(frame.eval_on_selector_all(".cpts-marker", "els => els.map(e => e.title)"))
 
@@ -70,6 +80,7 @@ def test_orientation_page(site, guarded_page):
     headings = page.eval_on_selector_all("#liste ~ ul h4, .cpts-entry h4",
                                          "els => els.map(e => e.textContent)")
     assert set(expected) <= set(headings)
+    wait_until_idle(page)
     page.click(f'.cpts-marker[title="{XSS[0]} Martin"]')
     popup = page.wait_for_selector(".cpts-popup")
     assert popup.query_selector(".cpts-popup-name").text_content() == f"{XSS[0]} Martin"
@@ -79,6 +90,7 @@ def test_orientation_page(site, guarded_page):
     page.wait_for_selector('.cpts-zone-button[aria-pressed="true"]')
     assert page.locator("path").count() > paths_before
     page.keyboard.press("Escape")
+    wait_until_idle(page)  # the popup panned the map
     page.click(f'.cpts-marker[title="{XSS[1]} Durand"]')
     popup = page.wait_for_selector(".cpts-popup")
     assert popup.query_selector(".cpts-popup-name").text_content() == f"{XSS[1]} Durand"
