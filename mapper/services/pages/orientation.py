@@ -26,6 +26,7 @@ from ...vocab import profession_order
 from ..directory.filters import SearchQuery, professional_filters
 from ..directory.lookup import resolve_competencies
 from ..directory.slots import next_slots
+from ..directory import vocabularies
 from ..directory.views import STALE_AFTER
 from ..geocoding import locate
 from ..territories.cpts import get_cpts
@@ -79,11 +80,6 @@ class OrientationMap:
     notices: list[str] = field(default_factory=list)
     professions: list[tuple[str, str]] = field(default_factory=list)  # choices of the form
     competencies: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _labels(session: Session, table: str, key: str) -> dict[str, str]:
-    return {r[0]: r[1] for r in session.execute(
-        text(f"SELECT {key}, label FROM {table} ORDER BY label"))}
 
 
 def _boundary(session: Session, cpts_id: int) -> dict | None:
@@ -226,7 +222,7 @@ def orientation_map(session: Session, id_or_slug: str, filters: MapFilters, sett
     if unlocated:
         notices.append(f"{unlocated} professionnel(s) sans adresse localisée figurent dans la "
                        "liste mais pas sur la carte.")
-    professions = _labels(session, "profession", "code")
+    professions = {p["code"]: p["label"] for p in vocabularies.professions(session)}
     pages = max(1, -(-len(rows) // LIST_PAGE_SIZE))
     page = min(max(1, page), pages)
     return OrientationMap(
@@ -235,5 +231,5 @@ def orientation_map(session: Session, id_or_slug: str, filters: MapFilters, sett
         page=page, pages=pages, unlocated=unlocated, stale=sum(bool(r[13]) for r in rows),
         address_label=address_label, notices=notices,
         professions=sorted(professions.items(), key=lambda kv: kv[1]),
-        competencies=sorted(_labels(session, "competency", "slug").items(),
+        competencies=sorted(vocabularies.competency_labels(session).items(),
                             key=lambda kv: kv[1]))
