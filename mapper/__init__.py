@@ -47,7 +47,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from . import db
     from .api import init_api
     from .embed import bp as embed_bp
-    from .http import assets, problems, security
+    from .http import assets, hygiene, problems, security
     from .web import init_web
 
     if isinstance(config, Settings):
@@ -75,6 +75,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["mapper.settings"] = settings
     db.init_app(app, url, settings.api_statement_timeout_ms)
+    hygiene.init_app(app)  # before the blueprints: it sets the <int:…> converter
     security.init_app(app)
     init_api(app)
     init_web(app)

@@ -28,7 +28,10 @@ def create(body):
 
 
 @blp.route("")
+@require_role("admin", "ars")
 @blp.arguments(RegionQuerySchema, location="query")
+@blp.doc(security=SECURITY)
 def list_(args):
-    """Les arbitrages (filtre region)."""
-    return jsonify({"arbitrations": list_arbitrations(get_session(), args.get("region"))})
+    """Les arbitrages (administrateurs ; ARS : dans ses régions), filtre region."""
+    return jsonify({"arbitrations": list_arbitrations(get_session(), current_principal(),
+                                                      args.get("region"))})

@@ -209,8 +209,12 @@ class _Parser:
             if type(v) is not float and type(v) is not int:  # fast path first: 100k positions
                 if isinstance(v, bool) or not isinstance(v, numbers.Real):
                     raise self.fail("unparsable", f"{where}coordonnée non numérique : {short(v)}")
-            if not math.isfinite(v):
-                raise self.fail("unparsable", f"{where}coordonnée non finie : {v}")
+            try:
+                finite = math.isfinite(v)
+            except OverflowError:  # an integer of hundreds of digits
+                finite = False
+            if not finite:
+                raise self.fail("unparsable", f"{where}coordonnée non finie : {short(v)}")
         return (float(x), float(y))
 
     # -- 4. bounds -------------------------------------------------------------------------

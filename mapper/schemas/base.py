@@ -14,9 +14,9 @@ _MESSAGES: tuple[tuple[type, dict[str, str]], ...] = (
                             "invalid_awareness": "date et heure avec fuseau horaire attendues"}),
     (fields.DateTime, {"invalid": "date et heure ISO 8601 attendues"}),
     (fields.Date, {"invalid": "date attendue (AAAA-MM-JJ)"}),
-    (fields.Integer, {"invalid": "nombre entier attendu"}),
-    (fields.Float, {"invalid": "nombre attendu",
-                    "special": "les valeurs NaN et infinies ne sont pas acceptées"}),
+    (fields.Integer, {"invalid": "nombre entier attendu", "too_large": "nombre trop grand"}),
+    (fields.Float, {"invalid": "nombre attendu", "too_large": "nombre trop grand",
+                    "special": "nombre trop grand, NaN ou infini"}),
     (fields.Boolean, {"invalid": "oui ou non attendu (true/false)"}),
     (fields.String, {"invalid": "texte attendu"}),
     (fields.List, {"invalid": "liste attendue"}),
@@ -63,10 +63,14 @@ def one_of(choices) -> validate.OneOf:
     return validate.OneOf(choices, error="valeur inconnue ; attendu : " + ", ".join(choices))
 
 
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def between(min: float, max: float, *, min_inclusive: bool = True) -> validate.Range:  # noqa: A002
     low = "de" if min_inclusive else "strictement plus de"
     return validate.Range(min=min, max=max, min_inclusive=min_inclusive,
-                          error=f"{low} {min:g} à {max:g}")
+                          error=f"{low} {_number(min)} à {_number(max)}")
 
 
 def matches(pattern: str, message: str) -> validate.Regexp:
@@ -79,7 +83,10 @@ def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = prefix if key == "_schema" and prefix else f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema" and prefix:
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             for field_name, reasons in flatten(value, name).items():
                 out.setdefault(field_name, []).extend(reasons)
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):

@@ -6,7 +6,7 @@ from datetime import time
 
 from marshmallow import ValidationError, fields
 
-from .base import matches
+from .base import between, length, matches
 
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -67,3 +67,54 @@ class CsvList(fields.List):
             value = [value]
         flat = [part.strip() for item in value for part in str(item).split(",") if part.strip()]
         return super()._deserialize(flat, attr, data, **kwargs)
+
+
+#: The largest value of a PostgreSQL ``integer`` (identifiers, counts, populations).
+INT4_MAX = 2_147_483_647
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why PostgreSQL could not store this text (a NUL byte, a lone UTF-16 surrogate), or None."""
+    if "\x00" in text:
+        return "caractère nul (\\u0000) interdit"
+    if _SURROGATE.search(text):
+        return "caractère Unicode invalide (moitié de paire UTF-16)"
+    return None
+
+
+class Number(fields.Float):
+    """A float that refuses what does not fit one (an integer of hundreds of digits) with a
+    reason instead of an OverflowError."""
+
+    def _validated(self, value):
+        try:
+            return super()._validated(value)
+        except OverflowError:
+            raise self.make_error("special") from None
+
+
+class Id(fields.Integer):
+    """An identifier: a positive integer a PostgreSQL ``integer`` column holds."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", between(1, INT4_MAX))
+        kwargs.setdefault("strict", True)
+        super().__init__(**kwargs)
+
+
+#: Dates people mean: neither year 1 nor 9999 (the Paris time zone and PostgreSQL both handle
+#: them, but no schedule or confirmation is that far).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def plausible_date(value) -> bool:
+    year = value.year
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(f"année entre {EARLIEST_YEAR} et {LATEST_YEAR} attendue")
+    return True
+
+
+def column_length(column) -> object:
+    """The length a ``String(n)`` column holds, as a validator (one source: the model)."""
+    return length(max=column.type.length)

@@ -8,28 +8,34 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validates_schema
 
+from ..models import Competency, PracticeSite, Professional
 from ..vocab import SLOT_KINDS
-from .base import Schema, between, length, matches, one_of
-from .fields import INSEE_CODE, ClockTime, CsvList, LatLon
+from .base import Schema, between, count, length, matches, one_of
+from .fields import (INSEE_CODE, ClockTime, CsvList, LatLon, Number, column_length,
+                     plausible_date)
+
+P = Professional.__table__.c
+S = PracticeSite.__table__.c
 
 LANGUAGE = r"^[a-zA-Z]{2,3}$"
 
 
 class SiteSchema(Schema):
-    name = fields.String(allow_none=True, validate=length(max=300))
-    address = fields.String(required=True, validate=length(3, 300))
+    name = fields.String(allow_none=True, validate=column_length(S.name))
+    address = fields.String(required=True, validate=length(3, S.address.type.length))
     postcode = fields.String(allow_none=True, validate=matches(r"^\d{5}$", "5 chiffres"))
     commune = fields.String(allow_none=True, validate=matches(INSEE_CODE, "code INSEE attendu"),
                             metadata={"description": "Code INSEE (arrondissement à Paris)"})
-    lat = fields.Float(allow_none=True, validate=between(-90, 90),
-                       metadata={"description": "Avec lon : pas de géocodage"})
-    lon = fields.Float(allow_none=True, validate=between(-180, 180))
-    phone = fields.String(allow_none=True, validate=length(max=40))
+    lat = Number(allow_none=True, validate=between(-90, 90),
+                 metadata={"description": "Avec lon : pas de géocodage"})
+    lon = Number(allow_none=True, validate=between(-180, 180))
+    phone = fields.String(allow_none=True, validate=column_length(S.phone))
 
 
 class ZoneSchema(Schema):
-    communes = fields.List(fields.String(validate=matches(INSEE_CODE, "code INSEE attendu")))
-    radius_km = fields.Float(validate=between(0, 100, min_inclusive=False))
+    communes = fields.List(fields.String(validate=matches(INSEE_CODE, "code INSEE attendu")),
+                           validate=count(1, 500))
+    radius_km = Number(validate=between(0, 100, min_inclusive=False))
     site = fields.Integer(load_default=None, validate=between(0, 1000),
                           metadata={"description": "Indice du site (rayon)"})
     geometry = fields.Dict(metadata={"description": "Polygone GeoJSON dessiné"})
@@ -49,38 +55,41 @@ class SlotSchema(Schema):
     end = ClockTime(required=True, metadata={"description": "HH:MM ; ≤ start : passe minuit"})
     kind = fields.String(required=True, validate=one_of(SLOT_KINDS))
     site = fields.Integer(load_default=None, validate=between(0, 1000))
-    valid_from = fields.Date(load_default=None)
-    valid_to = fields.Date(load_default=None)
+    valid_from = fields.Date(load_default=None, validate=plausible_date)
+    valid_to = fields.Date(load_default=None, validate=plausible_date)
 
 
 class ProfessionalInSchema(Schema):
     rpps = fields.String(allow_none=True, validate=matches(r"^\d{11}$", "11 chiffres"),
                          metadata={"description": "11 chiffres, unique"})
-    external_ref = fields.String(allow_none=True, validate=length(max=100))
-    civility = fields.String(allow_none=True, validate=length(max=16))
-    first_name = fields.String(allow_none=True, validate=length(max=200))
-    last_name = fields.String(validate=length(1, 200))
+    external_ref = fields.String(allow_none=True, validate=column_length(P.external_ref))
+    civility = fields.String(allow_none=True, validate=column_length(P.civility))
+    first_name = fields.String(allow_none=True, validate=column_length(P.first_name))
+    last_name = fields.String(validate=length(1, P.last_name.type.length))
     profession = fields.String(validate=length(1, 32),
                                metadata={"description": "Code nomenclature RPPS ou rôle CPTS"})
-    specialty = fields.String(allow_none=True, validate=length(max=300))
-    competencies = fields.List(fields.String(validate=length(max=64)))
+    specialty = fields.String(allow_none=True, validate=column_length(P.specialty))
+    competencies = fields.List(fields.String(validate=length(max=64)), validate=count(max=50))
     accepts_new_patients = fields.Boolean(allow_none=True)
     home_visits = fields.Boolean()
     teleconsultation = fields.Boolean()
-    languages = fields.List(fields.String(validate=matches(LANGUAGE, "code de langue ISO 639")))
+    languages = fields.List(fields.String(validate=matches(LANGUAGE, "code de langue ISO 639")),
+                            validate=count(max=20))
     accessible = fields.Boolean(allow_none=True)
-    phone = fields.String(allow_none=True, validate=length(max=40),
+    phone = fields.String(allow_none=True, validate=column_length(P.phone),
                           metadata={"description": "Téléphone public (cabinet)"})
-    private_phone = fields.String(allow_none=True, validate=length(max=40),
+    private_phone = fields.String(allow_none=True, validate=column_length(P.private_phone),
                                   metadata={"description": "Jamais montré au public"})
-    email = fields.Email(allow_none=True)
+    email = fields.Email(allow_none=True, validate=column_length(P.email))
     public_email = fields.Boolean()
-    website = fields.Url(allow_none=True, schemes={"http", "https"})
-    last_verified_at = fields.AwareDateTime(allow_none=True)
-    sites = fields.List(fields.Nested(SiteSchema))
-    zones = fields.List(fields.Nested(ZoneSchema))
-    slots = fields.List(fields.Nested(SlotSchema))
-    cpts = fields.List(fields.Raw(), metadata={"description": "Identifiants ou slugs de CPTS"})
+    website = fields.Url(allow_none=True, schemes={"http", "https"},
+                         validate=column_length(P.website))
+    last_verified_at = fields.AwareDateTime(allow_none=True, validate=plausible_date)
+    sites = fields.List(fields.Nested(SiteSchema), validate=count(max=20))
+    zones = fields.List(fields.Nested(ZoneSchema), validate=count(max=20))
+    slots = fields.List(fields.Nested(SlotSchema), validate=count(max=100))
+    cpts = fields.List(fields.Raw(), validate=count(max=50),
+                       metadata={"description": "Identifiants ou slugs de CPTS"})
 
 
 class ProfessionalCreateSchema(ProfessionalInSchema):
@@ -90,17 +99,20 @@ class ProfessionalCreateSchema(ProfessionalInSchema):
 
 class SearchArgsSchema(Schema):
     near = LatLon(metadata={"description": "lat,lon"})
-    radius_km = fields.Float(validate=between(0, 1000, min_inclusive=False))
+    radius_km = Number(validate=between(0, 1000, min_inclusive=False))
     address = fields.String(validate=length(3, 200),
                             metadata={"description": "Adresse géocodée (BAN, mise en cache)"})
     profession = CsvList(fields.String(validate=length(max=32)), load_default=list,
+                         validate=count(max=20),
                          metadata={"description": "Répétable : l'une de ces professions"})
     competency = CsvList(fields.String(validate=length(max=64)), load_default=list,
+                         validate=count(max=20),
                          metadata={"description": "Répétable : toutes ces compétences"})
     covers = LatLon(metadata={"description": "lat,lon couvert par une zone d'intervention"})
     accepting_new_patients = fields.Boolean()
     open_now = fields.Boolean()
-    open_at = fields.DateTime(metadata={"description": "ISO 8601 ; sans fuseau : heure de Paris"})
+    open_at = fields.DateTime(validate=plausible_date,
+                              metadata={"description": "ISO 8601 ; sans fuseau : heure de Paris"})
     slot_kind = fields.String(validate=one_of(SLOT_KINDS))
     language = fields.String(validate=matches(LANGUAGE, "code de langue ISO 639"))
     accessible = fields.Boolean()
@@ -113,8 +125,9 @@ class SearchArgsSchema(Schema):
 class CompetencyInSchema(Schema):
     slug = fields.String(required=True, validate=matches(
         r"^[a-z0-9]+(-[a-z0-9]+)*$", "minuscules, chiffres et tirets (ex. soins-palliatifs)"))
-    label = fields.String(required=True, validate=length(2, 200))
-    description = fields.String(allow_none=True)
+    label = fields.String(required=True,
+                          validate=length(2, Competency.__table__.c.label.type.length))
+    description = fields.String(allow_none=True, validate=length(max=2000))
 
 
 __all__ = ["CompetencyInSchema", "ProfessionalCreateSchema", "ProfessionalInSchema",

@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from marshmallow import fields, pre_load
 
+from ..models import Cpts
 from ..vocab import CPTS_STATUSES, CREATABLE_STATUSES, DECISIONS
 from .base import Schema, count, length, one_of
-from .fields import departement, insee_code, region
+from .fields import Id, column_length, departement, insee_code, region
+
+#: A territory is a few hundred communes at most; this caps abuse, not real use.
+MAX_COMMUNES = 5_000
+K = Cpts.__table__.c
 
 
 class TerritorySchema(Schema):
-    communes = fields.List(fields.String(), metadata={
+    communes = fields.List(fields.String(validate=length(max=10)),
+                           validate=count(1, MAX_COMMUNES), metadata={
         "description": "Codes INSEE (Paris, Lyon, Marseille par arrondissement ; 75056, 69123 "
                        "et 13055 sont développés)"})
     geometry = fields.Raw(allow_none=True, metadata={
@@ -19,24 +25,25 @@ class TerritorySchema(Schema):
 
 
 class TerritoryCheckSchema(TerritorySchema):
-    exclude_cpts = fields.Integer(allow_none=True, metadata={
+    exclude_cpts = Id(allow_none=True, metadata={
         "description": "CPTS en cours de modification : exclue des chevauchements"})
 
 
 class CptsFieldsSchema(Schema):
-    website = fields.String(allow_none=True, validate=length(max=500))
-    contact_email = fields.String(allow_none=True, validate=length(max=320))
-    embed_origins = fields.List(fields.String(), metadata={
+    website = fields.String(allow_none=True, validate=column_length(K.website))
+    contact_email = fields.String(allow_none=True, validate=column_length(K.contact_email))
+    embed_origins = fields.List(fields.String(validate=length(max=200)), validate=count(max=20),
+                                metadata={
         "description": "Origines autorisées à intégrer le widget (https://site.fr)"})
 
 
 class CptsCreateSchema(TerritorySchema, CptsFieldsSchema):
-    name = fields.String(required=True, validate=length(1, 200))
+    name = fields.String(required=True, validate=length(1, K.name.type.length))
     status = fields.String(load_default="projet", validate=one_of(CREATABLE_STATUSES))
 
 
 class CptsPatchSchema(TerritorySchema, CptsFieldsSchema):
-    name = fields.String(validate=length(1, 200))
+    name = fields.String(validate=length(1, K.name.type.length))
     status = fields.String(validate=one_of(CREATABLE_STATUSES))
 
 
@@ -54,7 +61,7 @@ class DecisionSchema(Schema):
 
 class ArbitrationSchema(Schema):
     commune = fields.String(required=True, validate=insee_code())
-    cpts = fields.List(fields.Integer(), required=True, validate=count(min=2))
+    cpts = fields.List(Id(), required=True, validate=count(2, 50))
     reason = fields.String(required=True, validate=length(1, 5000))
 
 

@@ -46,7 +46,7 @@ def test_an_arbitrated_commune_no_longer_blocks_validation(client, admin, sessio
     assert "communes" in body["errors"]
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "arbitration.record"))
     assert event.reason == "partage par quartiers"
-    listed = client.get("/api/v1/arbitrations?region=84").get_json()["arbitrations"]
+    listed = client.get("/api/v1/arbitrations?region=84", headers=admin).get_json()["arbitrations"]
     assert [x["commune"] for x in listed] == [SHARED]
     pairs = client.get("/api/v1/territories/overlaps").get_json()["pairs"]
     ab = next(p for p in pairs if {p["a"]["id"], p["b"]["id"]} == {a["id"], b["id"]})

@@ -6,11 +6,17 @@ from sqlalchemy.orm import Session
 
 from ...auth.tokens import issue_token
 from ...errors import Conflict, ValidationFailed
-from ...models import Account, Cpts
+from ...models import Account, Cpts, Professional
 from ...reference import REGIONS
-from ...schemas.fields import EMAIL_RE
+from ...schemas.fields import EMAIL_RE, INT4_MAX
 from ...vocab import ROLES
 from .. import audit
+
+
+def _exists(session: Session, model, ident) -> bool:
+    """Whether a row has this id (an id no ``integer`` column holds does not exist)."""
+    return (isinstance(ident, int) and 1 <= ident <= INT4_MAX
+            and session.get(model, ident) is not None)
 
 
 def create_account(session: Session, *, email: str, role: str, regions=(), cpts_id=None,
@@ -32,8 +38,11 @@ def create_account(session: Session, *, email: str, role: str, regions=(), cpts_
         errors["cpts"] = ["un compte coordinator doit être rattaché à une CPTS"]
     if role == "professional" and professional_id is None:
         errors["professional"] = ["un compte professional doit être rattaché à sa fiche"]
-    if cpts_id is not None and "cpts" not in errors and session.get(Cpts, cpts_id) is None:
+    if cpts_id is not None and "cpts" not in errors and not _exists(session, Cpts, cpts_id):
         errors["cpts"] = [f"CPTS inconnue : {cpts_id}"]
+    if (professional_id is not None and "professional" not in errors
+            and not _exists(session, Professional, professional_id)):
+        errors["professional"] = [f"fiche inconnue : {professional_id}"]
     if errors:
         raise ValidationFailed("Compte invalide.", errors=errors)
     if session.scalar(select(func.count()).select_from(Account).where(Account.email == email)):

@@ -88,9 +88,17 @@ def arbitration_dict(session: Session, arbitration: Arbitration) -> dict:
             "created_at": arbitration.created_at.isoformat() if arbitration.created_at else None}
 
 
-def list_arbitrations(session: Session, region: str | None = None) -> list[dict]:
+def list_arbitrations(session: Session, principal, region: str | None = None) -> list[dict]:
+    """The arbitrations an administrator, or an ARS account in its régions, may read (they
+    name the staff who decided)."""
+    if not (principal.is_admin or principal.role == "ars"):
+        raise Forbidden("Seuls l'ARS et les administrateurs consultent les arbitrages.")
+    if region and not principal.can_act_in_region(region):
+        raise Forbidden("Cette région n'est pas dans le périmètre de votre compte.")
     query = select(Arbitration).join(Commune, Commune.code == Arbitration.commune_code)
     if region:
         query = query.where(Commune.region == region)
+    elif not principal.is_admin:
+        query = query.where(Commune.region.in_(sorted(principal.regions)))
     return [arbitration_dict(session, a)
             for a in session.scalars(query.order_by(Arbitration.commune_code))]

@@ -26,6 +26,9 @@ from .overlaps import find_overlaps
 from .storage import (lock_territories, member_codes, store_territory, sync_validated)
 from .territory import Territory, build_territory
 
+#: Sites allowed to frame a CPTS's widget: they go into one CSP header, which must stay short.
+MAX_ORIGINS = 20
+
 
 def clean_fields(data: dict) -> dict:
     """website, contact_email, embed_origins: None clears; bad values → 422 on the field."""
@@ -46,9 +49,12 @@ def clean_fields(data: dict) -> dict:
         out["contact_email"] = email
     if "embed_origins" in data:
         origins = []
+        if len(data["embed_origins"] or []) > MAX_ORIGINS:
+            raise ValidationFailed("Trop d'origines.", errors={"embed_origins": [
+                f"{MAX_ORIGINS} origines au plus"]})
         for origin in data["embed_origins"] or []:
             origin = str(origin).strip().rstrip("/")
-            if not ORIGIN_RE.match(origin):
+            if len(origin) > 200 or not ORIGIN_RE.match(origin):
                 raise ValidationFailed(
                     "Origine invalide.", errors={"embed_origins": [
                         f"origine invalide : {origin!r} (attendu : https://hote[:port])"]})

@@ -21,11 +21,10 @@ from ...config import Settings
 from ...errors import ValidationFailed
 from ...geo import GeometryError, parse_areal, to_ewkb_hex
 from ...models import CITY_ARRONDISSEMENTS
+from ...schemas.territories import MAX_COMMUNES
 from ...vocab import size_category
 
 CODE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-#: A territory is a few hundred communes at most; this caps abuse, not real use.
-MAX_COMMUNES = 5_000
 #: Communes a drawn polygon touches by less than this share of their area are not listed.
 MIN_COMMUNE_SHARE = 1e-4
 
