@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
+from ..imports.report import FileRefused
 from .base import AppContext, finish, main, pass_ctx, print_report
+
+
+def refused(exc: FileRefused) -> str:
+    return f"{exc}\nnothing of this file was imported (its transaction was rolled back)"
 
 
 @main.group("import")
@@ -52,10 +57,15 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
                 raise click.ClickException(str(exc)) from exc
     failed = False
     for path in sources:
-        with ctx.import_session() as session:
-            report = import_communes_file(session, path,
-                                          population_year=year or DEFAULT_POPULATION_YEAR)
-            _refresh_cpts(session, report, geometry=True)
+        try:
+            with ctx.import_session() as session:
+                report = import_communes_file(session, path,
+                                              population_year=year or DEFAULT_POPULATION_YEAR)
+                _refresh_cpts(session, report, geometry=True)
+        except FileRefused as exc:
+            click.echo(refused(exc), err=True)
+            failed = True
+            continue
         print_report(report)
         failed |= not report.ok
     if failed:
@@ -69,15 +79,15 @@ def import_communes(ctx: AppContext, files, from_api_geo, departements, year) ->
 @pass_ctx
 def import_population(ctx: AppContext, file: Path, year: int | None) -> None:
     """Set commune populations from a CSV with at least the columns code,population."""
-    from ..imports.population import PopulationFormatError, import_population_file
+    from ..imports.population import import_population_file
     from ..reference import DEFAULT_POPULATION_YEAR
 
     try:
         with ctx.import_session() as session:
             report = import_population_file(session, file, year or DEFAULT_POPULATION_YEAR)
             _refresh_cpts(session, report)
-    except PopulationFormatError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except FileRefused as exc:
+        raise click.ClickException(refused(exc)) from exc
     finish(report)
 
 
@@ -93,15 +103,15 @@ def import_cpts(ctx: AppContext, file: Path, status: str) -> None:
     and the conflict is reported. Unknown commune codes are reported with their line numbers;
     the command then exits non-zero.
     """
-    from ..imports.cpts import CptsFormatError, import_cpts_file
+    from ..imports.cpts import import_cpts_file
 
     settings = ctx.settings
     try:
         with ctx.import_session() as session:
             report = import_cpts_file(session, file, status=status, settings=settings,
                                       actor="cli import cpts")
-    except CptsFormatError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except FileRefused as exc:
+        raise click.ClickException(refused(exc)) from exc
     finish(report)
 
 
@@ -119,15 +129,15 @@ def import_rpps(ctx: AppContext, file: Path, departements, professions) -> None:
     updates in place. Sites then wait for `mapper geocode --missing`. Exits non-zero when any
     row was rejected.
     """
-    from ..imports.rpps import RppsFormatError, import_rpps_file
+    from ..imports.rpps import import_rpps_file
 
     settings = ctx.settings
     try:
         with ctx.import_session() as session:
             report = import_rpps_file(session, file, departements=departements,
                                       professions=professions, min_score=settings.ban_min_score)
-    except RppsFormatError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except FileRefused as exc:
+        raise click.ClickException(refused(exc)) from exc
     finish(report)
 
 
@@ -141,12 +151,12 @@ def import_professionals(ctx: AppContext, file: Path, cpts_ref: str | None) -> N
     Valid rows are imported (a row with the RPPS number or `ref` of an existing entry updates
     it); each rejected row is reported with its line number and the command exits non-zero.
     """
-    from ..imports.professionals_csv import CsvFormatError, import_professionals_csv
+    from ..imports.professionals_csv import import_professionals_csv
 
     settings = ctx.settings
     try:
         with ctx.import_session() as session:
             report = import_professionals_csv(session, file, settings, cpts=cpts_ref)
-    except CsvFormatError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except FileRefused as exc:
+        raise click.ClickException(refused(exc)) from exc
     finish(report)

@@ -20,7 +20,8 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 
 from ..models import CITY_ARRONDISSEMENTS
 from ..reference import departement_of, region_of_departement
-from .report import ImportReport
+from ..schemas.fields import INT4_MAX, text_problem
+from .report import FileRefused, ImportReport
 from .staging import copy_rows, create_staging
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ _COLUMNS = ("code", "name", "kind", "parent_code", "departement", "region", "pop
 
 class FeatureRejected(ValueError):
     pass
+
+
+class CommunesFormatError(FileRefused):
+    """Not a GeoJSON FeatureCollection, or not readable to its end: nothing is imported."""
 
 
 def _areal(geom) -> MultiPolygon:
@@ -66,32 +71,71 @@ def parse_geometry(raw: dict | None) -> tuple[MultiPolygon, bool]:
     return _areal(geom), False
 
 
+def _text(props: dict, *names: str) -> str:
+    """The first property of ``names`` as stripped text; FeatureRejected when unstorable."""
+    value = next((props.get(n) for n in names if props.get(n)), None)
+    text = str(value or "").strip()
+    problem = text_problem(text)
+    if problem:
+        raise FeatureRejected(f"{names[0]}: {problem}")
+    return text
+
+
+def _population(props: dict) -> int | None:
+    population = props.get("population")
+    if population is None:
+        return None
+    try:
+        population = int(population)
+    except (TypeError, ValueError, OverflowError):
+        raise FeatureRejected(f"population is not an integer: {str(population)[:40]!r}") from None
+    if not 0 <= population <= INT4_MAX:
+        raise FeatureRejected(f"population out of range: {population}")
+    return population
+
+
 def _row(props: dict, geom: MultiPolygon) -> tuple:
-    code = str(props.get("code") or "").strip()
+    code = _text(props, "code")
     if not code:
         raise FeatureRejected("no code")
-    if len(code) != 5:
-        raise FeatureRejected(f"malformed INSEE code {code!r}")
-    name = str(props.get("nom") or props.get("name") or "").strip()
+    if len(code) != 5 or not code.isascii() or not code.isalnum():
+        raise FeatureRejected(f"malformed INSEE code {code[:20]!r}")
+    name = _text(props, "nom", "name")
     if not name:
         raise FeatureRejected("no name (nom)")
     is_arr = props.get("type") == "arrondissement-municipal" or code in _PARENT_OF
-    parent = props.get("commune") or props.get("codeParent") or _PARENT_OF.get(code)
-    dep = props.get("departement") or props.get("codeDepartement") or departement_of(code)
-    region = props.get("codeRegion") or props.get("region") or region_of_departement(dep)
-    population = props.get("population")
-    if population is not None:
-        try:
-            population = int(population)
-        except (TypeError, ValueError):
-            raise FeatureRejected(f"population is not an integer: {population!r}") from None
+    parent = _text(props, "commune", "codeParent")[:5] or _PARENT_OF.get(code)
+    dep = _text(props, "departement", "codeDepartement")[:3] or departement_of(code)
+    region = _text(props, "codeRegion", "region")[:3] or region_of_departement(dep)
     ewkb = shapely.to_wkb(shapely.set_srid(geom, 4326), hex=True, include_srid=True)
-    return (code, name, "arrondissement" if is_arr else "commune", parent if is_arr else None,
-            str(dep), region, population, ewkb)
+    return (code, name[:200], "arrondissement" if is_arr else "commune",
+            parent if is_arr else None, str(dep), region, _population(props), ewkb)
 
 
 def iter_features(fh: IO[bytes]) -> Iterator[dict]:
     return ijson.items(fh, "features.item", use_float=True)
+
+
+def check_collection(path: Path) -> None:
+    """The file is a GeoJSON object ``{"type": "FeatureCollection", "features": [...]}``
+    (streamed: it stops as soon as both are seen, usually at the first bytes)."""
+    kind, has_features = None, False
+    with open(path, "rb") as fh:
+        try:
+            for prefix, event, value in ijson.parse(fh):
+                if prefix == "" and event in ("start_array", "string", "number", "boolean"):
+                    break  # not an object at all
+                if prefix == "type" and event == "string":
+                    kind = value
+                elif prefix == "features" and event == "start_array":
+                    has_features = True
+                if kind is not None and has_features:
+                    return
+        except ijson.JSONError as exc:
+            raise CommunesFormatError(f"{path}: unreadable JSON: {exc}") from None
+    raise CommunesFormatError(
+        f"{path}: not a GeoJSON FeatureCollection (type {kind!r}, features "
+        f"{'present' if has_features else 'missing'}): export the layer as a FeatureCollection")
 
 
 _SKIP_WHOLE_CITIES = """
@@ -149,8 +193,9 @@ def _features(path: Path, report: ImportReport) -> Iterator[tuple]:
                 if repaired:
                     report.add("repaired")
                 yield row
-        except ijson.JSONError as exc:
-            report.reject("file", f"unparsable JSON: {exc}")
+        except ijson.JSONError as exc:  # truncated or corrupt: nothing of the file lands
+            raise CommunesFormatError(f"{path}: unreadable JSON after feature "
+                                      f"{len(seen) + len(report.rejected)}: {exc}") from None
 
 
 def import_communes_file(session, path: Path | str, *,
@@ -162,6 +207,7 @@ def import_communes_file(session, path: Path | str, *,
     the city's area and population.
     """
     path = Path(path)
+    check_collection(path)
     report = ImportReport(source=str(path))
     for name in ("inserted", "updated", "unchanged", "repaired"):
         report.counts[name] = 0

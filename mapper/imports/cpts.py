@@ -25,15 +25,19 @@ from ..models import CITY_ARRONDISSEMENTS, Cpts
 from ..services.communes import CODE_RE
 from ..services.territories import create_cpts, decide, update_cpts
 from ..services.territories.storage import member_codes
-from .csvfile import dict_reader, pick_column
-from .report import ImportReport
+from .csvfile import open_csv, pick_column
+from .report import FileRefused, ImportReport, cell_problem, error_reason
 
 NAME_COLUMNS = ("cpts_name", "cpts", "nom_cpts", "name")
 CODE_COLUMNS = ("commune_code", "code_commune", "code_insee", "code", "insee")
 
 
-class CptsFormatError(ValueError):
+class CptsFormatError(FileRefused):
     pass
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:57] + "…"
 
 
 def _key(name: str) -> str:
@@ -45,26 +49,29 @@ def read_cpts_csv(path: Path | str, report: ImportReport) -> dict[str, dict]:
     """name key → {"name", "codes": {code: first line}}; bad lines go to the report."""
     path = Path(path)
     groups: dict[str, dict] = {}
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = dict_reader(fh)
-        header = reader.fieldnames or []
-        name_col, code_col = pick_column(header, NAME_COLUMNS), pick_column(header, CODE_COLUMNS)
-        if not name_col or not code_col:
-            raise CptsFormatError(f"{path}: columns 'cpts_name' and 'commune_code' are "
-                                  f"required; found {header}")
-        for line_no, row in enumerate(reader, start=2):
-            name = " ".join((row.get(name_col) or "").split())
-            code = (row.get(code_col) or "").strip().upper()
-            if not name:
-                report.reject(f"line {line_no}", "empty CPTS name", code or None)
-                continue
-            if not CODE_RE.match(code):
-                report.reject(f"line {line_no}", f"malformed commune code {code!r}", name)
-                continue
-            group = groups.setdefault(_key(name), {"name": name, "codes": {}})
-            for c in CITY_ARRONDISSEMENTS.get(code, [code]):
-                group["codes"].setdefault(c, line_no)
-            report.add("rows")
+    reader = open_csv(path)
+    header = reader.fieldnames or []
+    name_col, code_col = pick_column(header, NAME_COLUMNS), pick_column(header, CODE_COLUMNS)
+    if not name_col or not code_col:
+        raise CptsFormatError(f"{path}: columns 'cpts_name' and 'commune_code' are "
+                              f"required; found {header}")
+    for line_no, row in enumerate(reader, start=2):
+        name = " ".join((row.get(name_col) or "").split())
+        code = (row.get(code_col) or "").strip().upper()
+        problem = cell_problem((name, code))
+        if problem:
+            report.reject(f"line {line_no}", problem)
+            continue
+        if not name:
+            report.reject(f"line {line_no}", "empty CPTS name", code or None)
+            continue
+        if not CODE_RE.match(code):
+            report.reject(f"line {line_no}", f"malformed commune code {code[:20]!r}", name)
+            continue
+        group = groups.setdefault(_key(name), {"name": name, "codes": {}})
+        for c in CITY_ARRONDISSEMENTS.get(code, [code]):
+            group["codes"].setdefault(c, line_no)
+        report.add("rows")
     return groups
 
 
@@ -132,11 +139,11 @@ def _upsert(session, principal, name, codes, settings, report) -> Cpts | None:
                 report.add("unchanged")
     except Conflict as exc:
         if cpts is None:
-            report.reject(f"CPTS {name!r}", exc.detail)
+            report.reject(f"CPTS {_short(name)!r}", exc.detail)
             return None
         _overlap_notes(name, "territory not updated", exc, report)
     except MapperError as exc:
-        report.reject(f"CPTS {name!r}", exc.detail)
+        report.reject(f"CPTS {_short(name)!r}", error_reason(exc))
         return None
     return cpts
 

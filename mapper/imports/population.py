@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .csvfile import dict_reader, pick_column
-from .report import ImportReport
+from .csvfile import open_csv, pick_column
+from .report import FileRefused, ImportReport, cell_problem, int4
 from .staging import copy_rows, create_staging
 
 CODE_COLUMNS = ("code", "codgeo", "code_insee", "insee")
 POPULATION_COLUMNS = ("population", "pmun", "population_municipale")
 
 
-class PopulationFormatError(ValueError):
+class PopulationFormatError(FileRefused):
     pass
 
 
@@ -33,6 +33,12 @@ _UPDATE = """
 """
 
 
+def _short_code(row: dict, column: str | None) -> str | None:
+    """A département or région code (3 characters at most; anything else is not one)."""
+    value = (row.get(column) or "").strip() if column else ""
+    return value if 0 < len(value) <= 3 else None
+
+
 def _rows(reader, columns: dict, report: ImportReport):
     """(code, population, département, région) of the good lines; bad ones are reported."""
     seen: set[str] = set()
@@ -40,6 +46,10 @@ def _rows(reader, columns: dict, report: ImportReport):
     for line_no, row in enumerate(reader, start=2):
         code = (row.get(code_col) or "").strip()
         raw = (row.get(pop_col) or "").strip().replace(" ", "")
+        problem = cell_problem(row.values())
+        if problem:
+            report.reject(f"line {line_no}", problem, code[:5] or None)
+            continue
         if not code or len(code) != 5:
             report.reject(f"line {line_no}", f"malformed commune code {code!r}", code or None)
             continue
@@ -48,38 +58,35 @@ def _rows(reader, columns: dict, report: ImportReport):
             continue
         try:
             population = int(raw)
-            if population < 0:
+            if not int4(population):
                 raise ValueError
         except ValueError:
             report.reject(f"line {line_no}",
-                          f"population is not a non-negative integer: {raw!r}", code)
+                          f"population is not an integer from 0 to 2 147 483 647: {raw[:20]!r}", code)
             continue
         if code in seen:
             report.reject(f"line {line_no}", "duplicate code", code)
             continue
         seen.add(code)
-        yield (code, population, (row.get(dep_col) or None) if dep_col else None,
-               (row.get(reg_col) or None) if reg_col else None)
+        yield (code, population, _short_code(row, dep_col), _short_code(row, reg_col))
 
 
 def import_population_file(session, path: Path | str, year: int) -> ImportReport:
     path = Path(path)
     report = ImportReport(source=str(path))
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = dict_reader(fh)
-        header = reader.fieldnames or []
-        columns = {"code": pick_column(header, CODE_COLUMNS),
-                   "pop": pick_column(header, POPULATION_COLUMNS),
-                   "dep": pick_column(header, ("departement", "dep")),
-                   "reg": pick_column(header, ("region", "reg"))}
-        if not columns["code"] or not columns["pop"]:
-            raise PopulationFormatError(
-                f"{path}: columns 'code' and 'population' are required; found {header}")
-        create_staging(session, "stage_population",
-                       "code text primary key, population int, departement text, region text")
-        read = copy_rows(session, "stage_population",
-                         ("code", "population", "departement", "region"),
-                         _rows(reader, columns, report))
+    reader = open_csv(path)
+    header = reader.fieldnames or []
+    columns = {"code": pick_column(header, CODE_COLUMNS),
+               "pop": pick_column(header, POPULATION_COLUMNS),
+               "dep": pick_column(header, ("departement", "dep")),
+               "reg": pick_column(header, ("region", "reg"))}
+    if not columns["code"] or not columns["pop"]:
+        raise PopulationFormatError(
+            f"{path}: columns 'code' and 'population' are required; found {header}")
+    create_staging(session, "stage_population",
+                   "code text primary key, population int, departement text, region text")
+    read = copy_rows(session, "stage_population", ("code", "population", "departement", "region"),
+                     _rows(reader, columns, report))
     run = session.connection().exec_driver_sql
     report.changed = run(_UPDATE, {"year": year}).scalars().all()
     updated = len(report.changed)

@@ -23,6 +23,7 @@ from ..schemas.base import load
 from ..schemas.professionals import ProfessionalCreateSchema, ProfessionalInSchema
 from ..services.directory import find_existing, resolve_cpts, upsert_professional
 from . import report as report_mod
+from .csvfile import read_text
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ _SLOT = re.compile(r"^(?P<day>\w+)\s+(?P<start>\d{1,2}[:h]\d{2})\s*-\s*(?P<end>\
 _LIST_SEP = re.compile(r"[|,]")
 
 
-class CsvFormatError(ValueError):
+class CsvFormatError(report_mod.FileRefused):
     """The file is not a usable template (unknown or missing columns, not UTF-8)."""
 
 
@@ -130,9 +131,9 @@ def row_to_body(row: dict[str, str]) -> tuple[dict, list[str]]:
 
 def _open(path: Path):
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CsvFormatError(f"{path}: not UTF-8 ({exc}); save the file as CSV UTF-8") from None
+        raw = read_text(path)
+    except report_mod.FileRefused as exc:
+        raise CsvFormatError(str(exc)) from None
     first = raw.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.DictReader(io.StringIO(raw, newline=""), delimiter=delimiter)
@@ -166,6 +167,9 @@ def _check_unique_in_file(body: dict, seen: dict[str, int], line_no: int) -> Non
 def _import_row(session, row, line_no, seen, settings, options, report) -> str:
     """One row through the schema and ``upsert_professional``, in a savepoint; returns
     created, updated or unchanged. Raises RowError or MapperError (nothing written)."""
+    problem = report_mod.cell_problem(row.values())
+    if problem:
+        raise RowError({"ligne": [problem]})
     body, cpts_refs = row_to_body(row)
     _check_unique_in_file(body, seen, line_no)
     existing = find_existing(session, rpps=body.get("rpps"),
@@ -199,9 +203,7 @@ def import_professionals_csv(session: Session, path: Path | str, settings, *, cp
         except RowError as exc:
             report.reject(f"line {line_no}", str(exc), _row_key(row))
         except MapperError as exc:
-            details = "; ".join(f"{k}: {', '.join(map(str, v))}"
-                                for k, v in (exc.errors or {}).items())
-            report.reject(f"line {line_no}", details or exc.detail, _row_key(row))
+            report.reject(f"line {line_no}", report_mod.error_reason(exc), _row_key(row))
     report.counts.update(counts)
     return report
 

@@ -162,7 +162,8 @@ def import_rpps_file(session: Session, path: Path | str, *, departements: Iterab
     copy_rows(session, "stage_rpps", STAGE_COLUMNS, stager.rows(rows_iter))
     timings = {"read and copy": time.perf_counter() - t0}
     for line_no in reader.malformed_lines:
-        stager.reject(line_no, "wrong number of fields", None)
+        stager.reject(line_no, reader.malformed_reasons.get(line_no, "wrong number of fields"),
+                      None)
     stager.rejected += reader.malformed - len(reader.malformed_lines)
     report.counts.update(stager.counts)
     report.counts["rejected_rows"] = stager.rejected

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO, Iterator, Sequence
 
+from .report import FileRefused
 from .rpps_address import address_line, has_address
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ OPTIONAL_COLUMNS = frozenset({"Code rôle", "Libellé rôle", "Code genre activi
 ID_TYPE_RPPS, ID_TYPE_ADELI = "8", "0"
 
 
-class RppsFormatError(ValueError):
+class RppsFormatError(FileRefused):
     """The file is not a usable extraction: missing columns, not pipe-separated, bad lines."""
 
     def __init__(self, message: str, *, missing: Sequence[str] = (), line_no: int | None = None):
@@ -151,18 +152,22 @@ class RppsReader:
 
     def __init__(self, source: str | os.PathLike | IO[str], *, strict: bool = False, encoding: str = "utf-8"):
         if isinstance(source, (str, os.PathLike)):
-            self._file = open(source, encoding=encoding, newline="\n", buffering=1 << 20)
+            # Binary, decoded line by line: a bad byte is reported with its own line number.
+            self._file = open(source, "rb", buffering=1 << 20)
             self._owned = True
         else:
             self._file, self._owned = source, False
+        self.encoding = encoding
         self.strict = strict
         self.malformed = 0
         self.malformed_lines: list[int] = []
+        #: line number -> why it was skipped (for the report), the first MAX_KEPT_MALFORMED
+        self.malformed_reasons: dict[int, str] = {}
         try:
-            header = self._file.readline()
-        except UnicodeDecodeError as exc:
+            header = self._text(self._file.readline(), 1)
+        except RppsFormatError:
             self.close()
-            raise RppsFormatError(f"header is not {encoding}: {exc}") from None
+            raise
         # A BOM is dropped whatever the encoding asked for ("utf-8-sig" would slow every read).
         names = header.lstrip("\ufeff").rstrip("\r\n").split("|")
         if names and names[-1] == "":
@@ -175,6 +180,25 @@ class RppsReader:
         self._index: dict[str, int] = {}
         for position, name in enumerate(self.columns):
             self._index.setdefault(column_key(name), position)
+
+    def _text(self, line, line_no: int) -> str:
+        if isinstance(line, str):
+            return line
+        try:
+            return line.decode(self.encoding)
+        except UnicodeDecodeError as exc:
+            what = "header" if line_no == 1 else f"line {line_no}"
+            raise RppsFormatError(
+                f"{what} is not {self.encoding} text (byte {exc.start + 1}: "
+                f"{line[exc.start:exc.start + 1]!r}); the Annuaire Santé publishes UTF-8",
+                line_no=line_no) from None
+
+    def _skip(self, line_no: int, reason: str) -> None:
+        self.malformed += 1
+        if len(self.malformed_lines) < self.MAX_KEPT_MALFORMED:
+            self.malformed_lines.append(line_no)
+            self.malformed_reasons[line_no] = reason
+            logger.warning("RPPS extraction: skipping line %s: %s", line_no, reason)
 
     # -- columns ----------------------------------------------------------------------------
 
@@ -198,29 +222,28 @@ class RppsReader:
     def _fields(self) -> Iterator[tuple[int, list[str]]]:
         """``(line_no, fields)`` with exactly ``width + 1`` fields, the last one empty."""
         width, strict = self.width, self.strict
-        line_no = 1
         try:
-            for line_no, line in enumerate(self._file, start=2):
+            for line_no, raw in enumerate(self._file, start=2):
+                line = self._text(raw, line_no)
                 fields = line.rstrip("\r\n").split("|")
                 count = len(fields)
-                if count == width + 1:
-                    pass
+                if "\x00" in line:
+                    problem = "NUL byte (\\u0000) in the line"
+                elif count == width + 1:
+                    problem = None
                 elif count == width:  # a line without its trailing "|"
                     fields.append("")
+                    problem = None
                 elif count == 1 and not fields[0]:
                     continue  # blank line (often the last one)
                 else:
-                    message = f"line {line_no}: {count - 1} fields, expected {width}"
+                    problem = f"{count - 1} fields, expected {width}"
+                if problem is not None:
                     if strict:
-                        raise RppsFormatError(message, line_no=line_no)
-                    self.malformed += 1
-                    if len(self.malformed_lines) < self.MAX_KEPT_MALFORMED:
-                        self.malformed_lines.append(line_no)
-                        logger.warning("RPPS extraction: skipping %s", message)
+                        raise RppsFormatError(f"line {line_no}: {problem}", line_no=line_no)
+                    self._skip(line_no, problem)
                     continue
                 yield line_no, fields
-        except UnicodeDecodeError as exc:
-            raise RppsFormatError(f"not valid text after line {line_no}: {exc}", line_no=line_no + 1) from None
         finally:
             self.close()
 
