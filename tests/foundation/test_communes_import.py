@@ -1,6 +1,8 @@
 """The communes importer: upsert by code, repair, rejections with reasons, idempotence."""
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from click.testing import CliRunner
@@ -80,11 +82,14 @@ def test_api_geo_properties_and_arrondissements(session, tmp_path):
         "arrondissement", "69123", "69", "84")
 
 
-def test_unparsable_file_is_reported(session, tmp_path):
+def test_unparsable_file_is_refused_whole(session, tmp_path):
+    """A truncated file lands nothing (issue 10: it used to land what preceded the break)."""
+    from mapper.imports.communes import CommunesFormatError
+
     path = tmp_path / "broken.geojson"
     path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", ')
-    report = import_communes_file(session, path)
-    assert not report.ok and report.rejected[0].where == "file"
+    with pytest.raises(CommunesFormatError, match="unreadable JSON"):
+        import_communes_file(session, path)
 
 
 def test_cli_exits_non_zero_when_something_was_rejected(app, connection, tmp_path):
