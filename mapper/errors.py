@@ -38,8 +38,11 @@ class MapperError(Exception):
         log_message: str | None = None,
         extra: dict[str, Any] | None = None,
         slug: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.detail = detail or TITLES.get(self.status, "Erreur")
+        #: Response headers the error implies (``Retry-After`` of a 429…).
+        self.headers = headers or {}
         self.errors = errors
         self.log_message = log_message or self.detail
         self.extra = extra or {}

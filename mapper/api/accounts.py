@@ -1,13 +1,14 @@
-"""Accounts for programs and people (admin only). The token is returned once."""
+"""Accounts for programs and people (administrators): create, read, deactivate, and their API
+tokens (issue, list, revoke). A token is shown once, when issued."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 
 from ..db import get_session
 from ..http.principal import current_principal, require_role
-from ..schemas.accounts import AccountCreateSchema
-from ..services.accounts import create_account
-from .schemas import SECURITY, AccountCreatedSchema
+from ..schemas.accounts import AccountCreateSchema, TokenCreateSchema
+from ..services import accounts as svc
+from .schemas import SECURITY, AccountCreatedSchema, AccountSchema, TokenIssuedSchema, TokenSchema
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts",
                 description="Comptes et jetons d'API (administrateurs)")
@@ -21,11 +22,80 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts",
 def create(body):
     """Créer un compte et son premier jeton d'API."""
     session = get_session()
-    account, token = create_account(session, email=body["email"], role=body["role"],
-                                    regions=body["regions"], cpts_id=body["cpts"],
-                                    professional_id=body["professional"],
-                                    actor=current_principal())
+    account, token = svc.create_account(session, email=body["email"], role=body["role"],
+                                        regions=body["regions"], cpts_id=body["cpts"],
+                                        professional_id=body["professional"],
+                                        actor=current_principal())
     session.commit()
-    return {"id": account.id, "email": account.email, "role": account.role,
-            "regions": account.regions, "cpts": account.cpts_id,
-            "professional": account.professional_id, "token": token}
+    return {**svc.account_view(account), "token": token}
+
+
+@blp.route("/<int:account_id>")
+@require_role("admin")
+@blp.response(200, AccountSchema)
+@blp.doc(security=SECURITY)
+def get_one(account_id: int):
+    """Un compte (sans ses jetons)."""
+    return svc.account_view(svc.get_account(get_session(), account_id))
+
+
+@blp.route("/<int:account_id>/deactivate", methods=["POST"])
+@require_role("admin")
+@blp.response(200, AccountSchema)
+@blp.doc(security=SECURITY)
+def deactivate(account_id: int):
+    """Désactiver un compte : ses sessions se ferment, ses jetons sont révoqués."""
+    session = get_session()
+    out = svc.deactivate_account(session, svc.get_account(session, account_id),
+                                 current_principal())
+    session.commit()
+    return out
+
+
+@blp.route("/<int:account_id>/tokens")
+@require_role("admin")
+@blp.response(200, TokenSchema(many=True))
+@blp.doc(security=SECURITY)
+def tokens(account_id: int):
+    """Les jetons d'un compte (jamais leur valeur)."""
+    session = get_session()
+    return svc.token_views(session, svc.get_account(session, account_id))
+
+
+@blp.route("/<int:account_id>/tokens", methods=["POST"])
+@require_role("admin")
+@blp.arguments(TokenCreateSchema)
+@blp.response(201, TokenIssuedSchema)
+@blp.doc(security=SECURITY)
+def issue(body, account_id: int):
+    """Émettre un nouveau jeton (affiché une seule fois)."""
+    session = get_session()
+    token_id, token = svc.issue_account_token(session, svc.get_account(session, account_id),
+                                              current_principal(), body.get("label"))
+    session.commit()
+    return {"id": token_id, "token": token}
+
+
+@blp.route("/<int:account_id>/tokens", methods=["DELETE"])
+@require_role("admin")
+@blp.response(204)
+@blp.doc(security=SECURITY)
+def revoke_all(account_id: int):
+    """Révoquer tous les jetons du compte."""
+    session = get_session()
+    svc.revoke_tokens(session, svc.get_account(session, account_id), current_principal())
+    session.commit()
+    return ""
+
+
+@blp.route("/<int:account_id>/tokens/<int:token_id>", methods=["DELETE"])
+@require_role("admin")
+@blp.response(204)
+@blp.doc(security=SECURITY)
+def revoke_one(account_id: int, token_id: int):
+    """Révoquer un jeton."""
+    session = get_session()
+    svc.revoke_tokens(session, svc.get_account(session, account_id), current_principal(),
+                      token_id=token_id)
+    session.commit()
+    return ""

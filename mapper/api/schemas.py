@@ -16,13 +16,30 @@ class GeoJSONFeatureSchema(Schema):
     properties = fields.Dict()
 
 
-class AccountCreatedSchema(Schema):
+class AccountSchema(Schema):
     id = fields.Integer()
     email = fields.String()
     role = fields.String()
     regions = fields.List(fields.String())
     cpts = fields.Integer(allow_none=True)
     professional = fields.Integer(allow_none=True)
+    active = fields.Boolean()
+
+
+class AccountCreatedSchema(AccountSchema):
+    token = fields.String(metadata={"description": "Affiché une seule fois."})
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    label = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    last_used_at = fields.String(allow_none=True)
+    revoked_at = fields.String(allow_none=True)
+
+
+class TokenIssuedSchema(Schema):
+    id = fields.Integer()
     token = fields.String(metadata={"description": "Affiché une seule fois."})
 
 

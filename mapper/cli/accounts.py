@@ -43,8 +43,9 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "ars", "coordinator", "professional"]))
 @click.option("--region", "regions", multiple=True, help="Pour le rôle ars (répétable).")
-@click.option("--cpts", "cpts_id", type=int, help="Pour le rôle coordinator.")
-@click.option("--professional", "professional_id", type=int, help="Pour le rôle professional.")
+@click.option("--cpts", "cpts_id", type=click.IntRange(1, 2_147_483_647), help="Pour le rôle coordinator.")
+@click.option("--professional", "professional_id", type=click.IntRange(1, 2_147_483_647),
+              help="Pour le rôle professional.")
 @pass_ctx
 def users_create(ctx: AppContext, email, role, regions, cpts_id, professional_id) -> None:
     """Create an account; its API token is printed once, as the last line."""

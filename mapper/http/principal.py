@@ -14,7 +14,7 @@ from ..auth.principal import ANONYMOUS, Principal
 from ..auth.tokens import account_for_token
 from ..db import get_session
 from ..errors import Forbidden, Unauthorized
-from ..models import Account
+from ..services.accounts.sessions import session_account
 
 
 def _resolve() -> Principal:
@@ -35,11 +35,11 @@ def _from_login_session() -> Principal:
     a browser's cookie cannot be ridden by another site (CSRF) against the API."""
     if request.path.startswith("/api/"):
         return ANONYMOUS
-    account_id = cookie.get("account_id")
-    if not account_id:
+    token = cookie.get("sid")
+    if not token:
         return ANONYMOUS
-    account = get_session().get(Account, account_id)
-    if account is None or not account.active:
+    account = session_account(get_session(), token)
+    if account is None:  # signed out elsewhere, password changed, expired or deactivated
         cookie.clear()
         return ANONYMOUS
     return Principal.from_account(account)

@@ -78,7 +78,9 @@ def register_error_handlers(app: Flask) -> None:
     def _mapper_error(exc: MapperError):
         if exc.status >= 500:
             log.error("%s: %s", exc.slug, exc.log_message)
-        headers = {"WWW-Authenticate": 'Bearer realm="carto-cpts"'} if exc.status == 401 else None
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="carto-cpts"'
         return problem(exc.status, exc.detail, slug=exc.slug, errors=exc.errors,
                        extra=exc.extra, headers=headers)
 

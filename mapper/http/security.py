@@ -60,4 +60,9 @@ def init_app(app: Flask) -> None:
             resp.headers.setdefault("X-Frame-Options", "DENY")
         if resp.mimetype == "text/html":
             resp.headers.setdefault("Content-Security-Policy", content_security_policy())
+        principal = g.get("principal")
+        if principal is not None and not principal.is_anonymous:
+            # what a signed-in person or a token sees is theirs: no cache may keep it
+            resp.headers["Cache-Control"] = "no-store"
+            resp.headers.add("Vary", "Cookie")
         return resp

@@ -3,7 +3,7 @@ from .account import Account, ApiToken
 from .audit import AuditEvent
 from .base import Base
 from .commune import CITY_ARRONDISSEMENTS, Commune
-from .signin import LoginAttempt, SigninLink
+from .signin import LoginAttempt, LoginThrottle, SigninLink, SigninSession
 from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
 from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, PracticeSite,
@@ -12,6 +12,6 @@ from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, 
 __all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune",
            "Arbitration", "ArbitrationCpts", "Cpts", "CptsCommune", "CptsPart",
            "CptsValidatedCommune", "CptsDrawnCommune",
-           "LoginAttempt", "SigninLink",
+           "LoginAttempt", "LoginThrottle", "SigninLink", "SigninSession",
            "Competency", "CptsMember", "GeocodeCache", "InterventionZone", "PracticeSite",
            "Profession", "Professional", "ProfessionalCompetency", "Slot"]

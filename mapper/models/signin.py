@@ -1,4 +1,5 @@
-"""Sign-in for people: failed-attempt log (rate limiting) and one-time sign-in links."""
+"""Sign-in for people: sessions (revocable), the throttle of failed attempts, their log, and
+one-time sign-in links."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,3 +36,29 @@ class SigninLink(Base):
     created_at: Mapped[datetime] = created_at_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SigninSession(Base):
+    """A signed-in browser: the cookie carries a random token, only its hash is stored, so that
+    deleting the row ends the session (sign-out, password change, deactivation)."""
+
+    __tablename__ = "signin_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                            nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one (e-mail, IP) pair, or of one IP: locked while an attempt is
+    judged, so parallel attempts cannot slip past the limit."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    next_allowed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = created_at_column()

@@ -15,3 +15,7 @@ class AccountCreateSchema(Schema):
                           validate=count(max=20))
     cpts = Id(load_default=None, allow_none=True)
     professional = Id(load_default=None, allow_none=True)
+
+
+class TokenCreateSchema(Schema):
+    label = fields.String(validate=length(max=200), load_default=None, allow_none=True)

@@ -1,7 +1,7 @@
 """Sign-in, sign-out, one-time links and password setting for people."""
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -9,10 +9,10 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from ..db import get_session
 from ..errors import Unauthorized, ValidationFailed
 from ..http.principal import current_principal
-from ..services.accounts import signin
+from ..services.accounts import sessions, signin
 
 bp = Blueprint("account", __name__)
-SESSION_LIFETIME = timedelta(hours=8)
+SESSION_LIFETIME = sessions.LIFETIME
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,13 +25,13 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _start_session(account) -> None:
-    csrf = session.get("csrf")
-    session.clear()  # a new session id on sign-in (no fixation)
-    if csrf:
-        session["csrf"] = csrf
+def _start_session(db, account) -> None:
+    """A new server-side session (no fixation) and a new CSRF token (none carried over)."""
+    token = sessions.open_session(db, account)
+    session.clear()
     session.permanent = True
-    session["account_id"] = account.id
+    session["sid"] = token
+    session["csrf"] = secrets.token_urlsafe(32)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -43,9 +43,10 @@ def login():
         db = get_session()
         account = signin.authenticate(db, email, request.form.get("password", ""),
                                       request.remote_addr or "unknown")
-        db.commit()  # the attempt is logged either way (rate limiting)
         if account is not None:
-            _start_session(account)
+            _start_session(db, account)
+        db.commit()  # the attempt is logged either way (throttling)
+        if account is not None:
             return redirect(_safe_next(request.form.get("next")))
         error = "Adresse e-mail ou mot de passe incorrect."
     status = 401 if error else 200
@@ -55,6 +56,9 @@ def login():
 
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
+    db = get_session()
+    sessions.close_session(db, session.get("sid"))
+    db.commit()
     session.clear()
     flash("Vous êtes déconnecté·e.")
     return redirect(url_for("web.home"))
@@ -64,11 +68,12 @@ def logout():
 def signin_link(token: str):
     db = get_session()
     account = signin.use_signin_link(db, token)
+    if account is not None:
+        _start_session(db, account)
     db.commit()
     if account is None:
         return render_template("web/login.html", error=(
             "Ce lien de connexion est invalide, déjà utilisé ou expiré."), email="", next=""), 400
-    _start_session(account)
     return redirect(url_for("account.password"))
 
 
@@ -81,12 +86,14 @@ def password():
     if request.method == "POST":
         db = get_session()
         try:
-            signin.set_password(db, principal.account_id, request.form.get("password", ""),
-                                request.form.get("confirm", ""))
+            account = signin.set_password(db, principal.account_id,
+                                          request.form.get("password", ""),
+                                          request.form.get("confirm", ""))
         except ValidationFailed as exc:
             errors = exc.errors["password"]
         else:
+            _start_session(db, account)  # every other session has ended
             db.commit()
-            flash("Mot de passe enregistré.")
+            flash("Mot de passe enregistré. Vos autres sessions sont fermées.")
             return redirect(url_for("web.home"))
     return render_template("web/password.html", errors=errors), 422 if errors else 200

@@ -70,13 +70,17 @@ def csrf_from(html: str) -> str:
 
 @pytest.fixture()
 def sign_in(client, session, accounts):
-    """``sign_in("ars", regions=["11"])`` → the account, signed in on ``client`` (the session
-    cookie is set as the sign-in page sets it; the sign-in flow has its own tests)."""
+    """``sign_in("ars", regions=["11"])`` → the account, signed in on ``client`` (a server-side
+    session opened and its cookie set as the sign-in page does; the flow has its own tests)."""
 
     def make(role: str, **scope):
+        from mapper.services.accounts.sessions import open_session
+
         account, _ = accounts(role, **scope)
+        token = open_session(session, account)
+        session.commit()
         with client.session_transaction() as cookie:
-            cookie["account_id"] = account.id
+            cookie["sid"] = token
             cookie["csrf"] = "test-csrf-token"
         return account
 

@@ -1,16 +1,19 @@
 """Creating accounts and their first API token."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ...auth.tokens import issue_token
-from ...errors import Conflict, ValidationFailed
-from ...models import Account, Cpts, Professional
+from ...errors import Conflict, NotFound, ValidationFailed
+from ...models import Account, ApiToken, Cpts, Professional
 from ...reference import REGIONS
 from ...schemas.fields import EMAIL_RE, INT4_MAX
 from ...vocab import ROLES
 from .. import audit
+from .sessions import close_sessions
 
 
 def _exists(session: Session, model, ident) -> bool:
@@ -56,3 +59,77 @@ def create_account(session: Session, *, email: str, role: str, regions=(), cpts_
                  after={"email": email, "role": role, "regions": regions, "cpts_id": cpts_id,
                         "professional_id": professional_id})
     return account, token
+
+
+# -- managing accounts and tokens (administrators, ``mapper users`` / ``mapper tokens``) -----
+
+def get_account(session: Session, ref) -> Account:
+    """An account by id or e-mail; NotFound otherwise."""
+    key = str(ref).strip().lower()
+    account = None
+    if key.isascii() and key.isdecimal() and len(key) < 10:
+        account = session.get(Account, int(key))
+    if account is None:
+        account = session.scalar(select(Account).where(Account.email == key))
+    if account is None:
+        raise NotFound(f"Compte inconnu : {ref}.")
+    return account
+
+
+def account_view(account: Account) -> dict:
+    return {"id": account.id, "email": account.email, "role": account.role,
+            "regions": list(account.regions or []), "cpts": account.cpts_id,
+            "professional": account.professional_id, "active": account.active}
+
+
+def token_views(session: Session, account: Account) -> list[dict]:
+    rows = session.scalars(select(ApiToken).where(ApiToken.account_id == account.id)
+                           .order_by(ApiToken.id))
+    return [{"id": t.id, "label": t.label, "created_at": _iso(t.created_at),
+             "last_used_at": _iso(t.last_used_at), "revoked_at": _iso(t.revoked_at)}
+            for t in rows]
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def revoke_tokens(session: Session, account: Account, actor="cli",
+                  token_id: int | None = None) -> int:
+    """Revoke the account's live tokens (or one); how many. A revoked token opens nothing."""
+    query = (update(ApiToken).where(ApiToken.account_id == account.id,
+                                    ApiToken.revoked_at.is_(None))
+             .values(revoked_at=datetime.now(timezone.utc)))
+    if token_id is not None:
+        if session.scalar(select(ApiToken.id).where(ApiToken.id == token_id,
+                                                    ApiToken.account_id == account.id)) is None:
+            raise NotFound(f"Jeton inconnu : {token_id}.")
+        query = query.where(ApiToken.id == token_id)
+    revoked = session.execute(query).rowcount
+    audit.record(session, actor, "account.tokens_revoke", "account", account.id,
+                 after={"revoked": revoked, "token_id": token_id})
+    return revoked
+
+
+def issue_account_token(session: Session, account: Account, actor="cli",
+                        label: str | None = None) -> tuple[int, str]:
+    """A new API token for an active account: (its id, the token, shown once)."""
+    if not account.active:
+        raise Conflict("Ce compte est désactivé.", errors={"account": ["compte désactivé"]})
+    token = issue_token(session, account, label=(label or "")[:200] or None)
+    token_id = session.scalar(select(ApiToken.id).where(ApiToken.account_id == account.id)
+                              .order_by(ApiToken.id.desc()).limit(1))
+    audit.record(session, actor, "account.token_issue", "account", account.id,
+                 after={"token_id": token_id})
+    return token_id, token
+
+
+def deactivate_account(session: Session, account: Account, actor="cli") -> dict:
+    """No more sign-in: sessions end, tokens are revoked; the row stays for the audit trail
+    (and the entry of a professional's account may then be deleted)."""
+    account.active = False
+    ended = close_sessions(session, account.id)
+    revoked = revoke_tokens(session, account, actor)
+    audit.record(session, actor, "account.deactivate", "account", account.id,
+                 after={"sessions_ended": ended, "tokens_revoked": revoked})
+    return account_view(account)

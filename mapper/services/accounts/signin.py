@@ -5,18 +5,17 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ...auth.passwords import hash_password, password_problems, verify_password
-from ...errors import NotFound, TooManyRequests, ValidationFailed
+from ...errors import NotFound, ValidationFailed
 from ...models import Account
 from ...models.signin import LoginAttempt, SigninLink
 from .. import audit
+from . import throttle
+from .sessions import close_sessions
 
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 20
 LINK_LIFETIME = timedelta(hours=24)
 
 
@@ -24,26 +23,20 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _failures(session: Session, column, value: str) -> int:
-    return session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > _now() - WINDOW)
-    )
-
-
 def authenticate(session: Session, email: str, password: str, ip: str) -> Account | None:
-    """The account when the password is right; None otherwise. 429 past the failure limit.
+    """The account when the password is right; None otherwise. 429 (with Retry-After) while
+    the (e-mail, IP) pair or the IP must wait (``throttle``).
 
-    Attempts are committed by the caller even when the sign-in fails, so the limit holds.
+    The caller commits even when the sign-in fails: the attempt and the throttle hold.
     """
-    email = (email or "").strip().lower()
-    if (_failures(session, LoginAttempt.email, email) >= MAX_FAILURES_PER_EMAIL
-            or _failures(session, LoginAttempt.ip, ip) >= MAX_FAILURES_PER_IP):
-        raise TooManyRequests("Trop de tentatives de connexion. Réessayez dans 15 minutes.")
+    email = (email or "").strip().lower()[:320]
+    ip = (ip or "unknown")[:64]
+    throttle.check(session, email, ip)
     account = session.scalar(select(Account).where(Account.email == email,
                                                    Account.active.is_(True)))
     ok = verify_password(account.password_hash if account else None, password)
     session.add(LoginAttempt(email=email, ip=ip, success=ok))
+    throttle.record(session, email, ip, ok)
     if ok:
         audit.record(session, f"account:{account.id} ({account.email})", "account.signin",
                      "account", account.id)
@@ -84,7 +77,8 @@ def use_signin_link(session: Session, token: str) -> Account | None:
     return account
 
 
-def set_password(session: Session, account_id: int, password: str, confirm: str) -> None:
+def set_password(session: Session, account_id: int, password: str, confirm: str) -> Account:
+    """A new password; every session of the account ends (the caller opens one for itself)."""
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound("Compte introuvable.")
@@ -95,5 +89,7 @@ def set_password(session: Session, account_id: int, password: str, confirm: str)
         raise ValidationFailed("Mot de passe refusé : " + ", ".join(errors) + ".",
                                errors={"password": errors})
     account.password_hash = hash_password(password)
+    ended = close_sessions(session, account.id)
     audit.record(session, f"account:{account.id} ({account.email})", "account.password",
-                 "account", account.id)
+                 "account", account.id, after={"sessions_ended": ended})
+    return account

@@ -150,7 +150,8 @@ def delete_professional(session: Session, professional_id: int, actor) -> None:
             if others:
                 raise Forbidden("Ce professionnel est aussi membre d'une autre CPTS : retirez-le "
                                 "de la vôtre au lieu de supprimer sa fiche.")
-    linked = session.scalar(select(Account.id).where(Account.professional_id == professional_id))
+    linked = session.scalar(select(Account.id).where(Account.professional_id == professional_id,
+                                                     Account.active.is_(True)))
     if linked is not None:
         raise Conflict("Un compte est rattaché à cette fiche : désactivez-le d'abord.",
                        errors={"account": ["compte rattaché"]})
