@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Api
 
+from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
+from .schemas import COMPONENTS
 from . import (accounts, arbitrations, communes, coverage, cpts, health, professionals,
                territories, vocabularies)
 
@@ -11,7 +12,7 @@ BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
               arbitrations.blp, coverage.blp, professionals.blp, vocabularies.blp]
 
 
-def init_api(app: Flask) -> Api:
+def init_api(app: Flask) -> ProblemApi:
     app.config.update(
         API_TITLE="Carto CPTS",
         API_VERSION="v1",
@@ -24,8 +25,11 @@ def init_api(app: Flask) -> Api:
                 "bearer": {"type": "http", "scheme": "bearer"}}},
         },
     )
-    api = Api(app)
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+    for name, schema in COMPONENTS.items():
+        api.spec.components.schema(name, schema=schema)
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
+    app.before_request(refuse_missing_body)
     app.extensions["mapper.api"] = api
     return api

@@ -18,7 +18,7 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts",
 @require_role("admin")
 @blp.arguments(AccountCreateSchema)
 @blp.response(201, AccountCreatedSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def create(body):
     """Créer un compte et son premier jeton d'API."""
     session = get_session()
@@ -42,7 +42,7 @@ def get_one(account_id: int):
 @blp.route("/<int:account_id>/deactivate", methods=["POST"])
 @require_role("admin")
 @blp.response(200, AccountSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def deactivate(account_id: int):
     """Désactiver un compte : ses sessions se ferment, ses jetons sont révoqués."""
     session = get_session()
@@ -64,9 +64,9 @@ def tokens(account_id: int):
 
 @blp.route("/<int:account_id>/tokens", methods=["POST"])
 @require_role("admin")
-@blp.arguments(TokenCreateSchema)
+@blp.arguments(TokenCreateSchema, required=False)
 @blp.response(201, TokenIssuedSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def issue(body, account_id: int):
     """Émettre un nouveau jeton (affiché une seule fois)."""
     session = get_session()
@@ -79,7 +79,7 @@ def issue(body, account_id: int):
 @blp.route("/<int:account_id>/tokens", methods=["DELETE"])
 @require_role("admin")
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def revoke_all(account_id: int):
     """Révoquer tous les jetons du compte."""
     session = get_session()
@@ -91,7 +91,7 @@ def revoke_all(account_id: int):
 @blp.route("/<int:account_id>/tokens/<int:token_id>", methods=["DELETE"])
 @require_role("admin")
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def revoke_one(account_id: int, token_id: int):
     """Révoquer un jeton."""
     session = get_session()

@@ -5,10 +5,9 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from ..db import get_session
-from ..errors import ValidationFailed
 from ..schemas.communes import CommuneQuerySchema
 from ..services.communes import commune_feature, communes_geojson
-from .schemas import GEOJSON, GeoJSONFeatureSchema
+from .schemas import GEOJSON, GeoJSONFeatureSchema, answers, geojson
 
 blp = Blueprint("communes", __name__, url_prefix="/api/v1/communes",
                 description="Communes et arrondissements municipaux (codes COG)")
@@ -16,14 +15,12 @@ blp = Blueprint("communes", __name__, url_prefix="/api/v1/communes",
 
 @blp.route("")
 @blp.arguments(CommuneQuerySchema, location="query")
-@blp.doc(responses={"200": {"description": "FeatureCollection GeoJSON (RFC 7946)"}})
+@blp.doc(responses=answers(200, "FeatureCollection", "FeatureCollection GeoJSON (RFC 7946)",
+                           GEOJSON))
 def list_communes(args):
-    """Communes d'un département, d'une région, ou dont le nom commence par ``q``."""
-    if not (args.get("departement") or args.get("region") or args.get("q")):
-        raise ValidationFailed(
-            "Précisez un département, une région ou un début de nom.",
-            errors={"departement": ["departement, region ou q est requis"]},
-        )
+    """Communes d'un département, d'une région, ou dont le nom commence par ``q``.
+
+    L'un des trois est requis (422 sur ``departement`` sinon)."""
     body = communes_geojson(get_session(), departement=args.get("departement"),
                             region=args.get("region"), q=args.get("q"),
                             with_geometry=args["geometry"],
@@ -31,8 +28,10 @@ def list_communes(args):
     return Response(body, mimetype=GEOJSON)
 
 
-@blp.route("/<code>")
+@blp.route("/<code>", parameters=[{
+    "in": "path", "name": "code", "description": "Code INSEE (COG) de la commune",
+    "schema": {"type": "string"}, "example": "75114"}])
 @blp.response(200, GeoJSONFeatureSchema, content_type=GEOJSON)
 def get_commune(code: str):
     """Une commune (Feature GeoJSON) ; 404 si le code est inconnu."""
-    return commune_feature(get_session(), code)
+    return geojson(commune_feature(get_session(), code))

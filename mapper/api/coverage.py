@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from ..db import get_session
 from ..schemas.territories import CoverageQuerySchema
 from ..services.territories import coverage_geojson_text, coverage_json
-from .schemas import GEOJSON
+from .schemas import GEOJSON, json_or_geojson
 
 blp = Blueprint("coverage", __name__, url_prefix="/api/v1/coverage",
                 description="Couverture des CPTS et zones blanches")
@@ -15,7 +15,8 @@ blp = Blueprint("coverage", __name__, url_prefix="/api/v1/coverage",
 
 @blp.route("")
 @blp.arguments(CoverageQuerySchema, location="query")
-@blp.doc(responses={"200": {"description": "Résumé, ou communes en GeoJSON (format=geojson)"}})
+@blp.doc(responses=json_or_geojson("Résumé, ou communes en GeoJSON (format=geojson)",
+                                   "Coverage"))
 def get(args):
     """Couverture d'un département ou d'une région (status=valide pour les seules validées)."""
     kwargs = {k: args.get(k) for k in ("departement", "region", "status")}

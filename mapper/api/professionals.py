@@ -5,10 +5,8 @@ coordinator of one of the professional's CPTS, or the professional's own account
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
-from flask import Response
 from flask_smorest import Blueprint
 
 from ..config import get_settings
@@ -18,7 +16,7 @@ from ..schemas.professionals import (ProfessionalCreateSchema, ProfessionalInSch
                                      SearchArgsSchema)
 from ..services import directory
 from ..services.geocoding import client_for, locate
-from .schemas import GEOJSON, SECURITY, SearchResultsSchema
+from .schemas import GEOJSON, SECURITY, answers, geojson, json_or_geojson
 
 blp = Blueprint("professionals", __name__, url_prefix="/api/v1/professionals",
                 description="Annuaire des professionnels : fiches, recherche, zones d'intervention")
@@ -28,15 +26,15 @@ ENTRY = "Une fiche (champs publics, ou vue privée pour qui peut la modifier)"
 @blp.route("", methods=["POST"])
 @require_role("admin", "coordinator")
 @blp.arguments(ProfessionalCreateSchema)
-@blp.response(201, description="La fiche complète (vue privée)")
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={
+    **answers(201, "Professional", "La fiche complète (vue privée)"), "409": "CONFLICT"})
 def create(body):
     """Créer une fiche (administrateur, ou coordinateur : rattachée à sa CPTS)."""
     session, settings = get_session(), get_settings()
     out = directory.create_professional(session, body, current_principal(), settings,
                                         client=client_for(settings))
     session.commit()
-    return out
+    return out, 201
 
 
 def _query(session, args) -> directory.SearchQuery:
@@ -61,20 +59,19 @@ def _query(session, args) -> directory.SearchQuery:
 
 @blp.route("/search")
 @blp.arguments(SearchArgsSchema, location="query")
-@blp.response(200, SearchResultsSchema)
-@blp.doc(responses={"200": {"description": "JSON, ou FeatureCollection avec format=geojson"}})
+@blp.doc(responses=json_or_geojson("JSON, ou FeatureCollection avec format=geojson",
+                                   "SearchResults"))
 def search(args):
     """Rechercher : les plus proches d'abord quand un lieu est donné (near, address, covers)."""
     session = get_session()
     results = directory.search_professionals(session, _query(session, args))
     if args["format"] == "geojson":
-        return Response(json.dumps(directory.results_geojson(results), ensure_ascii=False),
-                        mimetype=GEOJSON)
+        return geojson(directory.results_geojson(results))
     return {"results": results, "count": len(results)}
 
 
 @blp.route("/<int:professional_id>")
-@blp.response(200, description=ENTRY)
+@blp.doc(responses=answers(200, "Professional", ENTRY))
 def get_one(professional_id: int):
     """Une fiche : champs publics, ou complète pour qui peut la modifier."""
     return directory.professional_for(get_session(), current_principal(), professional_id)
@@ -83,8 +80,7 @@ def get_one(professional_id: int):
 @blp.route("/<int:professional_id>", methods=["PATCH"])
 @require_role("admin", "coordinator", "professional")
 @blp.arguments(ProfessionalInSchema)
-@blp.response(200, description=ENTRY)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={**answers(200, "Professional", ENTRY), "409": "CONFLICT"})
 def patch(body, professional_id: int):
     """Modifier une fiche (les listes données remplacent les actuelles)."""
     session, settings = get_session(), get_settings()
@@ -97,7 +93,7 @@ def patch(body, professional_id: int):
 @blp.route("/<int:professional_id>", methods=["DELETE"])
 @require_role("admin", "coordinator", "professional")
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def remove(professional_id: int):
     """Supprimer une fiche, ses sites, zones, créneaux et adhésions."""
     session = get_session()
@@ -107,8 +103,8 @@ def remove(professional_id: int):
 
 
 @blp.route("/<int:professional_id>/zones")
-@blp.doc(responses={"200": {"description": "FeatureCollection GeoJSON des zones d'intervention"}})
+@blp.doc(responses=answers(200, "FeatureCollection",
+                           "FeatureCollection GeoJSON des zones d'intervention", GEOJSON))
 def zones(professional_id: int):
     """Les zones d'intervention (visites à domicile) d'un professionnel."""
-    body = directory.professional_zone_geojson(get_session(), professional_id)
-    return Response(json.dumps(body, ensure_ascii=False), mimetype=GEOJSON)
+    return geojson(directory.professional_zone_geojson(get_session(), professional_id))

@@ -1,22 +1,46 @@
-"""Response schemas of the API (the OpenAPI document); request schemas are in ``mapper.schemas``."""
+"""Response schemas of the API (the OpenAPI document); request schemas are in ``mapper.schemas``.
+
+Responses are open objects (more members may come: additions never break a client), their
+documented members typed."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+import json
+
+from flask import Response
+from marshmallow import INCLUDE, Schema, fields
+
+GEOJSON = "application/geo+json"
 
 
-class HealthSchema(Schema):
+def geojson(obj, status: int = 200) -> Response:
+    """A GeoJSON object as an ``application/geo+json`` response (what the document declares)."""
+    return Response(json.dumps(obj, ensure_ascii=False), status=status, mimetype=GEOJSON)
+SECURITY = [{"bearer": []}]
+
+
+class Open(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+
+class HealthSchema(Open):
     status = fields.String()
     database = fields.Dict()
 
 
-class GeoJSONFeatureSchema(Schema):
-    type = fields.String()
+class GeoJSONFeatureSchema(Open):
+    type = fields.String(required=True, metadata={"enum": ["Feature"]})
     id = fields.Raw()
-    geometry = fields.Dict(allow_none=True)
-    properties = fields.Dict()
+    geometry = fields.Dict(allow_none=True, metadata={"description": "RFC 7946, lon/lat"})
+    properties = fields.Dict(allow_none=True)
 
 
-class AccountSchema(Schema):
+class FeatureCollectionSchema(Open):
+    type = fields.String(required=True, metadata={"enum": ["FeatureCollection"]})
+    features = fields.List(fields.Nested(GeoJSONFeatureSchema), required=True)
+
+
+class AccountSchema(Open):
     id = fields.Integer()
     email = fields.String()
     role = fields.String()
@@ -30,7 +54,7 @@ class AccountCreatedSchema(AccountSchema):
     token = fields.String(metadata={"description": "Affiché une seule fois."})
 
 
-class TokenSchema(Schema):
+class TokenSchema(Open):
     id = fields.Integer()
     label = fields.String(allow_none=True)
     created_at = fields.String(allow_none=True)
@@ -38,15 +62,83 @@ class TokenSchema(Schema):
     revoked_at = fields.String(allow_none=True)
 
 
-class TokenIssuedSchema(Schema):
+class TokenIssuedSchema(Open):
     id = fields.Integer()
     token = fields.String(metadata={"description": "Affiché une seule fois."})
 
 
-class SearchResultsSchema(Schema):
+class SearchResultsSchema(Open):
     results = fields.List(fields.Dict())
     count = fields.Integer()
 
 
-GEOJSON = "application/geo+json"
-SECURITY = [{"bearer": []}]
+class ProfessionalSchema(Open):
+    id = fields.Integer(required=True)
+    last_name = fields.String()
+    profession = fields.String()
+    sites = fields.List(fields.Dict())
+
+
+class CheckResultSchema(Open):
+    population = fields.Integer()
+    area_km2 = fields.Float()
+    size_category = fields.Integer()
+    communes = fields.List(fields.Dict())
+    overlaps = fields.List(fields.Dict())
+    conflicts_with_validated = fields.Boolean()
+
+
+class PairsSchema(Open):
+    pairs = fields.List(fields.Dict())
+
+
+class ArbitrationOutSchema(Open):
+    id = fields.Integer()
+    commune = fields.String()
+    nom = fields.String(allow_none=True)
+    cpts = fields.List(fields.Integer())
+    reason = fields.String()
+    decided_by = fields.String(metadata={"description": "Le compte ARS qui a décidé"})
+    created_at = fields.String(allow_none=True)
+
+
+class ArbitrationsSchema(Open):
+    arbitrations = fields.List(fields.Nested(ArbitrationOutSchema))
+
+
+class ProfessionsSchema(Open):
+    professions = fields.List(fields.Dict())
+
+
+class CompetenciesSchema(Open):
+    competencies = fields.List(fields.Dict())
+
+
+class CoverageSchema(Open):
+    population_total = fields.Integer()
+    population_covered = fields.Integer()
+    population_uncovered = fields.Integer()
+    coverage_rate = fields.Float()
+    uncovered_communes = fields.List(fields.Dict())
+    multi_covered_communes = fields.List(fields.Dict())
+
+
+#: Schemas the views document without dumping through them (they return what the services
+#: built, or a Response): registered once as components by ``init_api``.
+COMPONENTS = {"Professional": ProfessionalSchema, "SearchResults": SearchResultsSchema,
+              "FeatureCollection": FeatureCollectionSchema,
+              "CheckResult": CheckResultSchema, "Pairs": PairsSchema, "Coverage": CoverageSchema}
+
+
+def answers(status: int, component: str, description: str,
+            content_type: str = "application/json") -> dict:
+    """A response documented by a component schema, for ``@blp.doc(responses=…)``."""
+    return {str(status): {"description": description,
+                          "content": {content_type: {"schema": component}}}}
+
+
+def json_or_geojson(description: str, json_component: str) -> dict:
+    """A 200 answered as JSON or, with ``format=geojson``, as a FeatureCollection."""
+    return {"200": {"description": description, "content": {
+        "application/json": {"schema": json_component},
+        GEOJSON: {"schema": "FeatureCollection"}}}}

@@ -8,6 +8,7 @@ from ..config import get_settings
 from ..db import get_session
 from ..schemas.territories import RegionQuerySchema, TerritoryCheckSchema
 from ..services.territories import check_territory, overlap_pairs
+from .schemas import answers
 
 blp = Blueprint("territories", __name__, url_prefix="/api/v1/territories",
                 description="Vérifier un territoire : population, surface, chevauchements")
@@ -15,8 +16,7 @@ blp = Blueprint("territories", __name__, url_prefix="/api/v1/territories",
 
 @blp.route("/check", methods=["POST"])
 @blp.arguments(TerritoryCheckSchema)
-@blp.doc(responses={"200": {"description": "Mesures et chevauchements du territoire"},
-                    "422": {"description": "Territoire invalide (champ nommé)"}})
+@blp.doc(responses=answers(200, "CheckResult", "Mesures et chevauchements du territoire"))
 def check(body):
     """Mesurer un territoire candidat et lister ses chevauchements, sans rien enregistrer."""
     result = check_territory(get_session(), communes=body.get("communes"),
@@ -28,7 +28,7 @@ def check(body):
 
 @blp.route("/overlaps")
 @blp.arguments(RegionQuerySchema, location="query")
-@blp.doc(responses={"200": {"description": "Toutes les paires de CPTS qui se chevauchent"}})
+@blp.doc(responses=answers(200, "Pairs", "Toutes les paires de CPTS qui se chevauchent"))
 def overlaps(args):
     """Chaque paire de CPTS qui se chevauchent (communes partagées, population concernée)."""
     return jsonify({"pairs": overlap_pairs(get_session(), get_settings(),

@@ -1,6 +1,7 @@
 """Input hygiene at the edge, for every request before any view runs: text PostgreSQL cannot
-store (NUL, lone surrogates), JSON nested deeper than any real body, integers beyond what a
-JSON client can mean, and identifiers in URLs beyond what an ``integer`` column holds.
+store (NUL, lone surrogates), JSON nested deeper than any real body or with numbers Python will
+not read (over 4 300 digits), and identifiers in URLs beyond what an ``integer`` column holds.
+(Large numbers that can be read are the schemas' business: each field states its range.)
 
 Why here and not per field: these inputs are refused for the same reasons wherever they appear
 (path, query string, form, JSON body), so one mechanism answers them all — a 400 that names the
@@ -20,8 +21,6 @@ from ..schemas.fields import INT4_MAX, text_problem
 
 #: No real body nests deeper (a GeoJSON FeatureCollection of MultiPolygons is 7 levels).
 MAX_JSON_DEPTH = 24
-#: Integers a JSON client can mean exactly (JavaScript's safe integers).
-MAX_JSON_INTEGER = 2**53
 
 
 def up_to(limit: int) -> str:
@@ -63,11 +62,6 @@ def _walk(data, problems: dict[str, list[str]]) -> None:
             problem = text_problem(value)
             if problem:
                 problems.setdefault(name, []).append(problem)
-        elif isinstance(value, bool) or value is None or isinstance(value, float):
-            continue
-        elif isinstance(value, int):
-            if abs(value) > MAX_JSON_INTEGER:
-                problems.setdefault(name, []).append("nombre entier trop grand")
         elif isinstance(value, dict):
             for key, item in value.items():
                 problem = text_problem(key)

@@ -9,12 +9,19 @@ from .fields import Id
 
 
 class AccountCreateSchema(Schema):
+    """A new account. Its role names what it must be tied to: an ``ars`` account to régions,
+    a ``coordinator`` to a CPTS, a ``professional`` to a professional, each existing (422
+    naming the field otherwise); an email already in use is a 409."""
     email = fields.Email(required=True)
     role = fields.String(required=True, validate=one_of(ROLES))
     regions = fields.List(fields.String(validate=length(2, 2)), load_default=list,
-                          validate=count(max=20))
-    cpts = Id(load_default=None, allow_none=True)
-    professional = Id(load_default=None, allow_none=True)
+                          validate=count(max=20),
+                          metadata={"description": "Codes région (COG) ; requis pour le rôle ars"})
+    cpts = Id(load_default=None, allow_none=True,
+              metadata={"description": "La CPTS ; requise pour le rôle coordinator"})
+    professional = Id(load_default=None, allow_none=True,
+                      metadata={"description": "Le professionnel ; requis pour le rôle "
+                                               "professional"})
 
 
 class TokenCreateSchema(Schema):

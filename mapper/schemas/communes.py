@@ -1,7 +1,7 @@
 """Query of the commune reference layer."""
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields, validates_schema
 
 from .base import Schema, between, length
 from .fields import departement, region
@@ -15,3 +15,8 @@ class CommuneQuerySchema(Schema):
                       metadata={"description": "Début du nom ou du code (autocomplétion)"})
     geometry = fields.Boolean(load_default=True)
     limit = fields.Integer(validate=between(1, 5000))
+
+    @validates_schema
+    def _somewhere(self, data, **kwargs):
+        if not (data.get("departement") or data.get("region") or data.get("q")):
+            raise ValidationError("departement, region ou q est requis", field_name="departement")

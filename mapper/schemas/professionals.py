@@ -35,7 +35,8 @@ class SiteSchema(Schema):
 class ZoneSchema(Schema):
     communes = fields.List(fields.String(validate=matches(INSEE_CODE, "code INSEE attendu")),
                            validate=count(1, 500))
-    radius_km = Number(validate=between(0, 100, min_inclusive=False))
+    radius_km = Number(validate=between(0.01, 100),
+                       metadata={"description": "Rayon en km (0,01 à 100)"})
     site = fields.Integer(load_default=None, validate=between(0, 1000),
                           metadata={"description": "Indice du site (rayon)"})
     geometry = fields.Dict(metadata={"description": "Polygone GeoJSON dessiné"})
@@ -99,7 +100,8 @@ class ProfessionalCreateSchema(ProfessionalInSchema):
 
 class SearchArgsSchema(Schema):
     near = LatLon(metadata={"description": "lat,lon"})
-    radius_km = Number(validate=between(0, 1000, min_inclusive=False))
+    radius_km = Number(validate=between(0.01, 1000),
+                       metadata={"description": "Rayon en km (0,01 à 1 000)"})
     address = fields.String(validate=length(3, 200),
                             metadata={"description": "Adresse géocodée (BAN, mise en cache)"})
     profession = CsvList(fields.String(validate=length(max=32)), load_default=list,

@@ -1,11 +1,11 @@
 """Territories and CPTS: check, create, edit, ARS decisions, arbitrations, coverage queries."""
 from __future__ import annotations
 
-from marshmallow import fields, pre_load
+from marshmallow import ValidationError, fields, pre_load, validates_schema
 
 from ..models import Cpts
 from ..vocab import CPTS_STATUSES, CREATABLE_STATUSES, DECISIONS
-from .base import Schema, count, length, one_of
+from .base import Schema, count, length, matches, one_of
 from .fields import Id, column_length, departement, insee_code, region
 
 #: A territory is a few hundred communes at most; this caps abuse, not real use.
@@ -14,7 +14,8 @@ K = Cpts.__table__.c
 
 
 class TerritorySchema(Schema):
-    communes = fields.List(fields.String(validate=length(max=10)),
+    communes = fields.List(fields.String(validate=matches(
+                               r"^\s*(\d{5}|2[ABab]\d{3})\s*$", "code INSEE à 5 caractères attendu")),
                            validate=count(1, MAX_COMMUNES), metadata={
         "description": "Codes INSEE (Paris, Lyon, Marseille par arrondissement ; 75056, 69123 "
                        "et 13055 sont développés)"})
@@ -80,3 +81,8 @@ class CoverageQuerySchema(Schema):
     region = fields.String(validate=region())
     status = fields.String(validate=one_of(CPTS_STATUSES))
     format = fields.String(load_default="json", validate=one_of(("json", "geojson")))
+
+    @validates_schema
+    def _somewhere(self, data, **kwargs):
+        if not (data.get("departement") or data.get("region")):
+            raise ValidationError("departement ou region est requis", field_name="departement")

@@ -94,9 +94,18 @@ def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _not_oneself(actor, account: Account, what: str) -> None:
+    """An administrator cannot lock themselves out through the API (another admin, or the
+    command line, can)."""
+    if getattr(actor, "account_id", None) == account.id:
+        raise Conflict(f"Vous ne pouvez pas {what} votre propre compte.",
+                       errors={"account": ["votre propre compte"]})
+
+
 def revoke_tokens(session: Session, account: Account, actor="cli",
                   token_id: int | None = None) -> int:
     """Revoke the account's live tokens (or one); how many. A revoked token opens nothing."""
+    _not_oneself(actor, account, "révoquer les jetons de")
     query = (update(ApiToken).where(ApiToken.account_id == account.id,
                                     ApiToken.revoked_at.is_(None))
              .values(revoked_at=datetime.now(timezone.utc)))
@@ -127,6 +136,7 @@ def issue_account_token(session: Session, account: Account, actor="cli",
 def deactivate_account(session: Session, account: Account, actor="cli") -> dict:
     """No more sign-in: sessions end, tokens are revoked; the row stays for the audit trail
     (and the entry of a professional's account may then be deleted)."""
+    _not_oneself(actor, account, "désactiver")
     account.active = False
     ended = close_sessions(session, account.id)
     revoked = revoke_tokens(session, account, actor)
