@@ -184,3 +184,16 @@ def test_deactivation_and_revocation_end_access(site):
 def _id(app, email: str) -> int:
     with get_db(app).session_scope() as s:
         return s.execute(text("SELECT id FROM account WHERE email = :e"), {"e": email}).scalar()
+
+
+def test_an_administrator_cannot_lock_themselves_out_through_the_api(site):
+    base, app, _ = site
+    email, admin = new_account(app, role="admin", regions=[])
+    bearer = {"Authorization": f"Bearer {admin}"}
+    me = _id(app, email)
+    resp = requests.post(f"{base}/api/v1/accounts/{me}/deactivate", headers=bearer)
+    assert resp.status_code == 409 and "account" in resp.json()["errors"]
+    resp = requests.delete(f"{base}/api/v1/accounts/{me}/tokens", headers=bearer)
+    assert resp.status_code == 409
+    account = requests.get(f"{base}/api/v1/accounts/{me}", headers=bearer)
+    assert account.status_code == 200 and account.json()["active"] is True
