@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from ..models import Account
 from ..vocab import ROLES
 from .base import Schema, count, length, one_of
-from .fields import Id
+from .fields import Id, column_length
 
 
 class AccountCreateSchema(Schema):
     """A new account. Its role names what it must be tied to: an ``ars`` account to régions,
     a ``coordinator`` to a CPTS, a ``professional`` to a professional, each existing (422
     naming the field otherwise); an email already in use is a 409."""
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, validate=column_length(Account.__table__.c.email))
     role = fields.String(required=True, validate=one_of(ROLES))
     regions = fields.List(fields.String(validate=length(2, 2)), load_default=list,
                           validate=count(max=20),

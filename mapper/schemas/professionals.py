@@ -125,8 +125,9 @@ class SearchArgsSchema(Schema):
 
 
 class CompetencyInSchema(Schema):
-    slug = fields.String(required=True, validate=matches(
-        r"^[a-z0-9]+(-[a-z0-9]+)*$", "minuscules, chiffres et tirets (ex. soins-palliatifs)"))
+    slug = fields.String(required=True, validate=[
+        matches(r"^[a-z0-9]+(-[a-z0-9]+)*$", "minuscules, chiffres et tirets (ex. soins-palliatifs)"),
+        column_length(Competency.__table__.c.slug)])
     label = fields.String(required=True,
                           validate=length(2, Competency.__table__.c.label.type.length))
     description = fields.String(allow_none=True, validate=length(max=2000))

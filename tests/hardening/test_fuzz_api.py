@@ -59,4 +59,5 @@ def test_the_api_does_what_its_document_says(api, who, tmp_path):
         else result.stdout[-4000:]
     assert result.returncode == 0, report[-12000:] + result.stderr[-2000:]
     summary = result.stdout[result.stdout.rfind("SUMMARY"):]
+    print(f"schemathesis, {who}:", summary)  # the figures, shown with pytest -s
     assert "No issues found" in summary or "Failures" not in summary, summary

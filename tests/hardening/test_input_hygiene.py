@@ -90,6 +90,11 @@ API_CASES = [
     ("POST", "/api/v1/competencies", {"slug": "long", "label": "Long",
                                       "description": "d" * 10_000}, "admin", 422,
      "description"),
+    # found by the fuzzer at 100 examples per operation
+    ("POST", "/api/v1/competencies", {"slug": "-".join(["soins"] * 20), "label": "Soins"},
+     "admin", 422, "slug"),
+    ("POST", "/api/v1/accounts", {"email": "a" * 64 + "@" + "b" * 60 + ".example.org" * 25,
+                                  "role": "admin"}, "admin", 422, "email"),
 ]
 
 
@@ -140,3 +145,18 @@ def test_pages_say_which_parameter_in_french(client, communes):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400 and '<html lang="fr">' in html
     assert "profession" in html and "caractère nul" in html
+
+
+def test_a_blank_external_reference_is_no_reference(client, session, communes, admin):
+    """Two entries sent with ``external_ref: ""`` are two entries without one (NULL), not a
+    unique-constraint collision on the empty string (a 500 the fuzzer found)."""
+    ids = []
+    for name, blank in (("Diallo", ""), ("Martin", "  ")):
+        resp = client.post("/api/v1/professionals", headers=admin,
+                           json=body(last_name=name, external_ref=blank))
+        assert resp.status_code == 201, resp.get_data(as_text=True)
+        ids.append(resp.get_json()["id"])
+    stored = session.execute(text(
+        "SELECT count(*) FROM professional WHERE id = ANY(:ids) "
+        "AND external_ref IS NULL"), {"ids": ids}).scalar()
+    assert stored == 2

@@ -29,6 +29,8 @@ def create_account(session: Session, *, email: str, role: str, regions=(), cpts_
     email = (email or "").strip().lower()
     if not EMAIL_RE.match(email):
         errors["email"] = ["adresse e-mail invalide"]
+    elif len(email) > Account.__table__.c.email.type.length:
+        errors["email"] = [f"{Account.__table__.c.email.type.length} caractères au plus"]
     if role not in ROLES:
         errors["role"] = [f"rôle inconnu ; attendu : {', '.join(ROLES)}"]
     regions = sorted(set(regions or ()))

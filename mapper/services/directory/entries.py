@@ -181,9 +181,15 @@ def _check_membership_change(actor, old: set[int], new: set[int]) -> None:
         raise Forbidden("Un coordinateur ne peut modifier que l'adhésion à sa propre CPTS.")
 
 
+def _identifier(value) -> str | None:
+    """An RPPS number or external reference as stored: blank means none (NULL, which the unique
+    constraint lets many entries share), never an empty string two entries would collide on."""
+    return (value or "").strip() or None
+
+
 def _check_unique(session: Session, data: dict, exclude_id: int | None = None) -> None:
     for field, column in (("rpps", "rpps"), ("external_ref", "external_ref")):
-        value = data.get(field)
+        value = _identifier(data.get(field))
         if not value:
             continue
         other = session.execute(
@@ -205,6 +211,8 @@ def _apply_scalars(professional: Professional, data: dict) -> None:
             value = bool(value)
         elif field == "first_name":
             value = value or ""
+        elif field in ("rpps", "external_ref"):
+            value = _identifier(value)
         setattr(professional, column, value)
 
 
