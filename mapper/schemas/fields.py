@@ -60,11 +60,14 @@ class ClockTime(fields.Field):
 
 
 class CsvList(fields.List):
-    """A repeatable query parameter that also accepts comma-separated values."""
+    """A repeatable query parameter that also accepts comma-separated values. The list's bounds
+    hold for the parameters as sent (``maxItems`` in the document) and for the values once split
+    (blank ones dropped)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
             value = [value]
+        self._validate(list(value))
         flat = [part.strip() for item in value for part in str(item).split(",") if part.strip()]
         return super()._deserialize(flat, attr, data, **kwargs)
 

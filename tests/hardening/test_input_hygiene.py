@@ -93,6 +93,8 @@ API_CASES = [
     # found by the fuzzer at 100 examples per operation
     ("POST", "/api/v1/competencies", {"slug": "-".join(["soins"] * 20), "label": "Soins"},
      "admin", 422, "slug"),
+    ("GET", "/api/v1/professionals/search?" + "&".join(["profession="] * 21), None, None, 422,
+     "profession"),
     ("POST", "/api/v1/accounts", {"email": "a" * 64 + "@" + "b" * 60 + ".example.org" * 25,
                                   "role": "admin"}, "admin", 422, "email"),
 ]
