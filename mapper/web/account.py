@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
 from ..db import get_session
-from ..errors import Unauthorized, ValidationFailed
+from ..errors import TooManyRequests, Unauthorized, ValidationFailed
 from ..http.principal import current_principal
 from ..services.accounts import sessions, signin
 
@@ -36,22 +36,25 @@ def _start_session(db, account) -> None:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     email = ""
     if request.method == "POST":
         email = request.form.get("email", "")
         db = get_session()
-        account = signin.authenticate(db, email, request.form.get("password", ""),
-                                      request.remote_addr or "unknown")
-        if account is not None:
-            _start_session(db, account)
-        db.commit()  # the attempt is logged either way (throttling)
-        if account is not None:
-            return redirect(_safe_next(request.form.get("next")))
-        error = "Adresse e-mail ou mot de passe incorrect."
-    status = 401 if error else 200
+        try:
+            account = signin.authenticate(db, email, request.form.get("password", ""),
+                                          request.remote_addr or "unknown")
+        except TooManyRequests as slowed:  # the form stays, with when to try again
+            account, error, status, headers = None, slowed.detail, 429, slowed.headers
+        else:
+            if account is not None:
+                _start_session(db, account)
+            db.commit()  # the attempt is logged either way (throttling)
+            if account is not None:
+                return redirect(_safe_next(request.form.get("next")))
+            error, status = "Adresse e-mail ou mot de passe incorrect.", 401
     return render_template("web/login.html", error=error, email=email,
-                           next=request.values.get("next", "")), status
+                           next=request.values.get("next", "")), status, headers
 
 
 @bp.route("/deconnexion", methods=["POST"])

@@ -73,8 +73,11 @@ def test_rate_limit_after_five_failures(client, session, accounts):
                                         "csrf_token": token})
     resp = client.post("/connexion", data={"email": account.email, "password": PASSWORD,
                                            "csrf_token": token})
-    assert resp.status_code == 429
-    assert "Trop de tentatives" in resp.get_data(as_text=True)
+    assert resp.status_code == 429 and int(resp.headers["Retry-After"]) > 0
+    page = resp.get_data(as_text=True)
+    assert "Trop de tentatives" in page
+    # the form stays, with the e-mail typed, to try again when the wait is over
+    assert 'name="password"' in page and f'value="{account.email}"' in page
 
 
 def test_open_redirect_is_refused(client, session, accounts):
