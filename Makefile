@@ -7,9 +7,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := postgresql postgresql-contrib postgresql-postgis chromium chromium-driver
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages run test bench clean-db
+.PHONY: install system-packages translations run test bench clean-db
 
-install: system-packages $(STAMP)
+install: system-packages $(STAMP) translations
+
+# The gettext catalogues of the pages (mapper/translations/*/LC_MESSAGES/messages.po), compiled.
+translations: $(STAMP)
+	$(BIN)/pybabel --quiet compile -d mapper/translations
 
 # PostgreSQL + PostGIS (server binaries and the extension) and Chromium for browser tests,
 # from the distribution, only when missing.

@@ -47,7 +47,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from . import db
     from .api import init_api
     from .embed import bp as embed_bp
-    from .http import assets, hygiene, problems, security
+    from .http import assets, hygiene, i18n, problems, security
     from .web import init_web
 
     if isinstance(config, Settings):
@@ -77,6 +77,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     db.init_app(app, url, settings.api_statement_timeout_ms)
     hygiene.init_app(app)  # before the blueprints: it sets the <int:…> converter
     security.init_app(app)
+    i18n.init_app(app)
     init_api(app)
     init_web(app)
     app.register_blueprint(assets.bp)

@@ -1,0 +1,82 @@
+"""The language of the pages: French by default, any language with a catalogue beside it.
+
+The language is chosen, in order, by ``?lang=xx`` (kept in a cookie, so the choice follows the
+visitor from page to page), the ``lang`` cookie, then the browser's ``Accept-Language``. The
+catalogues are standard gettext files in ``mapper/translations/<lang>/LC_MESSAGES/messages.po``
+(extracted with ``pybabel extract -F babel.cfg``), compiled by ``make``; a CPTS adds a language
+by adding a catalogue. Templates write ``{{ _("…") }}``; pages read ``lang`` and ``dir`` (for
+right-to-left scripts) from ``page_language()``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+
+DEFAULT = "fr"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def available_languages() -> list[str]:
+    """French (the source language) and every language with a compiled catalogue."""
+    found = sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"))
+    return [DEFAULT] + [lang for lang in found if lang != DEFAULT]
+
+
+def _known(code: str | None, languages: list[str]) -> str | None:
+    code = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code in languages else None
+
+
+def select_locale() -> str:
+    languages = available_languages()
+    asked = _known(request.args.get("lang"), languages)
+    if asked:
+        g.chosen_language = asked
+        return asked
+    return (_known(request.cookies.get(COOKIE), languages)
+            or request.accept_languages.best_match(languages) or DEFAULT)
+
+
+def page_language() -> dict:
+    """``lang``, ``dir`` and the other languages offered (code, name in that language)."""
+    code = str(get_locale() or DEFAULT)
+    try:
+        locale = Locale.parse(code)
+        direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    except (UnknownLocaleError, ValueError):
+        direction = "ltr"
+    others = []
+    for other in available_languages():
+        if other != code:
+            others.append({"code": other, "name": Locale.parse(other).get_display_name(other)
+                           .capitalize()})
+    return {"lang": code, "dir": direction, "others": others}
+
+
+def language_url(code: str) -> str:
+    """This page in another language: the same path and query string, ``lang`` replaced."""
+    items = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return request.path + "?" + urlencode(items + [("lang", code)])
+
+
+def _remember_choice(response):
+    if response.mimetype == "text/html":
+        response.vary.update(("Accept-Language", "Cookie"))
+    chosen = g.pop("chosen_language", None)
+    if chosen and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["language_url"] = language_url
+    app.after_request(_remember_choice)
