@@ -103,7 +103,7 @@ def test_html_errors_are_french_pages(client):
     assert resp.status_code == 404
     assert resp.mimetype == "text/html"
     html = resp.get_data(as_text=True)
-    assert '<html lang="fr">' in html and "Ressource introuvable" in html
+    assert '<html lang="fr" dir="ltr">' in html and "Ressource introuvable" in html
 
 
 @pytest.mark.parametrize("path", ["/api/v1/health", "/api/v1/openapi.json"])

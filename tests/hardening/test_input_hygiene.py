@@ -145,7 +145,7 @@ def test_unicode_digits_and_nul_in_paths_are_4xx_pages(client, communes, path):
 def test_pages_say_which_parameter_in_french(client, communes):
     resp = client.get("/recherche?profession=1%000")
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 400 and '<html lang="fr">' in html
+    assert resp.status_code == 400 and '<html lang="fr" dir="ltr">' in html
     assert "profession" in html and "caractère nul" in html
 
 
