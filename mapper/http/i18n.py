@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 
 DEFAULT = "fr"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -59,6 +59,16 @@ def page_language() -> dict:
     return {"lang": code, "dir": direction, "others": others}
 
 
+def translate(message) -> str | None:
+    """A message computed at run time (a service's French message, a label) in the page's
+    language, as plain text that the template escapes like any value. Templates write
+    ``{{ message | tr }}``, never ``_(message)``: Jinja's gettext marks its result safe (and
+    %-formats it), which is only right for the literal strings of the template itself."""
+    if message is None:
+        return None
+    return get_translations().ugettext(str(message))
+
+
 def language_url(code: str) -> str:
     """This page in another language: the same path and query string, ``lang`` replaced."""
     items = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
@@ -79,4 +89,5 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["language_url"] = language_url
+    app.jinja_env.filters["tr"] = translate
     app.after_request(_remember_choice)

@@ -34,24 +34,28 @@ PROFESSIONS = [("60", 0.27), ("10", 0.22), ("70", 0.12), ("21", 0.08), ("40", 0.
 
 
 
-def generate(db: Database) -> dict[str, str]:
+def generate(db: Database, sizes: dict[str, int] | None = None) -> list[str]:
+    """CPTS named by slug with that many members each (members 1..n of one generated
+    population, so the smaller CPTS's members are also the larger's)."""
+    sizes = sizes or {"bench-5k": N_SMALL, "bench-50k": N_LARGE}
+    total = max(sizes.values())
     x0, y0, x1, y1 = BOX
     with db.session_scope() as s:
         s.execute(text("SELECT setseed(0.5)"))
         box = f"ST_Multi(ST_MakeEnvelope({x0}, {y0}, {x1}, {y1}, 4326))"
         ids = {}
-        for slug, name in (("bench-5k", "CPTS Bench 5k"), ("bench-50k", "CPTS Bench 50k")):
+        for slug in sizes:
             ids[slug] = s.execute(text(f"""
                 INSERT INTO cpts (name, slug, status, region, website, territory_kind, geom,
                                   embed_origins)
                 VALUES (:name, :slug, 'projet', '11', 'https://example.org', 'drawn', {box},
-                        '{{}}') RETURNING id"""), {"name": name, "slug": slug}).scalar_one()
+                        '{{}}') RETURNING id"""), {"name": f"CPTS {slug}", "slug": slug}).scalar_one()
         s.execute(text(f"""
             CREATE TEMP TABLE gen AS
             SELECT n, random() AS r, random() AS r2,
                    ST_SetSRID(ST_MakePoint({x0} + random() * {x1 - x0},
                                            {y0} + random() * {y1 - y0}), 4326) AS pt
-            FROM generate_series(1, {N_LARGE}) n"""))
+            FROM generate_series(1, {total}) n"""))
         s.execute(text(f"""
             INSERT INTO professional (id, first_name, last_name, profession_code,
                                       accepts_new_patients, home_visits, teleconsultation,
@@ -80,14 +84,12 @@ def generate(db: Database) -> dict[str, str]:
             INSERT INTO slot (professional_id, weekday, start_time, end_time, kind)
             SELECT n, 1 + (n % 7), time '08:00' + (n % 10) * interval '1 hour',
                    time '12:00' + (n % 10) * interval '1 hour', 'snp' FROM gen WHERE r2 < 0.15"""))
-        s.execute(text("""
-            INSERT INTO cpts_member (cpts_id, professional_id)
-            SELECT :large, n FROM gen UNION ALL
-            SELECT :small, n FROM gen WHERE n <= :n_small"""),
-            {"large": ids["bench-50k"], "small": ids["bench-5k"], "n_small": N_SMALL})
+        for slug, n in sizes.items():
+            s.execute(text("INSERT INTO cpts_member (cpts_id, professional_id) "
+                           "SELECT :cpts, n FROM gen WHERE n <= :n"), {"cpts": ids[slug], "n": n})
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
-    return {"small": "bench-5k", "large": "bench-50k"}
+    return list(sizes)
 
 
 
@@ -200,7 +202,8 @@ def run(report) -> None:
     url = report.new_database()
     db = Database(url, 600_000)
     t0 = time.perf_counter()
-    slugs = generate(db)
+    generate(db)
+    slugs = {"small": "bench-5k", "large": "bench-50k"}
     report.note(f"{N_LARGE} professionals generated in {time.perf_counter() - t0:.1f} s")
     server = BenchServer(url)
     try:

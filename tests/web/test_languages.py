@@ -33,3 +33,26 @@ def test_unknown_language_falls_back_to_french(client):
     body = client.get("/recherche?lang=xx", headers={"Accept-Language": "de"}).get_data(
         as_text=True)
     assert '<html lang="fr"' in body
+
+
+def test_templates_never_translate_a_variable_with_underscore():
+    """``_()`` marks its result safe: on a variable it would print user input unescaped.
+    Run-time messages go through the ``tr`` filter instead."""
+    import re
+    from pathlib import Path
+
+    call = re.compile(r"""\b_\(\s*(?!["'])""")
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [f"{path}:{n}" for path in templates.rglob("*.html")
+                 for n, line in enumerate(path.read_text().splitlines(), 1)
+                 if call.search(line)]
+    assert offenders == []
+
+
+def test_tr_filter_escapes_and_translates(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        out = render_template_string("{{ a | tr }}|{{ b | tr }}", a="<b>100%</b>",
+                                     b="Trouver un professionnel")
+    assert out == "&lt;b&gt;100%&lt;/b&gt;|Find a professional"

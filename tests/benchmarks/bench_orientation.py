@@ -1,0 +1,113 @@
+"""Orientation on a phone (issue 11): the widget and the search results in Chromium.
+
+The population of the maps benchmark (``bench_maps.generate``): a CPTS of 5 000 members and one
+of 500 over a ~20 × 14 km territory around Paris. Chromium (Debian's) emulates a phone
+(390 × 844, touch, DPR 3) with its CPU throttled 4× (DevTools ``Emulation.setCPUThrottlingRate``);
+nothing is cached between runs (a new context per run).
+
+* **usable**: from the start of the navigation until the first result of the list is rendered
+  and the map is interactive (Leaflet has drawn its markers or clusters and the main thread
+  answers: the check runs on it). Target ≤ 2 s for the widget of the 5 000-member CPTS and for
+  a search results page (``/recherche`` around a position, nearest professionals).
+* **transferred bytes** of the widget of the 500-member CPTS: everything the page loads, as
+  encoded on the wire (``Network.loadingFinished.encodedDataLength``). Target ≤ 400 KB.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from mapper.db import Database
+from tests.benchmarks.bench_maps import generate
+from tests.benchmarks.run import BenchServer
+
+CHROMIUM = os.environ.get("MAPPER_CHROMIUM", "/usr/bin/chromium")
+RUNS = 5
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
+             has_touch=True, locale="fr-FR",
+             user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, "
+                        "like Gecko) Chrome/131.0 Mobile Safari/537.36")
+#: The first result of a list, on the search page and in the widget.
+FIRST_RESULT = "[data-result]"
+#: Performance.now() (ms since the navigation started) once the first result is rendered and
+#: Leaflet has drawn markers or clusters; null until then.
+USABLE_JS = """(selector) => {
+  const first = document.querySelector(selector);
+  const drawn = document.querySelector('.leaflet-marker-icon, .marker-cluster');
+  return first && first.getBoundingClientRect().height > 0 && drawn ? performance.now() : null;
+}"""
+
+
+def _usable_ms(browser, url: str) -> float:
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(url, wait_until="commit")
+        handle = page.wait_for_function(USABLE_JS, arg=FIRST_RESULT, timeout=60_000, polling=20)
+        value = handle.json_value()
+        assert not errors, errors
+        return float(value)
+    finally:
+        context.close()
+
+
+def _transferred_bytes(browser, url: str) -> tuple[int, int]:
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        sizes: dict[str, int] = {}
+        cdp.on("Network.loadingFinished",
+               lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+        cdp.send("Network.enable")
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_selector(FIRST_RESULT, state="attached", timeout=60_000)
+        return sum(sizes.values()), len(sizes)
+    finally:
+        context.close()
+
+
+def bench_browser(report, server: BenchServer) -> None:
+    from playwright.sync_api import sync_playwright
+
+    pages = {
+        "widget, 5 000 members": f"{server.url}/embed/cpts/bench-5k",
+        "search results around a position": f"{server.url}/recherche?lat=48.8330&lon=2.3260",
+    }
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-dev-shm-usage"])
+        try:
+            for name, url in pages.items():
+                _usable_ms(browser, url)  # warm the server's caches
+                samples = [_usable_ms(browser, url) for _ in range(RUNS)]
+                report.record(f"phone, CPU ×4: {name}: usable, median of {RUNS}",
+                              statistics.median(samples), "ms")
+                report.record(f"phone, CPU ×4: {name}: usable, worst of {RUNS}", max(samples),
+                              "ms", 2000)
+            total, requests = _transferred_bytes(browser, f"{server.url}/embed/cpts/bench-500")
+            report.record("widget, 500 members: transferred (encoded) bytes", total / 1000, "KB",
+                          400)
+            report.note(f"widget of 500 members: {requests} requests")
+        finally:
+            browser.close()
+
+
+def run(report) -> None:
+    url = report.new_database()
+    db = Database(url, 600_000)
+    t0 = time.perf_counter()
+    generate(db, {"bench-5k": 5_000, "bench-500": 500})
+    report.note(f"5 000 professionals generated in {time.perf_counter() - t0:.1f} s")
+    server = BenchServer(url)
+    try:
+        bench_browser(report, server)
+    finally:
+        server.close()
+        db.engine.dispose()
