@@ -8,6 +8,7 @@ locale's long format. The QR code encodes the page's own absolute URL, drawn as 
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 import qrcode
@@ -35,10 +36,11 @@ def _locale() -> Locale:
 
 
 def language_names(codes: list[str]) -> list[str]:
-    """ISO 639 codes as names in the page's language ("fr" → "français"); a code CLDR does not
-    name is shown as given."""
+    """ISO 639 codes as names in the page's language ("fr" → "français"), in alphabetical
+    order (accents aside); a code CLDR does not name is shown as given."""
     names = _locale().languages
-    return [names.get(code.lower(), code) for code in codes]
+    return sorted((names.get(code.lower(), code) for code in codes),
+                  key=lambda name: unicodedata.normalize("NFKD", name).casefold())
 
 
 def weekday_names() -> dict[int, str]:
