@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Flask
 
 from ..http.principal import current_principal
-from . import account, csrf, directory, formatting, maps, pages, territory_pages
+from . import (account, csrf, directory, formatting, maps, pages, professionals,
+               territory_pages)
 
 
 def init_web(app: Flask) -> None:
@@ -12,5 +13,6 @@ def init_web(app: Flask) -> None:
     formatting.register(app)
     app.permanent_session_lifetime = account.SESSION_LIFETIME
     app.jinja_env.globals["current_principal"] = current_principal
-    for blueprint in (pages.bp, account.bp, directory.bp, territory_pages.bp, maps.bp):
+    for blueprint in (pages.bp, account.bp, directory.bp, territory_pages.bp, maps.bp,
+                      professionals.bp):
         app.register_blueprint(blueprint)
