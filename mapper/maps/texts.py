@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
-    return text
+from mapper.maps.formatting import N_
+from mapper.maps.style import DEFAULT_PROFESSION_STYLE, PROFESSION_STYLES
 
 
 #: key -> French msgid.
@@ -28,6 +27,7 @@ TEXTS: dict[str, str] = {
     "refusesNew": N_("N’accepte pas de nouveaux patients"),
     "nextOpening": N_("Prochaine ouverture : {when}"),
     "openNow": N_("Ouvert maintenant"),
+    "openUntil": N_("Ouvert maintenant jusqu’à {end}"),
     "distance": N_("À {distance} de l’adresse recherchée"),
     "km": N_("{n} km"),
     "m": N_("{n} m"),
@@ -57,9 +57,27 @@ TEXTS: dict[str, str] = {
 }
 
 
+
+
+def _profession_texts() -> dict[str, str]:
+    """``profession.<code>`` (layer label) and ``professions.<code>`` (lower-case plural)."""
+    out = {}
+    for code, style in (*PROFESSION_STYLES.items(), ("", DEFAULT_PROFESSION_STYLE)):
+        out[f"profession.{code}"] = style.label
+        out[f"professions.{code}"] = style.plural
+    return out
+
+
 def map_texts(translate: Callable[[str], str] | None = None,
               overrides: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The texts, each through ``translate`` (a gettext) if given, then ``overrides``."""
-    out = {key: (translate(text) if translate else text) for key, text in TEXTS.items()}
+    """The texts (``TEXTS`` and the professions' names), each through ``translate`` (a
+    gettext) if given, then ``overrides``."""
+    source = {**TEXTS, **_profession_texts()}
+    out = {key: (translate(text) if translate else text) for key, text in source.items()}
     out.update(overrides or {})
     return out
+
+
+#: The browser's share of the texts (the professions' names are used by the builders).
+def browser_texts(texts: Mapping[str, str]) -> dict[str, str]:
+    return {key: value for key, value in texts.items() if key in TEXTS}
