@@ -62,7 +62,10 @@ def finish(m: folium.Map, bounds: Bounds, *, layer_control: bool) -> folium.Map:
     """Fit to the data (if any) and add the layer control last, as Folium requires."""
     leaflet_bounds = bounds.to_leaflet()
     if leaflet_bounds is not None:
-        m.fit_bounds(leaflet_bounds, max_zoom=FIT_MAX_ZOOM, padding=(10, 10))
+        # Room for the controls (zoom and the layers button on top, scale and attribution
+        # below), so the map opens with no data under them.
+        m.fit_bounds(leaflet_bounds, max_zoom=FIT_MAX_ZOOM, padding_top_left=(20, 64),
+                     padding_bottom_right=(20, 40))
     if layer_control:
         folium.LayerControl(position="topright", collapsed=False).add_to(m)
     return m

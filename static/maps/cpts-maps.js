@@ -446,6 +446,14 @@
     this.popup.options.autoPanPaddingBottomRight = L.point(12, margins.bottom);
     this.popup.options.maxHeight = Math.max(160, size.y - margins.top - margins.bottom - 40);
     this.popup.setLatLng(marker.getLatLng()).setContent(content).openOn(map);
+    /* Panned inside the map, the popup may still stand above the page's scrolled viewport. */
+    var popup = this.popup;
+    window.setTimeout(function () {
+      var node = popup.isOpen() && popup.getElement();
+      if (!node) { return; }
+      var r = node.getBoundingClientRect();
+      if (r.top < 0 || r.bottom > window.innerHeight) { node.scrollIntoView({ block: 'nearest' }); }
+    }, 350);
     if (byKeyboard) {
       var heading = content.querySelector('.cpts-popup-name');
       if (heading) { heading.focus({ preventScroll: true }); }
