@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import folium
 from flask import request, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
@@ -18,7 +19,9 @@ from ..config import get_settings
 from ..db import get_session
 from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, TileConfig,
                     build_orientation_map, build_territory_map, render_parts)
+from ..maps.orientation import Searched
 from ..maps.render import page_head
+from ..maps.texts import map_texts
 from ..schemas.maps import MapFilters
 from ..services.geocoding import client_for
 from ..services.pages.orientation import OrientationMap, orientation_map
@@ -41,6 +44,20 @@ class PageMap:
     head: Markup
     body: Markup
     script: Markup
+
+
+def page_texts() -> dict[str, str]:
+    """The maps' words in the visitor's language (``maps.texts``, through the catalogue)."""
+    return map_texts(gettext)
+
+
+#: Where a popup's "Voir la fiche" leads (the public page of a professional).
+PROFILE_URL_TEMPLATE = "/professionnels/{id}"
+
+
+def in_widget() -> bool:
+    """Inside the iframe widget, links to the site open in a new window."""
+    return request.blueprint == "embed"
 
 
 def page_map(figure: folium.Map, *, full_page: bool = False) -> PageMap:
@@ -67,17 +84,25 @@ def orientation_data(slug: str, page: int = 1) -> OrientationMap:
                            zone_url_template=zone_url_template(), page=page)
 
 
-def orientation_figure(data: OrientationMap) -> folium.Map:
+def orientation_figure(data: OrientationMap, *, searched: Searched | None = None) -> folium.Map:
+    """The orientation map of a CPTS; ``searched`` = (lat, lon, label) marks the searched
+    address."""
     return build_orientation_map(
         data.markers, boundary=data.boundary, tiles=tiles(), asset_prefix=ASSET_PREFIX,
-        static_prefix=STATIC_PREFIX, title=f"Professionnels de santé — {data.cpts.name}")
+        static_prefix=STATIC_PREFIX, title=f"Professionnels de santé — {data.cpts.name}",
+        searched=searched, texts=page_texts(), profile_url_template=PROFILE_URL_TEMPLATE,
+        new_window=in_widget())
 
 
 def results_map(results: list[dict], boundary=None,
-                title: str = "Carte des professionnels de santé") -> PageMap:
-    """Directory results (search, a CPTS's members) on a map."""
+                title: str = "Carte des professionnels de santé", *,
+                searched: Searched | None = None) -> PageMap:
+    """Directory results (search, a CPTS's members) on a map; ``searched`` = (lat, lon,
+    label) marks the searched address."""
     markers = [m for m in (_marker(r) for r in results) if m is not None]
-    return page_map(build_orientation_map(markers, boundary, tiles(), title=title))
+    return page_map(build_orientation_map(
+        markers, boundary, tiles(), title=title, searched=searched, texts=page_texts(),
+        profile_url_template=PROFILE_URL_TEMPLATE, new_window=in_widget()))
 
 
 def _marker(r: dict) -> ProfessionalMarker | None:
@@ -86,14 +111,17 @@ def _marker(r: dict) -> ProfessionalMarker | None:
         return None
     address = " ".join(x for x in (site.get("address"), site.get("postcode"),
                                    site.get("commune_name")) if x)
+    distance = r.get("distance_km")
     return ProfessionalMarker(
         id=r["id"], first_name=r.get("first_name") or "", last_name=r.get("last_name") or "",
         profession_code=r.get("profession") or "", profession_label=r.get("profession_label"),
         competencies=r.get("competency_labels") or r.get("competencies") or [],
         address=address or None, lat=site["lat"], lon=site["lon"], phone=r.get("phone"),
         accepts_new_patients=r.get("accepts_new_patients"),
-        next_slot=(r.get("next_slot") or {}).get("starts_at"), stale=bool(r.get("stale")),
-        zone_url=f"/api/v1/professionals/{r['id']}/zones" if r.get("home_visits") else None)
+        next_slot=r.get("next_slot") or None, stale=bool(r.get("stale")),
+        zone_url=f"/api/v1/professionals/{r['id']}/zones" if r.get("home_visits") else None,
+        town=site.get("commune_name") or None,
+        distance_m=None if distance is None else float(distance) * 1000)
 
 
 def report_map(report: dict) -> PageMap:

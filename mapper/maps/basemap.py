@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 import folium
 
 from mapper.maps.assets import use_self_hosted_assets
 from mapper.maps.data import TileConfig
+from mapper.maps.elements import DataControl
+from mapper.maps.texts import browser_texts, map_texts
 from mapper.maps.geometry import FRANCE_CENTER, FRANCE_ZOOM, Bounds
 
 #: Zoom cap when fitting to data, so a single marker does not open at street level 19.
@@ -24,8 +27,13 @@ def new_map(
     static_prefix: str,
     title: str,
     prefer_canvas: bool = False,
+    texts: Mapping[str, str] | None = None,
 ) -> folium.Map:
-    """A self-hosted-assets map centred on France, with the tile layer if there is one."""
+    """A self-hosted-assets map centred on France, with the tile layer if there is one.
+
+    Its first element gives the browser the map's words (``texts``, see ``maps.texts``) and
+    arranges the controls (layers and legend behind one button, attribution beside the scale).
+    """
     m = folium.Map(
         location=FRANCE_CENTER,
         zoom_start=FRANCE_ZOOM,
@@ -36,6 +44,7 @@ def new_map(
         maxZoom=tiles.max_zoom if tiles is not None and tiles.url else MAX_ZOOM,
     )
     use_self_hosted_assets(m, asset_prefix, static_prefix)
+    DataControl("setup", {"texts": browser_texts(texts or map_texts())}).add_to(m)
     # Figure does not escape its title (it is inserted as a value, never re-parsed).
     m.get_root().title = html.escape(title)
     if tiles is not None and tiles.url:
@@ -53,7 +62,10 @@ def finish(m: folium.Map, bounds: Bounds, *, layer_control: bool) -> folium.Map:
     """Fit to the data (if any) and add the layer control last, as Folium requires."""
     leaflet_bounds = bounds.to_leaflet()
     if leaflet_bounds is not None:
-        m.fit_bounds(leaflet_bounds, max_zoom=FIT_MAX_ZOOM, padding=(10, 10))
+        # Room for the controls (zoom and the layers button on top, scale and attribution
+        # below), so the map opens with no data under them.
+        m.fit_bounds(leaflet_bounds, max_zoom=FIT_MAX_ZOOM, padding_top_left=(20, 64),
+                     padding_bottom_right=(20, 40))
     if layer_control:
         folium.LayerControl(position="topright", collapsed=False).add_to(m)
     return m

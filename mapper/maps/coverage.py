@@ -80,6 +80,7 @@ def build_coverage_map(
     static_prefix: str = "/static/maps",
     cpts_names: Mapping[int, str] | None = None,
     title: str = "Couverture du territoire par les CPTS",
+    texts: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """Uncovered and multiply-claimed communes with a legend of ``totals``.
 
@@ -91,6 +92,7 @@ def build_coverage_map(
         static_prefix=static_prefix,
         title=title,
         prefer_canvas=True,
+        texts=texts,
     )
     bounds = Bounds()
     controlled = 0

@@ -31,9 +31,12 @@ class TileConfig:
 class ProfessionalMarker:
     """One professional at one practice site, as shown on the orientation map.
 
-    ``next_slot`` is displayed as given, except an ISO 8601 datetime which the browser formats
-    in French. ``stale`` marks an entry not verified for six months. ``zone_url`` is where the
-    GeoJSON of the intervention zone can be fetched (same origin), if any.
+    ``next_slot`` is the next opening: an ISO 8601 datetime (its start) or the directory's
+    slot dict (``starts_at``, ``end``, ``open_now``), formatted by the browser in the page's
+    language; any other string is displayed as given. ``stale`` marks an entry not verified
+    for six months. ``zone_url`` is where the GeoJSON of the intervention zone can be fetched
+    (same origin), if any. ``town`` is the commune's name; ``distance_m`` the distance to the
+    searched place (the builder measures it, as the crow flies, when not given).
     """
 
     id: int | str
@@ -47,9 +50,11 @@ class ProfessionalMarker:
     lon: float
     phone: str | None = None
     accepts_new_patients: bool | None = None
-    next_slot: str | None = None
+    next_slot: str | Mapping[str, Any] | None = None
     stale: bool = False
     zone_url: str | None = None
+    town: str | None = None
+    distance_m: float | None = None
 
     @property
     def display_name(self) -> str:

@@ -1,6 +1,12 @@
 """French number formatting for legends (tooltips format in the browser with Intl fr-FR)."""
 from __future__ import annotations
 
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    """Mark ``text`` for ``pybabel extract`` (a default keyword) without translating it: the
+    maps know nothing of Flask; pages translate through ``texts.map_texts(gettext)``."""
+    return text
+
+
 #: French thousands separator: narrow no-break space, as Intl.NumberFormat("fr-FR") uses.
 THOUSANDS = "\u202f"
 

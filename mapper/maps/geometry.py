@@ -88,3 +88,16 @@ def compact_geometry(obj: Mapping[str, Any] | None, bounds: Bounds) -> dict | No
 
 def feature(geometry: dict, properties: dict) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+#: Mean Earth radius (m), as PostGIS's spheroid-free ST_Distance on geography(use_spheroid=false).
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance in metres between two WGS84 points on the sphere (haversine): for display
+    ("à 1,2 km"), when the search did not measure it."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))

@@ -12,6 +12,7 @@ np accepts new patients (true/false, absent if unknown), s next slot, st stale, 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,14 +21,18 @@ import folium
 from mapper.maps.basemap import finish, new_map
 from mapper.maps.data import GeoJSON, ProfessionalMarker, TileConfig
 from mapper.maps.elements import DataControl, DataLayer, control_label
-from mapper.maps.geometry import Bounds, compact_geometry, valid_lonlat
+from mapper.maps.geometry import Bounds, compact_geometry, great_circle_m, valid_lonlat
 from mapper.maps.style import (
     DEFAULT_PROFESSION_STYLE,
     PROFESSION_STYLES,
     check_icon,
     profession_style,
 )
+from mapper.maps.texts import map_texts
 from mapper.vocab import profession_order
+
+#: A searched place: (lat, lon, label), as the search located it.
+Searched = tuple[float, float, str]
 
 BOUNDARY_STYLE = {
     "color": "#26343f",
@@ -44,35 +49,51 @@ def _code(marker: ProfessionalMarker) -> str:
     return str(marker.profession_code or "").strip().lower()
 
 
-def _marker_data(p: ProfessionalMarker, layer_label: str) -> dict[str, Any]:
+def _slot(value: Any) -> Any:
+    """The next opening for the browser: ``{"at": ISO start, "e": "HH:MM" end, "now": 1}``
+    from the directory's slot dict or an ISO string; other strings as given."""
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {"at": str(value.get("starts_at") or "")}
+        if value.get("end"):
+            out["e"] = str(value["end"])
+        if value.get("open_now"):
+            out["now"] = 1
+        return out if out["at"] else None
+    return str(value) if value else None
+
+
+def _marker_data(p: ProfessionalMarker, layer_label: str,
+                 searched: tuple[float, float] | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "i": p.id,
-        "n": p.display_name or "Professionnel",
+        "n": p.display_name or "",
         "la": round(float(p.lat), 6),
         "lo": round(float(p.lon), 6),
     }
     if p.profession_label and p.profession_label != layer_label:
         data["l"] = str(p.profession_label)
-    if p.competencies:
-        data["c"] = [str(c) for c in p.competencies if c]
-    if p.address:
-        data["a"] = str(p.address)
-    if p.phone:
-        data["p"] = str(p.phone)
+    if p.town:
+        data["t"] = str(p.town)
+    distance = p.distance_m
+    if distance is None and searched is not None:
+        distance = great_circle_m(searched[0], searched[1], float(p.lat), float(p.lon))
+    if distance is not None and math.isfinite(distance):
+        data["d"] = round(float(distance))
+    optional = (("c", [str(c) for c in p.competencies or () if c]), ("a", p.address),
+                ("p", p.phone), ("s", _slot(p.next_slot)), ("z", p.zone_url))
+    for key, value in optional:
+        if value:
+            data[key] = value if isinstance(value, (list, dict)) else str(value)
     if p.accepts_new_patients is not None:
         data["np"] = bool(p.accepts_new_patients)
-    if p.next_slot:
-        data["s"] = str(p.next_slot)
     if p.stale:
         data["st"] = 1
-    if p.zone_url:
-        data["z"] = str(p.zone_url)
     return data
 
 
-def _layer_label(code: str, group: list[ProfessionalMarker]) -> str:
+def _layer_label(code: str, group: list[ProfessionalMarker], texts: Mapping[str, str]) -> str:
     if code in PROFESSION_STYLES:
-        return PROFESSION_STYLES[code].label
+        return texts.get(f"profession.{code}") or PROFESSION_STYLES[code].label
     for p in group:
         if p.profession_label:
             return str(p.profession_label)
@@ -91,7 +112,8 @@ def _group_by_profession(
     return {code: groups[code] for code in sorted(groups, key=profession_order)}
 
 
-def _add_boundary(m: folium.Map, boundary: GeoJSON | None, bounds: Bounds) -> int:
+def _add_boundary(m: folium.Map, boundary: GeoJSON | None, bounds: Bounds,
+                  label: str) -> int:
     """The CPTS's outline as a layer; how many layers it added to the control (0 or 1)."""
     geometry = compact_geometry(boundary, bounds)
     if geometry is None:
@@ -99,18 +121,29 @@ def _add_boundary(m: folium.Map, boundary: GeoJSON | None, bounds: Bounds) -> in
     DataLayer(
         "outlineLayer",
         {"geometry": geometry, "style": BOUNDARY_STYLE},
-        label_html=control_label("Territoire de la CPTS"),
+        label_html=control_label(label),
     ).add_to(m)
     return 1
 
 
+def _plural(code: str, label: str, texts: Mapping[str, str]) -> str:
+    """The lower-case plural of a profession (known ones from the texts, else a guess)."""
+    known = texts.get(f"professions.{code}") if code in PROFESSION_STYLES else None
+    if known:
+        return known
+    lower = label[:1].lower() + label[1:]
+    return lower if lower.endswith(("s", "x", "z")) else lower + "s"
+
+
 def _add_profession_layers(m: folium.Map, cluster: DataLayer,
-                           groups: dict[str, list[ProfessionalMarker]]) -> int:
+                           groups: dict[str, list[ProfessionalMarker]],
+                           texts: Mapping[str, str], searched: Searched | None) -> int:
     """One clustered layer per profession; how many layers it added to the control."""
     used_labels: set[str] = set()
+    origin = None if searched is None else (float(searched[0]), float(searched[1]))
     for code, group in groups.items():
         style = profession_style(code)
-        label = _layer_label(code, group)
+        label = _layer_label(code, group, texts)
         entry = f"{label} ({len(group)})"
         if entry in used_labels:  # the layer control is keyed by label
             entry = f"{label} [{code}] ({len(group)})"
@@ -120,10 +153,12 @@ def _add_profession_layers(m: folium.Map, cluster: DataLayer,
             {
                 "code": code,
                 "label": label,
+                "one": label[:1].lower() + label[1:],
+                "many": _plural(code, label, texts),
                 "color": style.hex,
                 "colorClass": style.color_class,
                 "icon": check_icon(style.icon),
-                "markers": [_marker_data(p, label) for p in group],
+                "markers": [_marker_data(p, label, origin) for p in group],
             },
             label_html=control_label(
                 entry,
@@ -133,6 +168,26 @@ def _add_profession_layers(m: folium.Map, cluster: DataLayer,
             target=cluster,
         ).add_to(m)
     return len(groups)
+
+
+def _add_searched(m: folium.Map, searched: Searched | None, bounds: Bounds,
+                  name: str) -> None:
+    """The searched address: its own marker above every other, never clustered, in the
+    bounds the map opens on. The label is user text: it travels as escaped JSON."""
+    if searched is None:
+        return
+    lat, lon, label = searched
+    if not valid_lonlat(lon, lat):
+        return
+    lat, lon = round(float(lat), 6), round(float(lon), 6)
+    bounds.extend(lon, lat)
+    DataLayer("searchedPlace", {"la": lat, "lo": lon, "label": str(label or ""),
+                                "name": name}, control=False).add_to(m)
+
+
+#: A cluster click never zooms closer than this (about a 100 m scale bar); closer points are
+#: spread out around the cluster instead (spiderfy).
+CLUSTER_ZOOM_CAP = 16
 
 
 def build_orientation_map(
@@ -145,17 +200,26 @@ def build_orientation_map(
     zones: Mapping[Any, GeoJSON] | None = None,
     zone_url_template: str | None = None,
     title: str = "Carte des professionnels de santé",
+    searched: Searched | None = None,
+    texts: Mapping[str, str] | None = None,
+    profile_url_template: str | None = "/professionnels/{id}",
+    new_window: bool = False,
 ) -> folium.Map:
     """Professionals as clustered markers, one layer per profession, and the CPTS boundary.
 
     Intervention zones are shown on demand from the popup: embedded (``zones``: professional
     id -> GeoJSON), else fetched from the marker's ``zone_url``, else from
     ``zone_url_template`` with ``{id}`` replaced (same-origin URLs). Markers without valid
-    coordinates are skipped. The map fits the markers and the boundary.
+    coordinates are skipped. ``searched`` = (lat, lon, label) marks the searched address and
+    gives each popup its distance. Popups link to ``profile_url_template`` (``{id}``), in a new
+    window when ``new_window`` (the widget). ``texts`` are the map's words (``maps.texts``).
+    The map fits the markers, the boundary and the searched address.
     """
-    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title)
+    texts = texts or map_texts()
+    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title,
+                texts=texts)
     bounds = Bounds()
-    controlled = _add_boundary(m, boundary, bounds)
+    controlled = _add_boundary(m, boundary, bounds, texts["boundary"])
     groups = _group_by_profession(markers, bounds)
     embedded = {}
     for key, zone in (zones or {}).items():
@@ -164,12 +228,13 @@ def build_orientation_map(
             embedded[str(key)] = geometry
     cluster = DataLayer(
         "professionCluster",
-        {"zoneUrlTemplate": zone_url_template, "zones": embedded},
+        {"zoneUrlTemplate": zone_url_template, "zones": embedded,
+         "profileUrlTemplate": profile_url_template, "newWindow": bool(new_window),
+         "zoomCap": CLUSTER_ZOOM_CAP},
         control=False,
     ).add_to(m)
-    controlled += _add_profession_layers(m, cluster, groups)
+    controlled += _add_profession_layers(m, cluster, groups, texts, searched)
+    _add_searched(m, searched, bounds, texts["searched"])
     if not groups:
-        DataControl(
-            "legend", {"notes": ["Aucun professionnel à afficher sur cette carte."]}
-        ).add_to(m)
+        DataControl("legend", {"notes": [texts["empty"]], "notice": True}).add_to(m)
     return finish(m, bounds, layer_control=controlled > 0)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mapper.maps.formatting import N_
+
 #: Palette name -> hex. Keep in sync with ``.cpts-color-*`` in static/maps/cpts-maps.css.
 PALETTE: dict[str, str] = {
     "blue": "#1f6fb4",
@@ -39,6 +41,7 @@ class ProfessionStyle:
     color: str  # a PALETTE key
     icon: str  # a Font-Awesome 6 solid icon name, e.g. "fa-user-doctor"
     label: str
+    plural: str = ""  # lower case, as in « 12 professionnels : 8 médecins, 4 infirmiers »
 
     @property
     def hex(self) -> str:
@@ -56,20 +59,27 @@ class ProfessionStyle:
 #: RPPS profession codes, then non-RPPS roles a CPTS commonly lists (keyed by a slug), in
 #: ``vocab.PROFESSION_ORDER``: the order of the layers in the layer control.
 PROFESSION_STYLES: dict[str, ProfessionStyle] = {
-    "10": ProfessionStyle("blue", "fa-user-doctor", "Médecin"),
-    "21": ProfessionStyle("green", "fa-prescription-bottle-medical", "Pharmacien"),
-    "40": ProfessionStyle("teal", "fa-tooth", "Chirurgien-dentiste"),
-    "50": ProfessionStyle("pink", "fa-person-pregnant", "Sage-femme"),
-    "60": ProfessionStyle("red", "fa-syringe", "Infirmier"),
-    "70": ProfessionStyle("orange", "fa-person-walking", "Masseur-kinésithérapeute"),
-    "80": ProfessionStyle("brown", "fa-shoe-prints", "Pédicure-podologue"),
-    "91": ProfessionStyle("purple", "fa-comment-medical", "Orthophoniste"),
-    "92": ProfessionStyle("cyan", "fa-eye", "Orthoptiste"),
-    "psychologue": ProfessionStyle("indigo", "fa-brain", "Psychologue"),
-    "dieteticien": ProfessionStyle("olive", "fa-apple-whole", "Diététicien"),
+    "10": ProfessionStyle("blue", "fa-user-doctor", N_("Médecin"), N_("médecins")),
+    "21": ProfessionStyle("green", "fa-prescription-bottle-medical", N_("Pharmacien"),
+                          N_("pharmaciens")),
+    "40": ProfessionStyle("teal", "fa-tooth", N_("Chirurgien-dentiste"),
+                          N_("chirurgiens-dentistes")),
+    "50": ProfessionStyle("pink", "fa-person-pregnant", N_("Sage-femme"), N_("sages-femmes")),
+    "60": ProfessionStyle("red", "fa-syringe", N_("Infirmier"), N_("infirmiers")),
+    "70": ProfessionStyle("orange", "fa-person-walking", N_("Masseur-kinésithérapeute"),
+                          N_("masseurs-kinésithérapeutes")),
+    "80": ProfessionStyle("brown", "fa-shoe-prints", N_("Pédicure-podologue"),
+                          N_("pédicures-podologues")),
+    "91": ProfessionStyle("purple", "fa-comment-medical", N_("Orthophoniste"),
+                          N_("orthophonistes")),
+    "92": ProfessionStyle("cyan", "fa-eye", N_("Orthoptiste"), N_("orthoptistes")),
+    "psychologue": ProfessionStyle("indigo", "fa-brain", N_("Psychologue"), N_("psychologues")),
+    "dieteticien": ProfessionStyle("olive", "fa-apple-whole", N_("Diététicien"),
+                                   N_("diététiciens")),
 }
 
-DEFAULT_PROFESSION_STYLE = ProfessionStyle("grey", "fa-user", "Autre professionnel")
+DEFAULT_PROFESSION_STYLE = ProfessionStyle("grey", "fa-user", N_("Autre professionnel"),
+                                           N_("autres professionnels"))
 
 
 def profession_style(code: str | None) -> ProfessionStyle:

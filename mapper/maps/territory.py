@@ -7,7 +7,7 @@ tooltip. A legend lists the statuses and the number of overlaps.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import folium
 
@@ -102,9 +102,11 @@ def build_territory_map(
     *,
     static_prefix: str = "/static/maps",
     title: str = "Territoires des CPTS",
+    texts: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """Territories coloured by status and their overlaps; fits all of them."""
-    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title)
+    m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title,
+                texts=texts)
     bounds = Bounds()
     by_status = _territory_features(territories, bounds)
     overlap_features = _overlap_features(overlaps, bounds)

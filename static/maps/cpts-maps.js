@@ -8,14 +8,27 @@
  * through CSS classes or the CSSOM (element.style), never through style="" markup.
  *
  * Marker data keys (compact, see mapper/maps/orientation.py): i id, n name, l profession label
- * (if it differs from the layer's), la/lo lat/lon, c competencies, a address, p phone,
- * np accepts new patients (absent: unknown), s next slot, st stale, z zone URL.
+ * (if it differs from the layer's), la/lo lat/lon, t town, d distance to the searched place (m),
+ * c competencies, a address, p phone, np accepts new patients (absent: unknown), s next opening
+ * (ISO start, or {at, e: end "HH:MM", now}), st stale, z zone URL.
+ *
+ * No user-visible word is written here: the builders send the map's words, in the page's
+ * language, in the "setup" block (mapper/maps/texts.py); dates and numbers are formatted with
+ * Intl in the language of <html lang>.
+ *
+ * Small screens (a map under 600 px wide): a tapped professional opens in a bottom sheet
+ * (a fixed panel at the bottom of the viewport, closable, focus managed) rather than a popup.
+ * Layers and legend sit behind one button; the attribution keeps clear of the scale.
  */
 (function (window, document) {
   'use strict';
 
   var L = window.L;
-  var NUMBER = window.Intl && window.Intl.NumberFormat ? new window.Intl.NumberFormat('fr-FR') : null;
+  var LANG = document.documentElement.getAttribute('lang') || 'fr';
+  var NUMBER = null;
+  try { NUMBER = new window.Intl.NumberFormat(LANG); } catch (err) { NUMBER = null; }
+  /* Below this map width a professional opens in a bottom sheet rather than a popup. */
+  var SMALL_MAP = 600;
   var HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
   var CSS_CLASS = /^[A-Za-z0-9_-]+$/;
   var PANE_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -71,24 +84,47 @@
 
   function formatDecimal(n) {
     var value = Number(n);
-    return window.Intl ? value.toLocaleString('fr-FR', { maximumFractionDigits: 1 }) : value.toFixed(1);
+    try { return value.toLocaleString(LANG, { maximumFractionDigits: 1 }); } catch (err) { return value.toFixed(1); }
   }
 
   function isNumber(n) { return typeof n === 'number' && isFinite(n); }
 
-  /* ISO 8601 datetimes are shown in French; anything else is shown as given. */
-  function formatSlot(text) {
-    var s = String(text);
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s)) {
-      var date = new Date(s);
-      if (!isNaN(date.getTime())) {
-        return date.toLocaleString('fr-FR', {
-          weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit'
-        });
+  /* The map's words (setup block), with {placeholders} filled; a missing word shows its key. */
+  function tr(map, key, params) {
+    var texts = (map && map.cptsTexts) || {};
+    var text = typeof texts[key] === 'string' ? texts[key] : key;
+    if (params) {
+      for (var name in params) {
+        if (Object.prototype.hasOwnProperty.call(params, name)) { text = text.split('{' + name + '}').join(String(params[name])); }
       }
     }
-    return s;
+    return text;
   }
+
+  function formatDate(date, options) {
+    try { return date.toLocaleString(LANG, options); } catch (err) { return date.toISOString(); }
+  }
+
+  /* The next opening: "Ouvert maintenant jusqu'à 20:00" or "Prochaine ouverture : lundi 7
+     décembre, 14:00–20:00"; an ISO start alone gets its date and time; other text as given. */
+  function formatOpening(map, slot) {
+    var at = typeof slot === 'string' ? slot : (slot && slot.at) || '';
+    var end = slot && typeof slot === 'object' && slot.e ? String(slot.e) : '';
+    if (slot && slot.now) { return end ? tr(map, 'openUntil', { end: end }) : tr(map, 'openNow'); }
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at)) { return at ? tr(map, 'nextOpening', { when: at }) : ''; }
+    var date = new Date(at);
+    if (isNaN(date.getTime())) { return tr(map, 'nextOpening', { when: at }); }
+    var when = formatDate(date, { weekday: 'long', day: 'numeric', month: 'long' }) + ', ' +
+      formatDate(date, { hour: '2-digit', minute: '2-digit' }) + (end ? '\u2013' + end : '');
+    return tr(map, 'nextOpening', { when: when });
+  }
+
+  function formatDistance(map, metres) {
+    if (metres < 1000) { return tr(map, 'm', { n: formatInt(Math.max(10, Math.round(metres / 10) * 10)) }); }
+    return tr(map, 'km', { n: metres < 10000 ? formatDecimal(metres / 1000) : formatInt(metres / 1000) });
+  }
+
+  function isSmall(map) { return map.getSize().x < SMALL_MAP; }
 
   /* ---------------------------------------------------------------- intervention zones */
 
@@ -176,7 +212,7 @@
 
     function refresh() {
       var shown = self.isShown(key);
-      button.textContent = shown ? 'Masquer la zone d\u2019intervention' : 'Afficher la zone d\u2019intervention';
+      button.textContent = tr(self.map, shown ? 'hideZone' : 'showZone');
       button.setAttribute('aria-pressed', shown ? 'true' : 'false');
     }
 
@@ -184,12 +220,12 @@
       status.textContent = '';
       if (self.isShown(key)) { self.hide(key); refresh(); return; }
       button.disabled = true;
-      status.textContent = 'Chargement\u2026';
+      status.textContent = tr(self.map, 'loading');
       self.show(key, source, profession).then(function () {
         status.textContent = '';
       }, function (err) {
         logWarning('zone d\u2019intervention indisponible', err);
-        status.textContent = 'Zone d\u2019intervention indisponible.';
+        status.textContent = tr(self.map, 'zoneUnavailable');
       }).then(function () {
         button.disabled = false;
         refresh();
@@ -203,39 +239,61 @@
 
   /* ---------------------------------------------------------------- orientation map */
 
-  function professionalPopup(d, profession, zones) {
+  var popupCount = 0;
+
+  function professionalPopup(map, d, profession, zones, links) {
     var root = el('div', 'cpts-popup');
-    root.appendChild(el('h3', 'cpts-popup-name', d.n || 'Professionnel'));
+    var name = el('h3', 'cpts-popup-name', d.n || tr(map, 'professional'));
+    name.id = 'cpts-popup-' + (++popupCount);
+    name.tabIndex = -1;
+    root.appendChild(name);
     root.appendChild(el('p', 'cpts-popup-profession', d.l || profession.label));
-    if (d.st) {
-      root.appendChild(row('cpts-popup-stale', 'fa-triangle-exclamation', 'Non vérifié depuis 6 mois'));
+    if (d.t || isNumber(d.d)) {
+      var place = el('p', 'cpts-popup-town');
+      place.appendChild(glyph('fa-location-dot'));
+      place.appendChild(document.createTextNode(' '));
+      if (d.t) { place.appendChild(el('strong', null, d.t)); }
+      if (isNumber(d.d)) {
+        place.appendChild(el('span', 'cpts-popup-distance', (d.t ? ' \u00b7 ' : '') + tr(map, 'distance', { distance: formatDistance(map, d.d) })));
+      }
+      root.appendChild(place);
+    }
+    if (d.st) { root.appendChild(row('cpts-popup-stale', 'fa-triangle-exclamation', tr(map, 'stale'))); }
+    var opening = d.s ? formatOpening(map, d.s) : '';
+    if (opening) { root.appendChild(row('cpts-popup-slot' + (d.s.now ? ' cpts-yes' : ''), 'fa-calendar-check', opening)); }
+    if (d.np === true) {
+      root.appendChild(row('cpts-popup-patients cpts-yes', 'fa-circle-check', tr(map, 'acceptsNew')));
+    } else if (d.np === false) {
+      root.appendChild(row('cpts-popup-patients cpts-no', 'fa-circle-xmark', tr(map, 'refusesNew')));
+    }
+    if (d.a) { root.appendChild(row('cpts-popup-address', 'fa-map-pin', d.a)); }
+    if (d.p) {
+      var phone = el('p', 'cpts-popup-phone');
+      var call = el('a', null, d.p);
+      call.href = 'tel:' + String(d.p).replace(/[^0-9+]/g, '');
+      call.setAttribute('aria-label', tr(map, 'call', { phone: d.p }));
+      phone.appendChild(glyph('fa-phone'));
+      phone.appendChild(document.createTextNode(' '));
+      phone.appendChild(call);
+      root.appendChild(phone);
     }
     if (d.c && d.c.length) {
-      root.appendChild(el('p', 'cpts-popup-heading', 'Compétences'));
+      root.appendChild(el('p', 'cpts-popup-heading', tr(map, 'competencies')));
       var list = el('ul', 'cpts-popup-competencies');
       for (var i = 0; i < d.c.length; i++) { list.appendChild(el('li', null, d.c[i])); }
       root.appendChild(list);
     }
-    if (d.a) { root.appendChild(row('cpts-popup-address', 'fa-location-dot', d.a)); }
-    if (d.p) {
-      var phone = el('p', 'cpts-popup-phone');
-      var link = el('a', null, d.p);
-      link.href = 'tel:' + String(d.p).replace(/[^0-9+]/g, '');
-      phone.appendChild(glyph('fa-phone'));
-      phone.appendChild(document.createTextNode(' '));
-      phone.appendChild(link);
-      root.appendChild(phone);
-    }
-    if (d.np === true) {
-      root.appendChild(row('cpts-popup-patients cpts-yes', 'fa-circle-check', 'Accepte de nouveaux patients'));
-    } else if (d.np === false) {
-      root.appendChild(row('cpts-popup-patients cpts-no', 'fa-circle-xmark', 'N\u2019accepte pas de nouveaux patients'));
-    }
-    if (d.s) {
-      root.appendChild(row('cpts-popup-slot', 'fa-calendar-check', 'Prochain créneau disponible : ' + formatSlot(d.s)));
+    var actions = el('div', 'cpts-popup-actions');
+    if (links.template && d.i !== undefined && d.i !== null) {
+      var more = el('a', 'cpts-popup-link', tr(map, 'details'));
+      more.href = links.template.split('{id}').join(encodeURIComponent(String(d.i)));
+      more.setAttribute('aria-label', tr(map, 'detailsOf', { name: d.n || tr(map, 'professional') }));
+      if (links.newWindow) { more.target = '_blank'; more.rel = 'noopener'; }
+      actions.appendChild(more);
     }
     var zone = zones.control(d, profession);
-    if (zone) { root.appendChild(zone); }
+    if (zone) { actions.appendChild(zone); }
+    if (actions.firstChild) { root.appendChild(actions); }
     return root;
   }
 
@@ -248,6 +306,49 @@
       return div;
     }
   });
+
+  /* A cluster: a ring in the colours of the professions it holds (shares by count), the count
+     in the middle, and a title naming them: "12 professionnels : 8 médecins, 4 infirmiers". */
+  var ClusterIcon = L.DivIcon.extend({
+    options: { html: '', iconSize: [44, 44], className: 'marker-cluster cpts-cluster', ring: '', count: '', label: '' },
+    createIcon: function (oldIcon) {
+      var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      div.style.background = this.options.ring;
+      div.setAttribute('title', this.options.label);
+      div.setAttribute('aria-label', this.options.label);
+      div.appendChild(el('span', 'cpts-cluster-count', this.options.count));
+      return div;
+    }
+  });
+
+  function clusterIconFactory(map) {
+    return function (cluster) {
+      var markers = cluster.getAllChildMarkers();
+      var counts = {};
+      var order = [];
+      for (var i = 0; i < markers.length; i++) {
+        var profession = markers[i].cptsProfession || {};
+        var key = String(profession.code);
+        if (!counts[key]) { counts[key] = { profession: profession, n: 0 }; order.push(key); }
+        counts[key].n++;
+      }
+      order.sort(function (a, b) { return counts[b].n - counts[a].n; });
+      var total = markers.length;
+      var stops = [];
+      var parts = [];
+      var start = 0;
+      for (var j = 0; j < order.length; j++) {
+        var entry = counts[order[j]];
+        var color = HEX_COLOR.test(entry.profession.color || '') ? entry.profession.color : '#5f6b73';
+        var end = start + entry.n / total;
+        stops.push(color + ' ' + (start * 360).toFixed(1) + 'deg ' + (end * 360).toFixed(1) + 'deg');
+        start = end;
+        parts.push(formatInt(entry.n) + ' ' + (entry.n > 1 ? entry.profession.many : entry.profession.one));
+      }
+      var label = tr(map, total > 1 ? 'clusterMany' : 'clusterOne', { n: formatInt(total), list: parts.join(', ') });
+      return new ClusterIcon({ ring: 'conic-gradient(' + stops.join(', ') + ')', count: formatInt(total), label: label });
+    };
+  }
 
   function addAll(group, layers) {
     if (typeof group.addLayers === 'function') { group.addLayers(layers); return; }
@@ -264,7 +365,8 @@
     initialize: function (group, data) {
       this._group = group;
       this._markers = [];
-      var profession = { code: data.code, label: data.label || '', color: data.color };
+      var label = data.label || '';
+      var profession = { code: data.code, label: label, color: data.color, one: data.one || label, many: data.many || label };
       var colorClass = safeClass(data.colorClass);
       var icon = new ProfessionIcon({ className: 'cpts-marker ' + colorClass, glyph: data.icon });
       var staleIcon = new ProfessionIcon({ className: 'cpts-marker cpts-marker-stale ' + colorClass, glyph: data.icon });
@@ -272,7 +374,8 @@
       for (var i = 0; i < list.length; i++) {
         var d = list[i];
         if (!d || !isNumber(d.la) || !isNumber(d.lo)) { continue; }
-        var marker = L.marker([d.la, d.lo], { icon: d.st ? staleIcon : icon, title: d.n || '', riseOnHover: true });
+        var title = d.n ? d.n + ' \u2013 ' + (d.l || label) : (d.l || label);
+        var marker = L.marker([d.la, d.lo], { icon: d.st ? staleIcon : icon, title: title, alt: title, riseOnHover: true });
         marker.cptsData = d;
         marker.cptsProfession = profession;
         this._markers.push(marker);
@@ -283,28 +386,188 @@
     getLayers: function () { return this._markers.slice(); }
   });
 
+  /* Room the controls take at each edge of the map, so a popup is panned clear of them. */
+  function controlMargins(map) {
+    var corners = map._controlCorners || {};
+    function height(name) { return corners[name] ? corners[name].offsetHeight : 0; }
+    return {
+      top: Math.max(height('topleft'), height('topright')) + 10,
+      bottom: Math.max(height('bottomleft'), height('bottomright')) + 10
+    };
+  }
+
+  function selectMarker(marker, on) {
+    var icon = marker && marker.getElement && marker.getElement();
+    if (icon) { icon.classList.toggle('cpts-marker-selected', on); }
+  }
+
+  /* Where a professional opens: a popup clear of the controls, or the bottom sheet. */
+  function Details(map) {
+    this.map = map;
+    this.marker = null;
+    this.returnFocus = null;
+    this.popup = L.popup({
+      maxWidth: 320, minWidth: 220, offset: [0, -8], autoPan: true, className: 'cpts-popup-container'
+    });
+    var self = this;
+    map.on('popupclose', function (e) {
+      if (e.popup !== self.popup) { return; }
+      selectMarker(self.marker, false);
+      self.restoreFocus(self.popup.getElement());
+    });
+    map.on('click', function () { self.closeSheet(); });
+  }
+
+  Details.prototype.restoreFocus = function (container) {
+    var back = this.returnFocus;
+    this.returnFocus = null;
+    var active = document.activeElement;
+    if (back && document.body.contains(back) && (!active || active === document.body || (container && container.contains(active)))) {
+      back.focus();
+    }
+  };
+
+  Details.prototype.open = function (marker, content, byKeyboard) {
+    var map = this.map;
+    map.fire('cptsdetailsopen');
+    selectMarker(this.marker, false);
+    this.marker = marker;
+    this.returnFocus = byKeyboard ? marker.getElement() : document.activeElement;
+    selectMarker(marker, true);
+    if (isSmall(map)) {
+      map.closePopup(this.popup);
+      this.openSheet(marker, content);
+      return;
+    }
+    this.closeSheet(true);
+    var margins = controlMargins(map);
+    var size = map.getSize();
+    this.popup.options.autoPanPaddingTopLeft = L.point(12, margins.top);
+    this.popup.options.autoPanPaddingBottomRight = L.point(12, margins.bottom);
+    this.popup.options.maxHeight = Math.max(160, size.y - margins.top - margins.bottom - 40);
+    this.popup.setLatLng(marker.getLatLng()).setContent(content).openOn(map);
+    /* Panned inside the map, the popup may still stand above the page's scrolled viewport. */
+    var popup = this.popup;
+    window.setTimeout(function () {
+      var node = popup.isOpen() && popup.getElement();
+      if (!node) { return; }
+      var r = node.getBoundingClientRect();
+      if (r.top < 0 || r.bottom > window.innerHeight) { node.scrollIntoView({ block: 'nearest' }); }
+    }, 350);
+    if (byKeyboard) {
+      var heading = content.querySelector('.cpts-popup-name');
+      if (heading) { heading.focus({ preventScroll: true }); }
+    }
+  };
+
+  Details.prototype.sheetElement = function () {
+    if (this.sheet) { return this.sheet; }
+    var self = this;
+    var sheet = el('div', 'cpts-sheet');
+    sheet.setAttribute('role', 'dialog');
+    sheet.setAttribute('aria-modal', 'false');
+    sheet.hidden = true;
+    var close = el('button', 'cpts-sheet-close');
+    close.type = 'button';
+    close.setAttribute('aria-label', tr(this.map, 'close'));
+    close.setAttribute('title', tr(this.map, 'close'));
+    close.appendChild(glyph('fa-xmark'));
+    close.addEventListener('click', function () { self.closeSheet(); });
+    sheet.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' || e.keyCode === 27) { e.preventDefault(); self.closeSheet(); }
+    });
+    sheet.appendChild(close);
+    sheet.appendChild(el('div', 'cpts-sheet-body'));
+    document.body.appendChild(sheet);
+    this.sheet = sheet;
+    return sheet;
+  };
+
+  Details.prototype.openSheet = function (marker, content) {
+    var sheet = this.sheetElement();
+    var body = sheet.querySelector('.cpts-sheet-body');
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    body.appendChild(content);
+    var heading = content.querySelector('.cpts-popup-name');
+    if (heading) { sheet.setAttribute('aria-labelledby', heading.id); }
+    sheet.hidden = false;
+    sheet.scrollTop = 0;
+    (heading || sheet).focus({ preventScroll: true });
+    this.keepVisible(marker.getLatLng(), sheet);
+  };
+
+  /* Pan so the marker stays in the part of the map the sheet leaves visible. */
+  Details.prototype.keepVisible = function (latlng, sheet) {
+    var map = this.map;
+    var box = map.getContainer().getBoundingClientRect();
+    var top = Math.max(box.top, 0);
+    var bottom = Math.min(box.bottom, sheet.getBoundingClientRect().top, window.innerHeight);
+    if (bottom - top < 40) { return; }
+    var point = map.latLngToContainerPoint(latlng);
+    var y = box.top + point.y;
+    if (y > top + 30 && y < bottom - 20) { return; }
+    map.panBy([0, y - (top + bottom) / 2], { animate: true });
+  };
+
+  Details.prototype.closeSheet = function (silent) {
+    if (!this.sheet || this.sheet.hidden) { return; }
+    this.sheet.hidden = true;
+    selectMarker(this.marker, false);
+    if (!silent) { this.restoreFocus(this.sheet); }
+  };
+
+  /* A click (or Enter) on a cluster zooms to its markers but never closer than the cap (a
+     100 m scale); at the cap, or when its markers share a place, it spreads them out. */
+  function clusterClick(map, group, cap) {
+    return function (e) {
+      var keyboard = e.type === 'clusterkeypress';
+      if (keyboard && !(e.originalEvent && (e.originalEvent.key === 'Enter' || e.originalEvent.keyCode === 13))) { return; }
+      var cluster = e.layer;
+      var bottom = cluster;
+      while (bottom._childClusters && bottom._childClusters.length === 1) { bottom = bottom._childClusters[0]; }
+      var samePlace = bottom._zoom === group._maxZoom && bottom._childCount === cluster._childCount;
+      var zoom = map.getZoom();
+      var bounds = cluster.getBounds();
+      var target = Math.min(map.getBoundsZoom(bounds, false, L.point(60, 60)), cap);
+      if (samePlace || zoom >= cap) {
+        cluster.spiderfy();
+      } else if (target <= zoom) {
+        map.setView(cluster.getLatLng(), Math.min(zoom + 2, cap));
+      } else {
+        map.fitBounds(bounds, { maxZoom: cap, padding: [30, 30] });
+      }
+      if (keyboard) { map.getContainer().focus(); }
+    };
+  }
+
   function professionCluster(map, dataId) {
     var data = readData(dataId) || {};
+    var cap = isNumber(data.zoomCap) ? data.zoomCap : 16;
     var group = typeof L.markerClusterGroup === 'function'
-      ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 60 })
+      ? L.markerClusterGroup({
+        chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
+        zoomToBoundsOnClick: false, spiderfyOnMaxZoom: false, spiderfyDistanceMultiplier: 1.6,
+        iconCreateFunction: clusterIconFactory(map)
+      })
       : L.featureGroup();
     var zones = new ZoneToggler(map, data.zones, data.zoneUrlTemplate);
-    var popup = L.popup({
-      maxWidth: 320, minWidth: 220, offset: [0, -8], autoPanPadding: [24, 24], className: 'cpts-popup-container'
-    });
-    function open(e) {
+    var links = { template: typeof data.profileUrlTemplate === 'string' ? data.profileUrlTemplate : null, newWindow: Boolean(data.newWindow) };
+    var details = new Details(map);
+    function open(e, byKeyboard) {
       var marker = e.layer;
       if (!marker || !marker.cptsData) { return; }
-      popup.setLatLng(marker.getLatLng())
-        .setContent(professionalPopup(marker.cptsData, marker.cptsProfession, zones))
-        .openOn(map);
+      details.open(marker, professionalPopup(map, marker.cptsData, marker.cptsProfession, zones, links), byKeyboard);
     }
-    group.on('click', open);
+    group.on('click', function (e) { open(e, false); });
     /* Markers are focusable buttons: Enter opens the popup, as with Leaflet's bindPopup. */
     group.on('keypress', function (e) {
-      if (e.originalEvent && (e.originalEvent.key === 'Enter' || e.originalEvent.keyCode === 13)) { open(e); }
+      if (e.originalEvent && (e.originalEvent.key === 'Enter' || e.originalEvent.keyCode === 13)) { open(e, true); }
     });
+    var onCluster = clusterClick(map, group, cap);
+    group.on('clusterclick', onCluster);
+    group.on('clusterkeypress', onCluster);
     group.cptsZones = zones;
+    group.cptsDetails = details;
     return group;
   }
 
@@ -322,38 +585,75 @@
     return layer;
   }
 
+  /* ---------------------------------------------------------------- the searched place */
+
+  /* Above the markers and clusters (markerPane 600), below tooltips (650) and popups (700). */
+  var SEARCHED_PANE = 'cptsSearchedPane';
+
+  var SearchedIcon = L.DivIcon.extend({
+    options: { html: '', iconSize: [34, 44], iconAnchor: [17, 42], popupAnchor: [0, -40], tooltipAnchor: [0, -30] },
+    createIcon: function (oldIcon) {
+      var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      var pin = el('span', 'cpts-searched-pin');
+      pin.appendChild(glyph('fa-house-user'));
+      div.appendChild(pin);
+      return div;
+    }
+  });
+
+  function searchedPlace(map, dataId) {
+    var data = readData(dataId) || {};
+    if (!isNumber(data.la) || !isNumber(data.lo)) { return L.layerGroup(); }
+    if (!map.getPane(SEARCHED_PANE)) { map.createPane(SEARCHED_PANE).style.zIndex = '640'; }
+    var name = data.name || tr(map, 'searched');
+    var label = data.label ? name + ' : ' + data.label : name;
+    var marker = L.marker([data.la, data.lo], {
+      icon: new SearchedIcon({ className: 'cpts-searched' }),
+      pane: SEARCHED_PANE, title: label, alt: label, zIndexOffset: 1000, keyboard: true
+    });
+    marker.bindTooltip(function () {
+      var box = el('div', 'cpts-tooltip-body');
+      box.appendChild(el('strong', 'cpts-tooltip-title', name));
+      if (data.label) { box.appendChild(el('p', null, data.label)); }
+      return box;
+    }, { direction: 'top', className: 'cpts-tooltip cpts-searched-tooltip' });
+    marker.on('add', function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute('aria-label', label); }
+    });
+    return marker;
+  }
+
   /* ---------------------------------------------------------------- territories, coverage */
 
-  function populationText(prefix, n) {
-    return prefix + (isNumber(n) ? formatInt(n) + ' hab.' : 'inconnue');
+  function populationText(map, key, n) {
+    return tr(map, key, { value: isNumber(n) ? tr(map, 'inhabitants', { n: formatInt(n) }) : tr(map, 'unknown') });
   }
 
   var TOOLTIPS = {
-    territory: function (p) {
+    territory: function (map, p) {
       var box = el('div', 'cpts-tooltip-body');
       box.appendChild(el('strong', 'cpts-tooltip-title', p.name));
       box.appendChild(el('p', null, p.status));
-      box.appendChild(el('p', null, populationText('Population : ', p.population)));
+      box.appendChild(el('p', null, populationText(map, 'population', p.population)));
       return box;
     },
-    overlap: function (p) {
+    overlap: function (map, p) {
       var box = el('div', 'cpts-tooltip-body');
-      box.appendChild(el('strong', 'cpts-tooltip-title', 'Chevauchement'));
-      box.appendChild(el('p', null, '\u00ab\u00a0' + (p.a || '?') + '\u00a0\u00bb et \u00ab\u00a0' + (p.b || '?') + '\u00a0\u00bb'));
-      var population = populationText('Population concernée : ', p.population);
-      if (p.estimated && isNumber(p.population)) { population += ' (estimation au prorata des surfaces)'; }
+      box.appendChild(el('strong', 'cpts-tooltip-title', tr(map, 'overlap')));
+      box.appendChild(el('p', null, tr(map, 'overlapPair', { a: p.a || '?', b: p.b || '?' })));
+      var population = populationText(map, 'populationAffected', p.population);
+      if (p.estimated && isNumber(p.population)) { population += ' ' + tr(map, 'estimated'); }
       box.appendChild(el('p', null, population));
-      if (isNumber(p.areaKm2)) { box.appendChild(el('p', null, 'Surface : ' + formatDecimal(p.areaKm2) + ' km²')); }
+      if (isNumber(p.areaKm2)) { box.appendChild(el('p', null, tr(map, 'area', { value: formatDecimal(p.areaKm2) }))); }
       return box;
     },
-    coverage: function (p) {
+    coverage: function (map, p) {
       var box = el('div', 'cpts-tooltip-body');
       box.appendChild(el('strong', 'cpts-tooltip-title', (p.nom || '') + (p.code ? ' (' + p.code + ')' : '')));
-      box.appendChild(el('p', null, populationText('Population : ', p.population)));
+      box.appendChild(el('p', null, populationText(map, 'population', p.population)));
       var n = isNumber(p.n) ? p.n : 0;
-      var text = n === 0 ? 'Aucune CPTS (zone blanche)'
-        : n === 1 ? 'Couverte par une CPTS'
-          : 'Revendiquée par ' + n + ' CPTS';
+      var text = n === 0 ? tr(map, 'noCpts') : n === 1 ? tr(map, 'oneCpts') : tr(map, 'manyCpts', { n: n });
       box.appendChild(el('p', null, text));
       if (p.cpts && p.cpts.length) {
         var list = el('ul', 'cpts-tooltip-list');
@@ -390,7 +690,7 @@
       style: function () { return base; },
       onEachFeature: function (feature, layer) {
         var properties = feature.properties || {};
-        layer.bindTooltip(function () { return tooltip(properties); }, { sticky: true, className: 'cpts-tooltip' });
+        layer.bindTooltip(function () { return tooltip(map, properties); }, { sticky: true, className: 'cpts-tooltip' });
         layer.on('mouseover', function () { layer.setStyle(hover); });
         layer.on('mouseout', function () { layer.setStyle(base); });
       }
@@ -407,11 +707,13 @@
 
   /* ---------------------------------------------------------------- legend / notice */
 
+  /* A legend joins the layers behind the "Légende" button (see arrange); a notice (data.notice,
+     e.g. "nothing to show") stays on the map. */
   function legend(map, dataId) {
     var data = readData(dataId) || {};
-    var control = L.control({ position: 'bottomright' });
+    var control = L.control({ position: data.notice ? 'topright' : 'bottomright' });
     control.onAdd = function () {
-      var box = el('div', 'cpts-legend');
+      var box = el('div', data.notice ? 'cpts-legend cpts-notice' : 'cpts-legend');
       if (data.title) { box.appendChild(el('h2', 'cpts-legend-title', data.title)); }
       var items = data.items || [];
       if (items.length) {
@@ -440,12 +742,116 @@
     return control;
   }
 
+  /* ---------------------------------------------------------------- controls: one button */
+
+  /* The layer control and the legends, moved into one panel behind a button (top right):
+     collapsed at first, a disclosure (aria-expanded) opened and closed by click, Enter or
+     Space, closed by Escape (focus back on the button), by the close button, by a click on the
+     map and when a professional opens. */
+  var Panel = L.Control.extend({
+    options: { position: 'topright' },
+    initialize: function (parts, options) {
+      L.setOptions(this, options);
+      this._parts = parts;
+    },
+    onAdd: function (map) {
+      var self = this;
+      var id = 'cpts-panel-' + L.stamp(map);
+      var box = el('div', 'leaflet-control cpts-panel-control');
+      var button = el('button', 'cpts-panel-toggle');
+      button.type = 'button';
+      button.setAttribute('aria-expanded', 'false');
+      button.setAttribute('aria-controls', id);
+      button.appendChild(glyph('fa-layer-group'));
+      button.appendChild(el('span', 'cpts-panel-toggle-text', tr(map, 'legendButton')));
+      var panel = el('div', 'cpts-panel');
+      panel.id = id;
+      panel.hidden = true;
+      panel.setAttribute('role', 'group');
+      panel.setAttribute('aria-label', tr(map, 'legendButton'));
+      var close = el('button', 'cpts-panel-close');
+      close.type = 'button';
+      close.setAttribute('aria-label', tr(map, 'close'));
+      close.setAttribute('title', tr(map, 'close'));
+      close.appendChild(glyph('fa-xmark'));
+      panel.appendChild(close);
+      for (var i = 0; i < this._parts.length; i++) { panel.appendChild(this._parts[i]); }
+      box.appendChild(button);
+      box.appendChild(panel);
+      button.addEventListener('click', function () { self.toggle(!self.isOpen()); });
+      close.addEventListener('click', function () { self.toggle(false, true); });
+      box.addEventListener('keydown', function (e) {
+        if ((e.key === 'Escape' || e.keyCode === 27) && self.isOpen()) {
+          e.preventDefault();
+          L.DomEvent.stopPropagation(e);
+          self.toggle(false, true);
+        }
+      });
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      map.on('click cptsdetailsopen', function () { self.toggle(false); });
+      map.on('resize', function () { self.fit(); });
+      this._button = button;
+      this._panel = panel;
+      return box;
+    },
+    isOpen: function () { return !this._panel.hidden; },
+    fit: function () {
+      var size = this._map.getSize();
+      this._panel.style.maxHeight = Math.max(120, size.y - 70) + 'px';
+      this._panel.style.maxWidth = Math.max(160, size.x - 24) + 'px';
+    },
+    toggle: function (open, focusButton) {
+      if (open === this.isOpen()) { return; }
+      this._panel.hidden = !open;
+      this._button.setAttribute('aria-expanded', open ? 'true' : 'false');
+      this._container.classList.toggle('cpts-panel-open', open);
+      if (open) { this.fit(); }
+      if (!open && focusButton) { this._button.focus(); }
+    }
+  });
+
+  /* The attribution (bottom right) wraps rather than running over the scale (bottom left). */
+  function fitAttribution(map) {
+    var container = map.getContainer();
+    var attribution = container.querySelector('.leaflet-control-attribution');
+    if (!attribution) { return; }
+    var scale = container.querySelector('.leaflet-control-scale');
+    var taken = scale ? scale.offsetWidth + 24 : 12;
+    attribution.style.maxWidth = Math.max(90, map.getSize().x - taken - 12) + 'px';
+  }
+
+  function arrange(map) {
+    var container = map.getContainer();
+    var parts = [];
+    var legends = container.querySelectorAll('.cpts-legend:not(.cpts-notice)');
+    for (var i = 0; i < legends.length; i++) { parts.push(legends[i]); }
+    var layers = container.querySelector('.leaflet-control-layers');
+    if (layers) { parts.push(layers); }
+    if (parts.length) { map.cptsPanel = new Panel(parts).addTo(map); }
+    fitAttribution(map);
+    map.on('resize', function () { fitAttribution(map); });
+    container.classList.add('cpts-arranged');
+  }
+
+  /* First element of every map: its words, then (once Folium's script has added every layer
+     and control) the controls arranged. */
+  function setup(map, dataId) {
+    var data = readData(dataId) || {};
+    map.cptsTexts = data.texts || {};
+    map.getContainer().classList.add('cpts-map');
+    window.setTimeout(function () { arrange(map); }, 0);
+    return null;
+  }
+
   window.CartoCPTS = {
+    setup: setup,
     professionCluster: professionCluster,
     professionLayer: professionLayer,
     outlineLayer: outlineLayer,
     areaLayer: areaLayer,
     legend: legend,
+    searchedPlace: searchedPlace,
     professionalPopup: professionalPopup
   };
 }(window, document));

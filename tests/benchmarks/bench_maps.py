@@ -175,6 +175,7 @@ def bench_browser(report, server: BenchServer, slug: str) -> None:
                 f"() => window.__bench.group.getLayers().length === {N_LARGE}", timeout=60_000,
                 polling=50)
             t_loaded = time.perf_counter()
+            page.click(".cpts-panel-toggle")  # the layers sit behind the legend button
             box = page.locator(".leaflet-control-layers-overlays label",
                                has_text="Infirmier").locator("input")
             box.uncheck()

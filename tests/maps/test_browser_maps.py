@@ -66,7 +66,17 @@ def wait_until_idle(page) -> None:
 
 
 def marker_titles(frame) -> list[str]:
-    return sorted(frame.eval_on_selector_all(".cpts-marker", "els => els.map(e => e.title)"))
+    """The names on the markers (a marker's title is « name – profession »)."""
+    return sorted(frame.locator(".cpts-marker").evaluate_all(
+        "els => els.map(e => e.title.split(' \u2013 ')[0])"))
+
+
+def open_panel(frame) -> None:
+    """Open the layers and legend panel (collapsed at first) with its button."""
+    button = frame.locator(".cpts-panel-toggle")
+    assert button.get_attribute("aria-expanded") == "false"
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
 
 
 def test_orientation_page(site, guarded_page):
@@ -81,7 +91,7 @@ def test_orientation_page(site, guarded_page):
                                          "els => els.map(e => e.textContent)")
     assert set(expected) <= set(headings)
     wait_until_idle(page)
-    page.click(f'.cpts-marker[title="{XSS[0]} Martin"]')
+    page.click(f'.cpts-marker[title^="{XSS[0]} Martin "]')
     popup = page.wait_for_selector(".cpts-popup")
     assert popup.query_selector(".cpts-popup-name").text_content() == f"{XSS[0]} Martin"
     # the intervention zone comes from the directory's endpoint (same origin, connect-src)
@@ -91,12 +101,13 @@ def test_orientation_page(site, guarded_page):
     assert page.locator("path").count() > paths_before
     page.keyboard.press("Escape")
     wait_until_idle(page)  # the popup panned the map
-    page.click(f'.cpts-marker[title="{XSS[1]} Durand"]')
+    page.click(f'.cpts-marker[title^="{XSS[1]} Durand "]')
     popup = page.wait_for_selector(".cpts-popup")
     assert popup.query_selector(".cpts-popup-name").text_content() == f"{XSS[1]} Durand"
     assert "Non vérifié depuis 6 mois" in popup.text_content()  # stale entry marked
     assert page.locator(".cpts-marker-stale").count() == 1
     # a layer toggles: hide the physicians, then show them again
+    open_panel(page)
     box = page.locator(".leaflet-control-layers-overlays label", has_text="Médecin")
     box.locator("input").uncheck()
     page.wait_for_function("() => document.querySelectorAll('.cpts-marker').length === 3")
@@ -117,15 +128,18 @@ def test_territory_and_coverage_pages(site, guarded_page):
     page, guard = guarded_page
     page.goto(f"{site['app'].url}/map/territories?departement=92")
     page.wait_for_selector("path.leaflet-interactive")
+    open_panel(page)
     layers = page.inner_text(".leaflet-control-layers-overlays")
     assert "Projet (2)" in layers and "Chevauchements (1)" in layers
     assert f"CPTS {XSS[1]}" in page.inner_text("#liste ~ table, .cpts-table")
     overlap = page.locator(".leaflet-overlay-pane path, .leaflet-cptsOverlaps-pane path").last
+    page.keyboard.press("Escape")  # the panel closes, the map is all visible
     overlap.hover(force=True)
     tooltip = page.wait_for_selector(".cpts-tooltip")
     assert "Population concernée" in tooltip.text_content()
     assert XSS[1] in tooltip.text_content()
     # a layer toggles: the overlaps disappear and come back
+    open_panel(page)
     toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Chevauchements")
     before = page.locator("path.leaflet-interactive").count()
     toggle.locator("input").uncheck()
@@ -133,6 +147,8 @@ def test_territory_and_coverage_pages(site, guarded_page):
     toggle.locator("input").check()
 
     page.goto(f"{site['app'].url}/map/coverage?departement=92")
+    page.wait_for_selector(".cpts-panel-toggle")
+    open_panel(page)
     page.wait_for_selector(".cpts-legend")
     legend = page.inner_text(".cpts-legend")
     assert "Zones blanches" in legend and "plusieurs CPTS" in legend
@@ -147,8 +163,9 @@ def test_widget_inside_an_allowed_site(site, guarded_page):
     page.goto(f"{site['allowed'].url}/?{urlencode({'src': src})}")
     frame = page.frame_locator("#widget")
     frame.locator(".cpts-marker").first.wait_for()
-    titles = frame.locator(".cpts-marker").evaluate_all("els => els.map(e => e.title)")
-    assert sorted(titles) == sorted([f"{XSS[0]} Martin", f"{XSS[1]} Durand"])
+    assert marker_titles(frame) == sorted([f"{XSS[0]} Martin",
+                                                           f"{XSS[1]} Durand"])
+    open_panel(frame)
     frame.locator(".leaflet-control-layers-overlays label", has_text="Infirmier") \
         .locator("input").uncheck()
     assert frame.locator(".cpts-marker").count() == 1

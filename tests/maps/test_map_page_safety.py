@@ -147,7 +147,7 @@ def test_rendering_twice_gives_the_same_page(make_marker, nonce, parse_page):
     m = build_orientation_map([make_marker(), make_marker(profession_code="21")])
     first, second = render_html(m, nonce), render_html(m, nonce)
     assert first == second
-    assert len(parse_page(second).json_blocks()) == 3
+    assert len(parse_page(second).json_blocks()) == 4  # setup (texts), cluster, 2 layers
 
 
 def test_builders_know_neither_flask_nor_the_database():
