@@ -19,7 +19,7 @@ from ..db import get_session
 from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, TileConfig,
                     build_orientation_map, build_territory_map, render_parts)
 from ..maps.render import page_head
-from ..schemas.maps import MapFilters
+from ..schemas.orientation import OrientationParams
 from ..services.geocoding import client_for
 from ..services.pages.orientation import OrientationMap, orientation_map
 from .security import csp_nonce
@@ -60,7 +60,7 @@ def zone_url_template() -> str | None:
 def orientation_data(slug: str, page: int = 1) -> OrientationMap:
     """The orientation map of a CPTS for the page and the widget alike: the filters from the
     query string, then the one read model."""
-    filters = MapFilters.from_args(request.args)
+    filters = OrientationParams.from_args(request.args)
     settings = get_settings()
     return orientation_map(get_session(), slug, filters, settings,
                            geocoder=client_for(settings) if filters.address else None,

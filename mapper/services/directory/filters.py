@@ -29,6 +29,7 @@ class SearchQuery:
     limit: int | None = 20
     slot_kind: str | None = None
     home_visits: bool | None = None
+    teleconsultation: bool | None = None
 
 
 def _competency_filter(ids: list[int]):
@@ -93,6 +94,7 @@ def professional_filters(query: SearchQuery, competency_ids: list[int], cpts_id:
         _bool_filter("accepts_new_patients", query.accepting_new_patients),
         _bool_filter("accessible", query.accessible),
         _bool_filter("home_visits", query.home_visits),
+        _bool_filter("teleconsultation", query.teleconsultation),
         _language_filter(query.language),
         _cpts_filter(cpts_id),
         _open_filter(query.open_at, query.slot_kind),
