@@ -49,7 +49,7 @@ def search():
             errors = field_errors(exc, mapping=SEARCH_ERRORS, default="adresse")
         session.commit()  # keeps the geocoding cache's answer, if any
         if found is not None:
-            page_map = results_map(found["results"], title="Résultats de la recherche")
+            page_map = results_map(found.results, title="Résultats de la recherche")
     without_position = url_for("directory.search", **{
         k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("lat", "lon")})
     return render_template(

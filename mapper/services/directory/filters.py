@@ -14,7 +14,7 @@ from .slots import paris_local
 class SearchQuery:
     """What a search asks. ``near``/``covers`` are (lat, lon); ``open_at`` an aware datetime
     (naive means Paris local time); ``cpts`` an id or a slug; ``limit`` None means no limit
-    (maps of a CPTS's members)."""
+    (maps of a CPTS's members); ``fair_order`` a shuffle key (see the field)."""
 
     near: tuple[float, float] | None = None
     radius_km: float | None = None
@@ -30,6 +30,9 @@ class SearchQuery:
     slot_kind: str | None = None
     home_visits: bool | None = None
     teleconsultation: bool | None = None
+    #: Order by a shuffle stable for this key (a day, "2025-03-14") instead of the distance:
+    #: the place is only a commune or a postcode. Needs ``near`` and ``radius_km``.
+    fair_order: str | None = None
 
 
 def _competency_filter(ids: list[int]):

@@ -30,7 +30,7 @@ from ..directory import vocabularies
 from ..directory.views import STALE_AFTER
 from ..geocoding import locate
 from ..territories.cpts import get_cpts
-from .search import search_query
+from .search import radius_of, search_query
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ class OrientationMap:
     unlocated: int
     stale: int
     address_label: str | None = None
+    place: tuple[float, float] | None = None  # the searched place (lat, lon), if any
+    radius_km: float | None = None  # members practising within it (no ``domicile``)
     notices: list[str] = field(default_factory=list)
     professions: list[tuple[str, str]] = field(default_factory=list)  # choices of the form
     competencies: list[tuple[str, str]] = field(default_factory=list)
@@ -210,8 +212,10 @@ def orientation_map(session: Session, id_or_slug: str, filters: OrientationParam
                     now: datetime | None = None) -> OrientationMap:
     """The members of a CPTS matching ``filters``, as markers and as a paginated list.
 
-    ``address`` keeps the professionals whose intervention zone covers it (located as every
-    search locates an address; ``geocoder`` is the BAN client). ``zone_url_template``
+    A place (``adresse``, located as every search locates an address, ``geocoder`` being the
+    BAN client; or ``lat``/``lon``) keeps the professionals practising within the radius
+    (``rayon``, else the profession's default), or with ``domicile`` those whose intervention
+    zone covers it. ``zone_url_template``
     (``{id}``) is where the browser fetches an intervention zone.
     """
     cpts = get_cpts(session, id_or_slug)
@@ -234,7 +238,8 @@ def orientation_map(session: Session, id_or_slug: str, filters: OrientationParam
         cpts=cpts, filters=filters, markers=markers, boundary=_boundary(session, cpts.id),
         total=len(rows), groups=_groups(rows, slots, professions, page, zone_url_template),
         page=page, pages=pages, unlocated=unlocated, stale=sum(bool(r[13]) for r in rows),
-        address_label=address_label, notices=notices,
+        address_label=address_label, notices=notices, place=place,
+        radius_km=radius_of(filters)[0] if place is not None and not filters.covers_me else None,
         professions=sorted(professions.items(), key=lambda kv: kv[1]),
         competencies=sorted(vocabularies.competency_labels(session).items(),
                             key=lambda kv: kv[1]))
