@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import folium
 from flask import request, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
@@ -66,6 +67,13 @@ def orientation_data(slug: str, page: int = 1) -> OrientationMap:
     return orientation_map(get_session(), slug, filters, settings,
                            geocoder=client_for(settings) if filters.address else None,
                            zone_url_template=zone_url_template(), page=page)
+
+
+def searched(data: OrientationMap) -> Searched | None:
+    """The searched place of an orientation map (its address, else the visitor's position)."""
+    if data.place is None:
+        return None
+    return (data.place[0], data.place[1], data.address_label or gettext("Position recherchée"))
 
 
 def orientation_figure(data: OrientationMap, *, searched: Searched | None = None) -> folium.Map:

@@ -6,6 +6,7 @@ the whole state, so a result page can be shared or bookmarked.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from .. import labels
 from ..config import get_settings
@@ -21,6 +22,8 @@ from ..services.pages.search import find_professionals
 from ..vocab import SLOT_KINDS
 from .entry_forms import my_entry_body, my_entry_errors
 from .guards import field_errors, page_roles
+from .search_page import (competency_groups, language_choices, search_url, summary,
+                          widen_links)
 
 bp = Blueprint("directory", __name__)
 
@@ -49,15 +52,30 @@ def search():
             errors = field_errors(exc, mapping=SEARCH_ERRORS, default="adresse")
         session.commit()  # keeps the geocoding cache's answer, if any
         if found is not None:
-            page_map = results_map(found.results, title="Résultats de la recherche")
-    without_position = url_for("directory.search", **{
-        k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("lat", "lon")})
+            searched = None if found.near is None else (
+                *found.near, found.label or gettext("Votre position"))
+            page_map = results_map(found.results, title=gettext("Résultats de la recherche"),
+                                   searched=searched)
+    return _render_search(session, params or OrientationParams(), found, page_map, errors,
+                          submitted)
+
+
+def _render_search(session, params, found, page_map, errors, submitted):
+    all_professions, all_competencies = professions(session), competencies(session)
+    profession_labels = {p["code"]: p["label"] for p in all_professions}
+    competency_labels = {c["slug"]: c["label"] for c in all_competencies}
+    without_position = search_url(params.replace(near=None))
     return render_template(
-        "web/search.html", args=request.args, params=params or OrientationParams(),
-        errors=errors, without_position=without_position,
-        found=found, page_map=page_map, submitted=submitted, professions=professions(session),
-        competencies=competencies(session), slot_kinds=SLOT_KIND_CHOICES), \
-        422 if errors else 200
+        "web/search.html", args=request.args, params=params, errors=errors,
+        without_position=without_position, found=found, page_map=page_map,
+        submitted=submitted, professions=all_professions,
+        competency_groups=competency_groups(all_competencies),
+        languages=language_choices(params.language),
+        summary=summary(params, found, profession_labels, competency_labels),
+        widen=widen_links(params, found.wider_radii_km) if found else [],
+        profession_label=(profession_labels.get(params.professions[0])
+                          if len(params.professions) == 1 else None),
+        radius_choices=(2, 5, 10, 15, 20, 30, 50, 100)), 422 if errors else 200
 
 
 # -- my entry -------------------------------------------------------------------------------

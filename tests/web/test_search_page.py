@@ -26,7 +26,7 @@ def test_address_from_the_cache_nearest_first_with_details(client, world, sessio
     assert resp.status_code == 200, html
     assert names(html) == ["Anaïs Martin", "Bernard Durand", "Chloé Petit"]
     assert "près de « 12 Rue de la Paix 75014 Paris »" in html
-    assert "km</dd>" in html  # distance
+    assert 'class="distance">à 0,' in html  # distance
     assert "Plaies et cicatrisation" in html  # competency label
     assert "Ouvert maintenant jusqu&#39;à 00:00" in html  # next slot
     assert 'href="tel:0145000000"' in html  # public contact

@@ -114,7 +114,9 @@ _MEMBERS = """
            p.first_name, p.last_name, p.profession_code, coalesce(pr.label, p.profession_code),
            p.specialty, comp.labels,
            nullif(concat_ws(', ', s.name, s.address,
-                            nullif(concat_ws(' ', s.postcode, s.commune_name), '')), ''),
+                            nullif(concat_ws(' ', s.postcode, coalesce(s.commune_name, (
+                              SELECT cm.name FROM commune cm WHERE cm.code = s.commune_code))),
+                                   '')), ''),
            round(ST_Y(s.geom)::numeric, 6)::float8, round(ST_X(s.geom)::numeric, 6)::float8,
            p.phone, p.accepts_new_patients,
            (p.last_verified_at IS NULL OR p.last_verified_at < :stale_before) AS stale,
@@ -126,7 +128,7 @@ _MEMBERS = """
     LEFT JOIN slotted ON slotted.id = p.id
     LEFT JOIN (
       SELECT DISTINCT ON (ps.professional_id) ps.professional_id AS id, ps.name, ps.address,
-             ps.postcode, ps.commune_name, ps.geom
+             ps.postcode, ps.commune_name, ps.commune_code, ps.geom
       FROM practice_site ps WHERE ps.professional_id IN (SELECT id FROM m)
       ORDER BY ps.professional_id, ps.geom IS NULL, ps.id) s ON s.id = p.id
     ORDER BY p.last_name, p.first_name, p.id
