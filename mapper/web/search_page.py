@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from .. import labels
 from ..schemas.orientation import OrientationParams
-from .formatting import fr_datetime, fr_num
+from .formatting import fr_datetime, fr_km
 
 
 def search_url(params: OrientationParams, **changes) -> str:
@@ -21,7 +21,7 @@ def search_url(params: OrientationParams, **changes) -> str:
 
 def widen_links(params: OrientationParams, radii) -> list[tuple[str, str]]:
     """(label, url) of the same search within each wider radius."""
-    return [(_("%(km)s km", km=fr_num(r, 0)), search_url(params, radius_km=r)) for r in radii]
+    return [(_("%(km)s km", km=fr_km(r)), search_url(params, radius_km=r)) for r in radii]
 
 
 def summary(params: OrientationParams, found, profession_labels: dict[str, str],
@@ -34,7 +34,7 @@ def summary(params: OrientationParams, found, profession_labels: dict[str, str],
     elif params.near is not None:
         parts.append(_("près de votre position"))
     if found is not None and found.radius_km is not None:
-        parts.append(_("%(km)s km", km=fr_num(found.radius_km, 0)))
+        parts.append(_("%(km)s km", km=fr_km(found.radius_km)))
     parts += [competency_labels.get(c, c) for c in params.competencies]
     flags = ((params.accepting_new_patients, _("nouveaux patients")),
              (params.open_now, _("ouvert maintenant")),
