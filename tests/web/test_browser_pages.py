@@ -25,6 +25,7 @@ def test_search_fill_submit_read(guarded_page, live_site):
     page.goto(f"{live_site.url}/recherche")
     page.fill("#adresse", ADDRESS)
     page.click("summary:has-text('Plus de critères')")  # competencies: grouped checkboxes
+    page.click("summary:has-text('Compétences')")
     page.check("#competence-plaies-cicatrisation")
     page.check("#nouveaux_patients")
     page.click("button[type=submit]:has-text('Rechercher')")
