@@ -27,3 +27,27 @@ def slot_kind(code: str | None) -> str:
 def weekday(iso: int) -> str:
     """1 = lundi … 7 = dimanche."""
     return WEEKDAY[iso - 1]
+
+
+#: Languages offered by the search (ISO 639-1 code → French name); another code is shown as is.
+LANGUAGE = {"en": "anglais", "ar": "arabe", "es": "espagnol", "de": "allemand",
+            "it": "italien", "pt": "portugais", "ro": "roumain", "ru": "russe",
+            "uk": "ukrainien", "pl": "polonais", "tr": "turc", "zh": "chinois",
+            "vi": "vietnamien", "ta": "tamoul", "fa": "persan", "he": "hébreu",
+            "hy": "arménien", "wo": "wolof", "bm": "bambara", "ber": "berbère (tamazight)",
+            "ln": "lingala", "sw": "swahili", "el": "grec", "nl": "néerlandais",
+            "ja": "japonais", "ko": "coréen", "hi": "hindi", "bn": "bengali"}
+
+#: The competencies in groups for the search form (slug → group); others go to "Autres".
+COMPETENCY_GROUPS = (
+    ("Publics", ("pediatrie", "perinatalite", "gerontologie", "handicap", "precarite",
+                 "langue-des-signes")),
+    ("Soins", ("plaies-cicatrisation", "soins-palliatifs", "douleur", "diabete", "cardiologie",
+               "oncologie", "nutrition", "sante-mentale", "addictologie")),
+    ("Prévention et actes", ("vaccination", "etp", "sante-sexuelle", "ivg-medicamenteuse",
+                             "teleexpertise")),
+)
+
+
+def language(code: str | None) -> str:
+    return LANGUAGE.get(code or "", code or "")

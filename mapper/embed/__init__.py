@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, url_for
 
-from ..http.pagemaps import orientation_data, orientation_figure, page_map
+from ..http.pagemaps import orientation_data, orientation_figure, page_map, searched
 from ..http.security import content_security_policy
 from ..services.territories.cpts import frame_ancestors
 
@@ -23,7 +23,7 @@ def cpts_widget(slug: str):
     page_url = url_for("maps.cpts_map", slug=data.cpts.slug)
     if query:
         page_url += "?" + query
-    html = render_template("embed/cpts.html", data=data, map=page_map(orientation_figure(data)),
+    html = render_template("embed/cpts.html", data=data, map=page_map(orientation_figure(data, searched=searched(data))),
                            page_url=page_url)
     origins = frame_ancestors(data.cpts)
     resp = make_response(html)

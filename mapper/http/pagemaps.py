@@ -22,7 +22,7 @@ from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, TileCo
 from ..maps.orientation import Searched
 from ..maps.render import page_head
 from ..maps.texts import map_texts
-from ..schemas.maps import MapFilters
+from ..schemas.orientation import OrientationParams
 from ..services.geocoding import client_for
 from ..services.pages.orientation import OrientationMap, orientation_map
 from .security import csp_nonce
@@ -77,11 +77,18 @@ def zone_url_template() -> str | None:
 def orientation_data(slug: str, page: int = 1) -> OrientationMap:
     """The orientation map of a CPTS for the page and the widget alike: the filters from the
     query string, then the one read model."""
-    filters = MapFilters.from_args(request.args)
+    filters = OrientationParams.from_args(request.args)
     settings = get_settings()
     return orientation_map(get_session(), slug, filters, settings,
                            geocoder=client_for(settings) if filters.address else None,
                            zone_url_template=zone_url_template(), page=page)
+
+
+def searched(data: OrientationMap) -> Searched | None:
+    """The searched place of an orientation map (its address, else the visitor's position)."""
+    if data.place is None:
+        return None
+    return (data.place[0], data.place[1], data.address_label or gettext("Position recherchée"))
 
 
 def orientation_figure(data: OrientationMap, *, searched: Searched | None = None) -> folium.Map:

@@ -25,6 +25,13 @@ def fr_num(value, digits: int = 1) -> str:
     return f"{float(value):,.{digits}f}".replace(",", NBSP).replace(".", ",")
 
 
+def fr_km(value) -> str:
+    """A distance or a radius in km: « 10 », « 0,5 », « 12,5 »."""
+    if value is None or value == "":
+        return "—"
+    return fr_num(value, 0 if float(value).is_integer() else 1)
+
+
 def fr_percent(value, digits: int = 1) -> str:
     if value is None:
         return "—"
@@ -109,7 +116,7 @@ def area_label(region: str | None, departement: str | None) -> str:
 
 def register(state_or_app) -> None:
     env = state_or_app.jinja_env
-    env.filters.update(fr_int=fr_int, fr_num=fr_num, fr_percent=fr_percent, fr_date=fr_date,
+    env.filters.update(fr_int=fr_int, fr_num=fr_num, fr_km=fr_km, fr_percent=fr_percent, fr_date=fr_date,
                        fr_datetime=fr_datetime, next_slot=next_slot, short_slot=short_slot,
                        cpts_status=labels.cpts_status, slot_kind=labels.slot_kind,
                        map_status=lambda code: status_style(code).label)

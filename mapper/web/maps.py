@@ -15,7 +15,7 @@ from ..config import get_settings
 from ..db import get_session
 from ..errors import ValidationFailed
 from ..http.pagemaps import (ASSET_PREFIX, STATIC_PREFIX, orientation_data, orientation_figure,
-                             page_map, tiles)
+                             page_map, searched, tiles)
 from ..maps import build_coverage_map, build_territory_map
 from ..reference import REGIONS
 from ..services.pages.coverage_map import coverage_map as coverage_read_model
@@ -61,7 +61,8 @@ def cpts_map(slug: str):
             items + [("page", str(n))]) + "#liste"
 
     return render_template(
-        "maps/cpts.html", data=data, map=page_map(orientation_figure(data)),
+        "maps/cpts.html", data=data,
+        map=page_map(orientation_figure(data, searched=searched(data))),
         snippet=iframe_snippet(data.cpts.slug, data.cpts.name, items),
         origins=frame_ancestors(data.cpts), page_link=page_link)
 

@@ -24,13 +24,16 @@ def test_search_fill_submit_read(guarded_page, live_site):
     page, guard = guarded_page
     page.goto(f"{live_site.url}/recherche")
     page.fill("#adresse", ADDRESS)
-    page.select_option("#competence", "plaies-cicatrisation")
+    page.click("summary:has-text('Plus de critères')")  # competencies: grouped checkboxes
+    page.click("summary:has-text('Compétences')")
+    page.check("#competence-plaies-cicatrisation")
     page.check("#nouveaux_patients")
     page.click("button[type=submit]:has-text('Rechercher')")
     page.wait_for_selector("#resultats-titre")
     assert result_names(page) == ["Anaïs Martin"]
     card = page.locator(".result-list li").first.inner_text()
     assert "Plaies et cicatrisation" in card and "km" in card and "Ouvert maintenant" in card
+    assert "Accepte de nouveaux patients" in card and "médecin traitant" not in card  # a nurse
     assert "01 45 00 00 00" in card
     assert "competence=plaies-cicatrisation" in page.url  # the query string is the state
     page.wait_for_selector(".page-map .leaflet-marker-icon, .page-map .marker-cluster")

@@ -25,7 +25,9 @@ DETAILS = """
                                                  sl.kind, sl.valid_from, sl.valid_to))
                 FROM slot sl WHERE sl.professional_id = p.id) AS slots,
                s.id AS site_id, s.name AS site_name, s.address, s.postcode, s.commune_code,
-               s.commune_name, ST_Y(s.geom) AS lat, ST_X(s.geom) AS lon, s.precision
+               coalesce(s.commune_name, (SELECT cm.name FROM commune cm
+                                         WHERE cm.code = s.commune_code)) AS commune_name,
+               ST_Y(s.geom) AS lat, ST_X(s.geom) AS lon, s.precision
         FROM h
         JOIN professional p ON p.id = h.pid
         JOIN profession pr ON pr.code = p.profession_code
