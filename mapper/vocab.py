@@ -60,3 +60,36 @@ def profession_order(code: str) -> tuple[int, str]:
     if code in PROFESSION_ORDER:
         return PROFESSION_ORDER.index(code), ""
     return len(PROFESSION_ORDER), code
+
+
+# -- orientation -----------------------------------------------------------------------------
+#: How far a patient is sent by default, per profession (km): what one walks or drives to for
+#: it. Pharmacies and nurses are everywhere (5 km), a GP, a dentist or a kiné is looked for
+#: nearby (10 km), a midwife, an orthoptist or a dietitian further (20 km); the RPPS code 10
+#: holds general practitioners and specialists alike, the GP's radius is kept (``rayon``
+#: widens it). Any other profession, or none asked: ``DEFAULT_RADIUS_KM``.
+RADIUS_KM_BY_PROFESSION = {
+    "21": 5, "60": 5, "69": 5,
+    "10": 10, "40": 10, "70": 10, "35": 10,
+    "80": 15, "91": 15, "26": 15, "28": 15,
+    "50": 20, "92": 20, "94": 20, "95": 20, "96": 20, "psychologue": 20, "dieteticien": 20,
+}
+DEFAULT_RADIUS_KM = 15
+#: The radii offered to widen a search that found nobody (km).
+WIDER_RADII_KM = (5, 10, 20, 50, 100, 200)
+#: BAN result types that place a whole commune or postcode, not an address: results are then
+#: ordered fairly (a shuffle stable for the day) rather than by a meaningless distance to a
+#: town-hall point.
+COARSE_PLACE_TYPES = ("municipality", "locality", "postcode")
+
+
+def default_radius_km(professions) -> float:
+    """The search radius when none is asked: the widest of the professions' (several asked:
+    each must have its chance), ``DEFAULT_RADIUS_KM`` when none is."""
+    radii = [RADIUS_KM_BY_PROFESSION.get(p, DEFAULT_RADIUS_KM) for p in professions or ()]
+    return float(max(radii) if radii else DEFAULT_RADIUS_KM)
+
+
+def wider_radii_km(radius_km: float, count: int = 2) -> tuple[float, ...]:
+    """The next radii to offer after ``radius_km`` found nobody."""
+    return tuple(float(r) for r in WIDER_RADII_KM if r > radius_km)[:count]

@@ -54,7 +54,7 @@ def _query(session, args) -> directory.SearchQuery:
         accepting_new_patients=args.get("accepting_new_patients"), open_at=open_at,
         language=args.get("language"), accessible=args.get("accessible"),
         cpts=args.get("cpts"), limit=args["limit"], slot_kind=args.get("slot_kind"),
-        home_visits=args.get("home_visits"))
+        home_visits=args.get("home_visits"), teleconsultation=args.get("teleconsultation"))
 
 
 @blp.route("/search")

@@ -18,8 +18,9 @@ from ..config import get_settings
 from ..db import get_session
 from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, TileConfig,
                     build_orientation_map, build_territory_map, render_parts)
+from ..maps.orientation import Searched
 from ..maps.render import page_head
-from ..schemas.maps import MapFilters
+from ..schemas.orientation import OrientationParams
 from ..services.geocoding import client_for
 from ..services.pages.orientation import OrientationMap, orientation_map
 from .security import csp_nonce
@@ -60,24 +61,30 @@ def zone_url_template() -> str | None:
 def orientation_data(slug: str, page: int = 1) -> OrientationMap:
     """The orientation map of a CPTS for the page and the widget alike: the filters from the
     query string, then the one read model."""
-    filters = MapFilters.from_args(request.args)
+    filters = OrientationParams.from_args(request.args)
     settings = get_settings()
     return orientation_map(get_session(), slug, filters, settings,
                            geocoder=client_for(settings) if filters.address else None,
                            zone_url_template=zone_url_template(), page=page)
 
 
-def orientation_figure(data: OrientationMap) -> folium.Map:
+def orientation_figure(data: OrientationMap, *, searched: Searched | None = None) -> folium.Map:
+    """The orientation map of a CPTS; ``searched`` = (lat, lon, label) marks the searched
+    address."""
     return build_orientation_map(
         data.markers, boundary=data.boundary, tiles=tiles(), asset_prefix=ASSET_PREFIX,
-        static_prefix=STATIC_PREFIX, title=f"Professionnels de santé — {data.cpts.name}")
+        static_prefix=STATIC_PREFIX, title=f"Professionnels de santé — {data.cpts.name}",
+        searched=searched)
 
 
 def results_map(results: list[dict], boundary=None,
-                title: str = "Carte des professionnels de santé") -> PageMap:
-    """Directory results (search, a CPTS's members) on a map."""
+                title: str = "Carte des professionnels de santé", *,
+                searched: Searched | None = None) -> PageMap:
+    """Directory results (search, a CPTS's members) on a map; ``searched`` = (lat, lon,
+    label) marks the searched address."""
     markers = [m for m in (_marker(r) for r in results) if m is not None]
-    return page_map(build_orientation_map(markers, boundary, tiles(), title=title))
+    return page_map(build_orientation_map(markers, boundary, tiles(), title=title,
+                                          searched=searched))
 
 
 def _marker(r: dict) -> ProfessionalMarker | None:

@@ -27,7 +27,11 @@ from mapper.maps.style import (
     check_icon,
     profession_style,
 )
+from mapper.maps.texts import TEXTS
 from mapper.vocab import profession_order
+
+#: A searched place: (lat, lon, label), as the search located it.
+Searched = tuple[float, float, str]
 
 BOUNDARY_STYLE = {
     "color": "#26343f",
@@ -135,6 +139,20 @@ def _add_profession_layers(m: folium.Map, cluster: DataLayer,
     return len(groups)
 
 
+def _add_searched(m: folium.Map, searched: Searched | None, bounds: Bounds) -> None:
+    """The searched address: its own marker above every other, never clustered, in the
+    bounds the map opens on. The label is user text: it travels as escaped JSON."""
+    if searched is None:
+        return
+    lat, lon, label = searched
+    if not valid_lonlat(lon, lat):
+        return
+    lat, lon = round(float(lat), 6), round(float(lon), 6)
+    bounds.extend(lon, lat)
+    DataLayer("searchedPlace", {"la": lat, "lo": lon, "label": str(label or ""),
+                                "name": TEXTS["searched"]}, control=False).add_to(m)
+
+
 def build_orientation_map(
     markers: Iterable[ProfessionalMarker],
     boundary: GeoJSON | None = None,
@@ -145,13 +163,15 @@ def build_orientation_map(
     zones: Mapping[Any, GeoJSON] | None = None,
     zone_url_template: str | None = None,
     title: str = "Carte des professionnels de santé",
+    searched: Searched | None = None,
 ) -> folium.Map:
     """Professionals as clustered markers, one layer per profession, and the CPTS boundary.
 
     Intervention zones are shown on demand from the popup: embedded (``zones``: professional
     id -> GeoJSON), else fetched from the marker's ``zone_url``, else from
     ``zone_url_template`` with ``{id}`` replaced (same-origin URLs). Markers without valid
-    coordinates are skipped. The map fits the markers and the boundary.
+    coordinates are skipped. ``searched`` = (lat, lon, label) marks the searched address.
+    The map fits the markers, the boundary and the searched address.
     """
     m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title)
     bounds = Bounds()
@@ -168,6 +188,7 @@ def build_orientation_map(
         control=False,
     ).add_to(m)
     controlled += _add_profession_layers(m, cluster, groups)
+    _add_searched(m, searched, bounds)
     if not groups:
         DataControl(
             "legend", {"notes": ["Aucun professionnel à afficher sur cette carte."]}

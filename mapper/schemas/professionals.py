@@ -119,6 +119,7 @@ class SearchArgsSchema(Schema):
     language = fields.String(validate=matches(LANGUAGE, "code de langue ISO 639"))
     accessible = fields.Boolean()
     home_visits = fields.Boolean()
+    teleconsultation = fields.Boolean()
     cpts = fields.String(validate=length(max=200), metadata={"description": "id ou slug"})
     limit = fields.Integer(load_default=20, validate=between(1, 200))
     format = fields.String(load_default="json", validate=one_of(("json", "geojson")))

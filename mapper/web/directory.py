@@ -5,8 +5,6 @@ the whole state, so a result page can be shared or bookmarked.
 """
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from .. import labels
@@ -18,6 +16,7 @@ from ..http.principal import current_principal
 from ..services.directory import (confirm_entry as confirm, professional_private,
                                   update_professional)
 from ..services.directory.vocabularies import competencies, professions
+from ..schemas.orientation import NAMES as PARAM_NAMES, OrientationParams
 from ..services.pages.search import find_professionals
 from ..vocab import SLOT_KINDS
 from .entry_forms import my_entry_body, my_entry_errors
@@ -25,69 +24,37 @@ from .guards import field_errors, page_roles
 
 bp = Blueprint("directory", __name__)
 
-SEARCH_FIELDS = ("adresse", "lat", "lon", "profession", "competence", "nouveaux_patients",
-                 "ouvert", "domicile")
-#: The search's fields as the service names them → the form's fields.
+#: The search's fields as the service names them → the page's parameters.
 SEARCH_ERRORS = {"address": "adresse", "competency": "competence", "competencies": "competence",
-                 "profession": "profession"}
+                 "profession": "profession", "language": "langue", "radius_km": "rayon",
+                 "near": "adresse", "covers": "adresse", "open_at": "disponible_le"}
 SLOT_KIND_CHOICES = {k: labels.slot_kind(k).capitalize() for k in SLOT_KINDS}
 BLANK_SLOTS = 2
 FORM_FIELDS = ("competences", "nouveaux_patients", "domicile", "zone_communes", "zone_rayon")
 
 
-def _coordinate(raw: str, low: float, high: float) -> float | None:
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and low <= value <= high else None
-
-
-def _parse_search(args) -> tuple[dict, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
-    address = args.get("adresse", "").strip()
-    near = None
-    lat_raw, lon_raw = args.get("lat", "").strip(), args.get("lon", "").strip()
-    if lat_raw or lon_raw:
-        lat, lon = _coordinate(lat_raw, -90, 90), _coordinate(lon_raw, -180, 180)
-        if lat is None or lon is None:
-            errors["adresse"] = ["Position invalide : autorisez la géolocalisation ou "
-                                 "saisissez une adresse."]
-        else:
-            near = (lat, lon)
-    if address and len(address) < 3:
-        errors["adresse"] = ["Adresse trop courte : 3 caractères au moins."]
-    elif len(address) > 200:
-        errors["adresse"] = ["Adresse trop longue : 200 caractères au plus."]
-    criteria = {
-        "address": address or None, "near": near,
-        "professions": [p for p in args.getlist("profession") if p][:5],
-        "competencies": [c for c in args.getlist("competence") if c][:5],
-        "accepting_new_patients": args.get("nouveaux_patients") == "1",
-        "open_now": args.get("ouvert") == "1",
-        "covers_me": args.get("domicile") == "1",
-    }
-    return criteria, errors
-
-
 @bp.route("/recherche")
 def search():
     session = get_session()
-    submitted = any(request.args.get(f) for f in SEARCH_FIELDS)
-    criteria, errors = _parse_search(request.args)
-    found, page_map = None, None
-    if submitted and not errors:
+    submitted = any(request.args.get(name, "").strip() for name in PARAM_NAMES)
+    found, page_map, errors, params = None, None, {}, None
+    try:
+        params = OrientationParams.from_args(request.args)
+    except ValidationFailed as exc:
+        errors = field_errors(exc, mapping=SEARCH_ERRORS)
+    if submitted and params is not None:
         try:
-            found = find_professionals(session, settings=get_settings(), **criteria)
+            found = find_professionals(session, params, settings=get_settings())
         except MapperError as exc:  # a field's problem, or no address service: said beside it
             errors = field_errors(exc, mapping=SEARCH_ERRORS, default="adresse")
         session.commit()  # keeps the geocoding cache's answer, if any
         if found is not None:
-            page_map = results_map(found["results"], title="Résultats de la recherche")
+            page_map = results_map(found.results, title="Résultats de la recherche")
     without_position = url_for("directory.search", **{
         k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("lat", "lon")})
     return render_template(
-        "web/search.html", args=request.args, errors=errors, without_position=without_position,
+        "web/search.html", args=request.args, params=params or OrientationParams(),
+        errors=errors, without_position=without_position,
         found=found, page_map=page_map, submitted=submitted, professions=professions(session),
         competencies=competencies(session), slot_kinds=SLOT_KIND_CHOICES), \
         422 if errors else 200

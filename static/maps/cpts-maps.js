@@ -322,6 +322,45 @@
     return layer;
   }
 
+  /* ---------------------------------------------------------------- the searched place */
+
+  /* Above the markers and clusters (markerPane 600), below tooltips (650) and popups (700). */
+  var SEARCHED_PANE = 'cptsSearchedPane';
+
+  var SearchedIcon = L.DivIcon.extend({
+    options: { html: '', iconSize: [34, 44], iconAnchor: [17, 42], popupAnchor: [0, -40], tooltipAnchor: [0, -30] },
+    createIcon: function (oldIcon) {
+      var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      var pin = el('span', 'cpts-searched-pin');
+      pin.appendChild(glyph('fa-house-user'));
+      div.appendChild(pin);
+      return div;
+    }
+  });
+
+  function searchedPlace(map, dataId) {
+    var data = readData(dataId) || {};
+    if (!isNumber(data.la) || !isNumber(data.lo)) { return L.layerGroup(); }
+    if (!map.getPane(SEARCHED_PANE)) { map.createPane(SEARCHED_PANE).style.zIndex = '640'; }
+    var name = data.name || '';
+    var label = data.label ? name + ' : ' + data.label : name;
+    var marker = L.marker([data.la, data.lo], {
+      icon: new SearchedIcon({ className: 'cpts-searched' }),
+      pane: SEARCHED_PANE, title: label, alt: label, zIndexOffset: 1000, keyboard: true
+    });
+    marker.bindTooltip(function () {
+      var box = el('div', 'cpts-tooltip-body');
+      box.appendChild(el('strong', 'cpts-tooltip-title', name));
+      if (data.label) { box.appendChild(el('p', null, data.label)); }
+      return box;
+    }, { direction: 'top', className: 'cpts-tooltip cpts-searched-tooltip' });
+    marker.on('add', function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute('aria-label', label); }
+    });
+    return marker;
+  }
+
   /* ---------------------------------------------------------------- territories, coverage */
 
   function populationText(prefix, n) {
@@ -446,6 +485,7 @@
     outlineLayer: outlineLayer,
     areaLayer: areaLayer,
     legend: legend,
+    searchedPlace: searchedPlace,
     professionalPopup: professionalPopup
   };
 }(window, document));

@@ -119,7 +119,7 @@ def bench_split(report, db: Database, slug: str) -> None:
     """Where the time goes for one 5 000-member page (informational)."""
     from mapper.config import Settings
     from mapper.maps import build_orientation_map, render_parts
-    from mapper.schemas.maps import MapFilters
+    from mapper.schemas.orientation import OrientationParams as MapFilters
     from mapper.services.pages.orientation import orientation_map
 
     settings = Settings()

@@ -174,3 +174,33 @@ def test_5000_markers_stay_small(make_marker, nonce, tiles):
     size = len(html.encode())
     print(f"\n5000 markers: built and rendered in {elapsed:.3f} s, {size / 1e6:.2f} MB")
     assert size < 2_000_000
+
+
+def test_searched_place_is_marked_escaped_and_in_bounds(make_marker, parse_page, nonce,
+                                                        xss_name):
+    m = build_orientation_map([make_marker(lat=43.30, lon=5.37)],
+                              searched=(43.70, 7.26, xss_name))
+    html = render_html(m, nonce)
+    page = parse_page(html)
+    searched = [b for b in page.json_blocks().values()
+                if isinstance(b, dict) and "lo" in b and "markers" not in b]
+    assert searched == [{"la": 43.7, "lo": 7.26, "label": xss_name, "name": "Adresse recherchée"}]
+    # Only inside the JSON block, with < > & escaped: no markup, no template evaluated.
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert not any(xss_name in script for script in page.inline_scripts())
+    assert html.count("CartoCPTS.searchedPlace(") == 1
+    (south, west), (north, east) = _fit_bounds(m)
+    assert south <= 43.30 and north >= 43.70 and west <= 5.37 and east >= 7.26
+
+
+def test_no_searched_place_by_default_or_when_invalid(make_marker, nonce):
+    assert "searchedPlace" not in render_html(build_orientation_map([make_marker()]), nonce)
+    bad = build_orientation_map([make_marker()], searched=(float("nan"), 2.0, "x"))
+    assert "searchedPlace" not in render_html(bad, nonce)
+
+
+def _fit_bounds(m: folium.Map):
+    from folium.map import FitBounds
+
+    (fit,) = [c for c in m._children.values() if isinstance(c, FitBounds)]
+    return fit.bounds

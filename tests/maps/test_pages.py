@@ -107,6 +107,10 @@ def test_cpts_name_is_escaped_everywhere(client, data):
     ("accepting_new_patients=1", {"Martin", "Leroy"}),
     ("accepting_new_patients=0", {"Durand", "Petit"}),
     ("open_now=oui", {"Martin"}),
+    ("competence=diabete", {"Martin"}),
+    ("nouveaux_patients=oui", {"Martin", "Leroy"}),
+    ("nouveaux_patients=non", {"Durand", "Petit"}),
+    ("ouvert=1", {"Martin"}),
     ("", {"Martin", "Durand", "Petit", "Leroy"}),
 ])
 def test_filters(client, data, query, expected):
@@ -122,7 +126,7 @@ def test_filters(client, data, query, expected):
 
 def test_address_keeps_those_whose_zone_covers_it(client, session, data):
     cache_address(session)
-    _, text = page(client, f"/map/cpts/{data['alpha']}?address={ADDRESS}")
+    _, text = page(client, f"/map/cpts/{data['alpha']}?adresse={ADDRESS}&domicile=1")
     assert [n.rsplit(" ", 1)[-1] for n in list_names(text)] == ["Martin"]
     assert "10 Rue du Test 92001 Grille" in text
 
@@ -134,7 +138,9 @@ def test_address_unresolved_shows_everyone_with_a_notice(client, data):
 
 
 @pytest.mark.parametrize("query", ["accepting_new_patients=peut-etre", "profession=<b>",
-                                   "address=ab", "page=0"])
+                                   "address=ab", "page=0", "nouveaux_patients=peut-etre",
+                                   "profession=99", "competence=inconnue", "rayon=-3",
+                                   "disponible_le=demain", "langue=francais"])
 def test_bad_filters_are_a_french_422(client, data, query):
     resp, text = page(client, f"/map/cpts/{data['alpha']}?{query}", 422)
     assert 'lang="fr"' in text and "<b>" not in text
@@ -167,6 +173,7 @@ def test_coverage_page(client, data):
 
 def test_address_in_a_known_commune_filters_even_when_the_geocoder_is_down(client, data):
     """Not in the cache, BAN unreachable: the commune named in the address stands in."""
-    _, text = page(client, f"/map/cpts/{data['alpha']}?address=2+rue+Sans+Nom,+Commune+92-1")
+    _, text = page(client,
+                   f"/map/cpts/{data['alpha']}?adresse=2+rue+Sans+Nom,+Commune+92-1&domicile=oui")
     assert [n.rsplit(" ", 1)[-1] for n in list_names(text)] == ["Martin"]
     assert "Commune 92-1" in text and "injoignable" not in text

@@ -14,7 +14,7 @@ from .slots import paris_local
 class SearchQuery:
     """What a search asks. ``near``/``covers`` are (lat, lon); ``open_at`` an aware datetime
     (naive means Paris local time); ``cpts`` an id or a slug; ``limit`` None means no limit
-    (maps of a CPTS's members)."""
+    (maps of a CPTS's members); ``fair_order`` a shuffle key (see the field)."""
 
     near: tuple[float, float] | None = None
     radius_km: float | None = None
@@ -29,6 +29,10 @@ class SearchQuery:
     limit: int | None = 20
     slot_kind: str | None = None
     home_visits: bool | None = None
+    teleconsultation: bool | None = None
+    #: Order by a shuffle stable for this key (a day, "2025-03-14") instead of the distance:
+    #: the place is only a commune or a postcode. Needs ``near`` and ``radius_km``.
+    fair_order: str | None = None
 
 
 def _competency_filter(ids: list[int]):
@@ -93,6 +97,7 @@ def professional_filters(query: SearchQuery, competency_ids: list[int], cpts_id:
         _bool_filter("accepts_new_patients", query.accepting_new_patients),
         _bool_filter("accessible", query.accessible),
         _bool_filter("home_visits", query.home_visits),
+        _bool_filter("teleconsultation", query.teleconsultation),
         _language_filter(query.language),
         _cpts_filter(cpts_id),
         _open_filter(query.open_at, query.slot_kind),

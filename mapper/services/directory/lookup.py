@@ -53,6 +53,20 @@ def check_profession(session: Session, code: str, field: str = "profession") -> 
                                errors={field: [f"code profession inconnu : {code}"]})
 
 
+def check_professions(session: Session, codes, field: str = "profession") -> None:
+    """422 naming every unknown profession code among ``codes``."""
+    codes = list(dict.fromkeys(codes or ()))
+    if not codes:
+        return
+    known = set(session.scalars(text("SELECT code FROM profession WHERE code = ANY(:c)"),
+                                {"c": codes}))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationFailed(f"Profession(s) inconnue(s) : {', '.join(unknown)}.",
+                               errors={field: [f"code profession inconnu : {u}"
+                                               for u in unknown]})
+
+
 def find_existing(session: Session, *, rpps: str | None = None,
                   external_ref: str | None = None) -> int | None:
     """The entry an import row refers to: by RPPS number, else by the CPTS's own key."""

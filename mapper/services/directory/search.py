@@ -11,6 +11,10 @@ each driven by an index:
 * ``covers``: the intervention zones containing the point, from the GiST index on their geometry;
   the professionals found are ordered by the distance of their nearest site.
 * no location: filters only, ordered by name along the (last_name, first_name, id) index.
+* ``fair_order`` (the place is only a commune or a postcode, so distances to its centre mean
+  little): everyone within the radius (``ST_DWithin`` on the same GiST index), ordered by
+  ``md5(key || id)``, a shuffle stable for the key (the day), as the national SAS search does:
+  the same professionals are not always first.
 
 Filters are in ``filters``, opening hours in ``slots``, the result fields in ``results``.
 """
@@ -109,6 +113,28 @@ def _covers_hits(session: Session, query: SearchQuery, where: list[str], params:
     return [tuple(r) for r in session.execute(text(sql), {**params, "want": want}).all()]
 
 
+def _fair_hits(session: Session, query: SearchQuery, where: list[str], params: dict,
+               want: int | None) -> list[tuple[int, int | None, float]]:
+    """Everyone within the radius (each at its nearest site), shuffled by ``fair_order``."""
+    ref = _POINT.format(p="near") + "::geography"
+    conds = ["s.geom IS NOT NULL", f"ST_DWithin(s.geom::geography, {ref}, :radius_m, false)",
+             *where]
+    params = {**params, **_point_params("near", query.near), "radius_m": query.radius_km * 1000.0,
+              "fair": query.fair_order, "want": want}
+    if query.professions:
+        conds.append("p.profession_code = ANY(:professions)")
+        params["professions"] = list(query.professions)
+    sql = f"""
+      SELECT pid, site_id, d FROM (
+        SELECT DISTINCT ON (p.id) p.id AS pid, s.id AS site_id, s.geom::geography <-> {ref} AS d
+        FROM practice_site s JOIN professional p ON p.id = s.professional_id
+        WHERE {' AND '.join(conds)}
+        ORDER BY p.id, d) x
+      ORDER BY md5(:fair || ':' || pid::text), pid {'' if want is None else 'LIMIT :want'}
+    """
+    return [tuple(r) for r in session.execute(text(sql), params).all()]
+
+
 def _plain_hits(session: Session, query: SearchQuery, where: list[str], params: dict,
                 want: int | None) -> list[tuple[int, int | None, None]]:
     conds = list(where)
@@ -128,6 +154,9 @@ def _validate(query: SearchQuery) -> None:
     if query.radius_km is not None and query.near is None and query.covers is None:
         raise ValidationFailed("radius_km demande near ou address.",
                                errors={"radius_km": ["near ou address requis"]})
+    if query.fair_order is not None and (query.near is None or query.radius_km is None):
+        raise ValidationFailed("L'ordre équitable demande un lieu et un rayon.",
+                               errors={"radius_km": ["near et radius_km requis"]})
     if query.radius_km is not None and query.radius_km <= 0:
         raise ValidationFailed("Rayon invalide.", errors={"radius_km": ["doit être > 0"]})
     if query.limit is not None and not 1 <= query.limit <= MAX_LIMIT:
@@ -144,6 +173,8 @@ def _run(session: Session, query: SearchQuery) -> list[dict]:
     where, params = professional_filters(query, competency_ids, cpts_id)
     if query.covers is not None:
         hits = _covers_hits(session, query, where, params, query.limit)
+    elif query.fair_order is not None:
+        hits = _fair_hits(session, query, where, params, query.limit)
     elif query.near is not None:
         return result_rows(_knn_results(session, query, where, params, query.limit),
                            query.open_at)

@@ -40,6 +40,7 @@ class Located:
     lon: float
     label: str
     source: str  # "ban" (the address) | "commune" (the database's fallback)
+    kind: str = ""  # the BAN result type (housenumber, street, municipality…), "" otherwise
 
 
 def locate(session: Session, settings, address: str, *, client: BanClient | None = None,
@@ -60,7 +61,7 @@ def locate(session: Session, settings, address: str, *, client: BanClient | None
         return found
     if result is None or result.score < settings.ban_min_score:
         raise ValidationFailed("Adresse introuvable.", errors={field: [NOT_FOUND]})
-    return Located(result.lat, result.lon, result.label or address, "ban")
+    return Located(result.lat, result.lon, result.label or address, "ban", result.type or "")
 
 
 def _city_codes(postcode: str) -> list[str]:

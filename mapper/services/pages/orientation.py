@@ -21,15 +21,16 @@ from sqlalchemy.orm import Session
 
 from ...errors import MapperError
 from ...maps.data import ProfessionalMarker
-from ...schemas.maps import MapFilters
+from ...schemas.orientation import OrientationParams
 from ...vocab import profession_order
-from ..directory.filters import SearchQuery, professional_filters
-from ..directory.lookup import resolve_competencies
+from ..directory.filters import professional_filters
+from ..directory.lookup import check_professions, resolve_competencies
 from ..directory.slots import next_slots
 from ..directory import vocabularies
 from ..directory.views import STALE_AFTER
 from ..geocoding import locate
 from ..territories.cpts import get_cpts
+from .search import radius_of, search_query
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class ListGroup:
 @dataclass
 class OrientationMap:
     cpts: Any  # the Cpts model (name, slug, website, embed_origins…)
-    filters: MapFilters
+    filters: OrientationParams
     markers: list[ProfessionalMarker]
     boundary: dict | None
     total: int
@@ -77,6 +78,8 @@ class OrientationMap:
     unlocated: int
     stale: int
     address_label: str | None = None
+    place: tuple[float, float] | None = None  # the searched place (lat, lon), if any
+    radius_km: float | None = None  # members practising within it (no ``domicile``)
     notices: list[str] = field(default_factory=list)
     professions: list[tuple[str, str]] = field(default_factory=list)  # choices of the form
     competencies: list[tuple[str, str]] = field(default_factory=list)
@@ -130,24 +133,28 @@ _MEMBERS = """
 """
 
 
-def _member_rows(session: Session, cpts_id: int, filters: MapFilters,
-                 open_at: datetime | None, covers: tuple[float, float] | None) -> list:
-    """The directory search's filters (profession, competency, new patients, open at an
-    instant, an intervention zone covering a point) over the members of one CPTS."""
-    query = SearchQuery(professions=list(filters.professions),
-                        competencies=list(filters.competencies),
-                        accepting_new_patients=filters.accepting_new_patients,
-                        open_at=open_at, limit=None)
+def _member_rows(session: Session, cpts_id: int, filters: OrientationParams,
+                 place: tuple[float, float] | None, now: datetime) -> list:
+    """The directory search's filters (profession, competencies, new patients, open at an
+    instant, language…) over the members of one CPTS; with a place, those whose intervention
+    zone covers it (``domicile``) or who practise within ``rayon`` km of it."""
+    query = search_query(filters, place, limit=None, now=now)
+    check_professions(session, query.professions)
     competency_ids = resolve_competencies(session, query.competencies, field="competency")
     where, params = professional_filters(query, competency_ids, None)
     if query.professions:
         where.append("p.profession_code = ANY(:professions)")
         params["professions"] = list(query.professions)
-    if covers is not None:
+    point = "ST_SetSRID(ST_MakePoint(:cov_lon, :cov_lat), 4326)"
+    if place is not None:
+        params.update(cov_lat=float(place[0]), cov_lon=float(place[1]))
+    if query.covers is not None:
         where.append("EXISTS (SELECT 1 FROM intervention_zone z WHERE z.professional_id = p.id "
-                     "AND ST_Intersects(z.geom, ST_SetSRID(ST_MakePoint(:cov_lon, :cov_lat), "
-                     "4326)))")
-        params.update(cov_lat=float(covers[0]), cov_lon=float(covers[1]))
+                     f"AND ST_Intersects(z.geom, {point}))")
+    elif place is not None and query.radius_km is not None:
+        where.append("EXISTS (SELECT 1 FROM practice_site ps WHERE ps.professional_id = p.id "
+                     f"AND ST_DWithin(ps.geom::geography, {point}::geography, :radius_m, false))")
+        params["radius_m"] = query.radius_km * 1000.0
     params.update(cpts_id=cpts_id,
                   stale_before=datetime.now(timezone.utc) - STALE_AFTER)
     sql = _MEMBERS.format(where=" AND ".join(where) or "TRUE")
@@ -200,21 +207,23 @@ def _groups(rows, slots: dict, labels: dict[str, str], page: int,
     return groups
 
 
-def orientation_map(session: Session, id_or_slug: str, filters: MapFilters, settings, *,
+def orientation_map(session: Session, id_or_slug: str, filters: OrientationParams, settings, *,
                     geocoder=None, zone_url_template: str | None = None, page: int = 1,
                     now: datetime | None = None) -> OrientationMap:
     """The members of a CPTS matching ``filters``, as markers and as a paginated list.
 
-    ``address`` keeps the professionals whose intervention zone covers it (located as every
-    search locates an address; ``geocoder`` is the BAN client). ``zone_url_template``
+    A place (``adresse``, located as every search locates an address, ``geocoder`` being the
+    BAN client; or ``lat``/``lon``) keeps the professionals practising within the radius
+    (``rayon``, else the profession's default), or with ``domicile`` those whose intervention
+    zone covers it. ``zone_url_template``
     (``{id}``) is where the browser fetches an intervention zone.
     """
     cpts = get_cpts(session, id_or_slug)
-    covers, address_label, notices = None, None, []
-    if filters.address:
-        covers, address_label, notices = _locate(session, settings, filters.address, geocoder)
+    place, address_label, notices = filters.near, None, []
+    if place is None and filters.address:
+        place, address_label, notices = _locate(session, settings, filters.address, geocoder)
     at = now or datetime.now(timezone.utc)
-    rows = _member_rows(session, cpts.id, filters, at if filters.open_now else None, covers)
+    rows = _member_rows(session, cpts.id, filters, place, at)
     slots = next_slots(session, [r[0] for r in rows if r[15]], at)
     markers = [_marker(r, slots.get(r[0]), zone_url_template) for r in rows
                if r[9] is not None and r[10] is not None]
@@ -229,7 +238,8 @@ def orientation_map(session: Session, id_or_slug: str, filters: MapFilters, sett
         cpts=cpts, filters=filters, markers=markers, boundary=_boundary(session, cpts.id),
         total=len(rows), groups=_groups(rows, slots, professions, page, zone_url_template),
         page=page, pages=pages, unlocated=unlocated, stale=sum(bool(r[13]) for r in rows),
-        address_label=address_label, notices=notices,
+        address_label=address_label, notices=notices, place=place,
+        radius_km=radius_of(filters)[0] if place is not None and not filters.covers_me else None,
         professions=sorted(professions.items(), key=lambda kv: kv[1]),
         competencies=sorted(vocabularies.competency_labels(session).items(),
                             key=lambda kv: kv[1]))
