@@ -6,12 +6,12 @@ defaulting to the origin of its ``website``), through CSP ``frame-ancestors``; w
 widget cannot be framed at all. Everything else gets ``frame-ancestors 'none'`` and
 ``X-Frame-Options: DENY`` from ``mapper.http.security``. Registered by ``create_app``.
 
-Bad parameters do not give an error page (which could not be framed): the widget shows the
-reason beside the field, with status 422.
+The query string is the one set of orientation parameters (``schemas.orientation``) plus the
+widget's own options (``schemas.widget``). Bad parameters do not give an error page (which
+could not be framed): the widget shows the reason beside the field, with status 422.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, render_template, request, url_for
@@ -23,11 +23,11 @@ from ..errors import ValidationFailed
 from ..http.pagemaps import orientation_figure, page_map, zone_url_template
 from ..http.security import content_security_policy
 from ..schemas.colors import brand
-from ..schemas.maps import MapFilters
+from ..schemas.orientation import OrientationParams
 from ..schemas.widget import WidgetOptions, search_args
 from ..services.geocoding import client_for
 from ..services.pages.orientation import orientation_map
-from ..services.pages.widget import member_professions, offered
+from ..services.pages.widget import member_professions, offered, widget_entries
 from ..services.territories.cpts import frame_ancestors, get_cpts
 
 bp = Blueprint("embed", __name__, url_prefix="/embed")
@@ -35,60 +35,86 @@ bp = Blueprint("embed", __name__, url_prefix="/embed")
 #: Results listed in the widget; the full map page lists them all.
 WIDGET_LIST = 20
 #: The widget's own fields, not carried over as hidden inputs (a new search replaces them).
-_FORM_FIELDS = {"adresse", "address", "profession", "lat", "lon", "page"}
+_FORM_FIELDS = {"adresse", "address", "profession", "lat", "lon", "near", "page", "rayon",
+                "radius_km"}
 
 
-def _filters(args: list[tuple[str, str]], options: WidgetOptions) -> MapFilters:
-    """The search filters of the widget, limited to the professions it offers."""
-    renamed = MultiDict([("address" if k == "adresse" else k, v) for k, v in args])
-    filters = MapFilters.from_args(renamed)
+def _filters(args: list[tuple[str, str]], options: WidgetOptions) -> OrientationParams:
+    """The search of the widget, limited to the professions it offers."""
+    params = OrientationParams.from_args(MultiDict(args))
     if not options.choices:
-        return filters
-    if not filters.professions:
-        return replace(filters, professions=options.choices)
-    if set(filters.professions) - set(options.choices):
+        return params
+    if not params.professions:
+        return params.replace(professions=options.choices)
+    if set(params.professions) - set(options.choices):
         raise ValidationFailed("Profession non proposée.", errors={
-            "profession": ["profession non proposée par ce widget"]})
-    return filters
+            "profession": ["Profession non proposée par ce widget."]})
+    return params
 
 
 def _parse(args: list[tuple[str, str]]):
+    """(options, search, errors by parameter): a bad value is reported, and the widget falls
+    back on its default search (its professions)."""
     errors: dict[str, list[str]] = {}
     try:
         options = WidgetOptions.from_args(request.args)
     except ValidationFailed as exc:
         options, errors = WidgetOptions(), dict(exc.errors or {})
     try:
-        filters = _filters(args, options)
+        params = _filters(args, options)
     except ValidationFailed as exc:
-        filters = MapFilters(professions=options.choices)
-        errors.update({("adresse" if k == "address" else k): v
-                       for k, v in (exc.errors or {}).items()})
-    return options, filters, errors
+        params = OrientationParams(professions=options.choices)
+        errors.update(exc.errors or {})
+    return options, params, errors
+
+
+def _results(session, cpts, params: OrientationParams, errors: dict):
+    """The orientation map; codes the database does not know (a profession, a competency)
+    are reported and the widget shows everyone instead."""
+    settings = get_settings()
+    try:
+        return orientation_map(session, cpts.slug, params, settings,
+                               geocoder=client_for(settings) if params.address else None,
+                               zone_url_template=zone_url_template())
+    except ValidationFailed as exc:
+        session.rollback()
+        errors.update({("competence" if k == "competency" else k): v
+                       for k, v in (exc.errors or {"profession": [exc.detail]}).items()})
+        return orientation_map(session, cpts.slug, OrientationParams(), settings,
+                               zone_url_template=zone_url_template())
+
+
+def _links(cpts, params: OrientationParams, data) -> dict:
+    page_url = url_for("maps.cpts_map", slug=cpts.slug)
+    if params.query_items():
+        page_url += "?" + urlencode(params.query_items())
+    wider = None
+    if data.radius_km and data.radius_km < 200:
+        wider = url_for("embed.cpts_widget", slug=cpts.slug) + "?" + urlencode(
+            [(k, v) for k, v in request.args.items(multi=True) if k not in ("rayon", "radius_km")]
+            + [("rayon", f"{min(200, data.radius_km * 2):g}")])
+    return {"page_url": page_url, "wider_url": wider}
 
 
 @bp.get("/cpts/<slug>")
 def cpts_widget(slug: str):
-    session, settings = get_session(), get_settings()
+    session = get_session()
     cpts = get_cpts(session, slug)
     args = search_args(request.args)
-    options, filters, errors = _parse(args)
-    data = orientation_map(session, cpts.slug, filters, settings,
-                           geocoder=client_for(settings) if filters.address else None,
-                           zone_url_template=zone_url_template())
-    page_url = url_for("maps.cpts_map", slug=cpts.slug)
-    if filters.query_items():
-        page_url += "?" + urlencode(filters.query_items())
-    labels = dict(data.professions)
+    options, params, errors = _parse(args)
+    data = _results(session, cpts, params, errors)
+    searched = (data.place[0], data.place[1], data.address_label or params.address or "") \
+        if data.place else None
     given = [v.strip().lower() for k, v in args if k == "profession" and v.strip()]
-    entries = [e for group in data.groups for e in group.entries][:WIDGET_LIST]
     origins = frame_ancestors(cpts)
     html = render_template(
-        "embed/cpts.html", cpts=cpts, data=data, map=page_map(orientation_figure(data)),
-        page_url=page_url, entries=entries, errors=errors, origins=origins,
-        offered=offered(member_professions(session, cpts.id), labels, options.choices),
-        chosen=given[0] if len(given) == 1 else "", address=request.args.get("adresse")
-        or request.args.get("address") or "",
+        "embed/cpts.html", cpts=cpts, data=data, errors=errors, origins=origins,
+        map=page_map(orientation_figure(data, searched=searched)),
+        entries=widget_entries(data, WIDGET_LIST), **_links(cpts, params, data),
+        offered=offered(member_professions(session, cpts.id), dict(data.professions),
+                        options.choices),
+        chosen=given[0] if len(given) == 1 else "",
+        address=" ".join(v for k, v in args if k in ("adresse", "address")),
         kept=[(k, v) for k, v in args if k not in _FORM_FIELDS] + options.query_items(),
         brand=brand(options.color or cpts.brand_color))
     resp = make_response(html, 422 if errors else 200)
