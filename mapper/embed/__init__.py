@@ -33,7 +33,7 @@ from ..services.territories.cpts import frame_ancestors, get_cpts
 bp = Blueprint("embed", __name__, url_prefix="/embed")
 
 #: Results listed in the widget; the full map page lists them all.
-WIDGET_LIST = 20
+WIDGET_LIST = 10
 #: The widget's own fields, not carried over as hidden inputs (a new search replaces them).
 _FORM_FIELDS = {"adresse", "address", "profession", "lat", "lon", "near", "page", "rayon",
                 "radius_km"}

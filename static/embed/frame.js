@@ -9,7 +9,18 @@
   "use strict";
   var root = document.getElementById("w-root");
   if (!root) { return; }
-  var origins = (root.getAttribute("data-origins") || "").split(" ").filter(Boolean);
+  var allowed = (root.getAttribute("data-origins") || "").split(" ").filter(Boolean);
+  // The host page's origin when the browser tells it (Chromium, Safari: ancestorOrigins; the
+  // first page's referrer elsewhere): the height goes to it alone; else to each allowed origin.
+  var parentOrigin = null;
+  try {
+    if (window.location.ancestorOrigins && window.location.ancestorOrigins.length) {
+      parentOrigin = window.location.ancestorOrigins[0];
+    } else if (document.referrer) {
+      parentOrigin = new URL(document.referrer).origin;
+    }
+  } catch (e) { parentOrigin = null; }
+  var origins = allowed.indexOf(parentOrigin) >= 0 ? [parentOrigin] : allowed;
   var last = 0;
 
   function height() {
