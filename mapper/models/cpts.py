@@ -35,6 +35,7 @@ class Cpts(Base):
         CheckConstraint(sql_in("territory_kind", TERRITORY_KINDS), name="territory_kind"),
         CheckConstraint(f"size_category BETWEEN {SIZE_CATEGORIES[0]} AND {SIZE_CATEGORIES[-1]}",
                         name="size_category"),
+        CheckConstraint("brand_color ~ '^#[0-9a-f]{6}$'", name="brand_color_format"),
         Index("uq_cpts_name_ci", text("unaccent_lower(name)"), unique=True),
         Index("ix_cpts_region", "region"),
         Index("ix_cpts_status", "status"),
@@ -51,6 +52,8 @@ class Cpts(Base):
     embed_origins: Mapped[list[str]] = mapped_column(
         ARRAY(Text), nullable=False, default=list, server_default="{}"
     )
+    #: The widget's colour, ``#rrggbb`` (None: the default); its text colour is derived.
+    brand_color: Mapped[str | None] = mapped_column(String(7))
     territory_kind: Mapped[str] = mapped_column(String(16), nullable=False, default="communes")
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True)
     population: Mapped[int | None] = mapped_column(Integer)

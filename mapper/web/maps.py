@@ -6,7 +6,6 @@ list of the same results.
 """
 from __future__ import annotations
 
-import html
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
@@ -16,26 +15,16 @@ from ..db import get_session
 from ..errors import ValidationFailed
 from ..http.pagemaps import (ASSET_PREFIX, STATIC_PREFIX, orientation_data, orientation_figure,
                              page_map, searched, tiles)
+from ..http.snippets import widget_snippets
 from ..maps import build_coverage_map, build_territory_map
 from ..reference import REGIONS
+from ..schemas.widget import WidgetOptions
 from ..services.pages.coverage_map import coverage_map as coverage_read_model
 from ..services.pages.territory_map import territory_map as territory_read_model
 from ..services.territories.cpts import frame_ancestors
 from .formatting import area_label
 
 bp = Blueprint("maps", __name__, url_prefix="/map")
-
-
-def iframe_snippet(cpts_slug: str, cpts_name: str, query_items=()) -> str:
-    """The copy-paste ``<iframe>`` of a CPTS's widget (with the chosen filters) for its website;
-    the page escapes it again to show it."""
-    url = url_for("embed.cpts_widget", slug=cpts_slug, _external=True)
-    if query_items:
-        url += "?" + urlencode(list(query_items))
-    title = f"Carte des professionnels de santé — {cpts_name}"
-    return (f'<iframe src="{html.escape(url)}" title="{html.escape(title)}" width="100%" '
-            'height="600" style="border:0" loading="lazy" '
-            'referrerpolicy="strict-origin-when-cross-origin"></iframe>')
 
 
 def _page_number() -> int:
@@ -63,7 +52,10 @@ def cpts_map(slug: str):
     return render_template(
         "maps/cpts.html", data=data,
         map=page_map(orientation_figure(data, searched=searched(data))),
-        snippet=iframe_snippet(data.cpts.slug, data.cpts.name, items),
+        snippets=widget_snippets(
+            data.cpts.slug, data.cpts.name, WidgetOptions(choices=data.filters.professions),
+            cpts_color=data.cpts.brand_color,
+            filters=[(k, v) for k, v in items if k != "profession"]),
         origins=frame_ancestors(data.cpts), page_link=page_link)
 
 

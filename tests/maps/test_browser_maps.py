@@ -169,7 +169,9 @@ def test_widget_inside_an_allowed_site(site, guarded_page):
     frame.locator(".leaflet-control-layers-overlays label", has_text="Infirmier") \
         .locator("input").uncheck()
     assert frame.locator(".cpts-marker").count() == 1
-    assert frame.locator("a", has_text="Liste des 2 professionnels").count() == 1
+    assert frame.locator(".w-summary").inner_text() == "2 professionnels"
+    assert sorted(frame.locator(".w-card-name").all_inner_texts()) == sorted(
+        [f"{XSS[0]} Martin", f"{XSS[1]} Durand"])  # the list beside the map, as text
     guard.assert_clean()
 
 

@@ -26,7 +26,7 @@ CPTS = Layer(
 #: One CPTS in full: its public fields and commune list as well.
 CPTS_DETAIL = CPTS.adding(
     ("website", "k.website"), ("contact_email", "k.contact_email"),
-    ("embed_origins", "k.embed_origins"),
+    ("embed_origins", "k.embed_origins"), ("brand_color", "k.brand_color"),
     ("communes", "coalesce((SELECT json_agg(cc.commune_code ORDER BY cc.commune_code) "
                  "FROM cpts_commune cc WHERE cc.cpts_id = k.id), '[]'::json)"))
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ...config import Settings
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import Cpts
+from ...schemas.colors import normalize_color
 from ...schemas.fields import EMAIL_RE, ORIGIN_RE
 from ...vocab import CREATABLE_STATUSES, DECISIONS
 from .. import audit
@@ -31,7 +32,8 @@ MAX_ORIGINS = 20
 
 
 def clean_fields(data: dict) -> dict:
-    """website, contact_email, embed_origins: None clears; bad values → 422 on the field."""
+    """website, contact_email, embed_origins, brand_color: None clears; bad values → 422 on
+    the field."""
     out = {}
     if "website" in data:
         url = (data["website"] or "").strip() or None
@@ -61,6 +63,13 @@ def clean_fields(data: dict) -> dict:
             if origin not in origins:
                 origins.append(origin)
         out["embed_origins"] = origins
+    if "brand_color" in data:
+        raw = data["brand_color"]
+        color = normalize_color(raw) if raw not in (None, "") else None
+        if raw not in (None, "") and color is None:
+            raise ValidationFailed("Couleur invalide.", errors={"brand_color": [
+                "couleur au format #rrggbb attendue (ex. #1d4f91)"]})
+        out["brand_color"] = color
     return out
 
 
@@ -82,7 +91,7 @@ def _refuse_validated_overlap(territory: Territory, overlaps: list[dict], what: 
 def _snapshot(cpts: Cpts, codes: list[str] | None = None) -> dict:
     snap = {"name": cpts.name, "slug": cpts.slug, "status": cpts.status, "region": cpts.region,
             "website": cpts.website, "contact_email": cpts.contact_email,
-            "embed_origins": list(cpts.embed_origins or []),
+            "embed_origins": list(cpts.embed_origins or []), "brand_color": cpts.brand_color,
             "territory_kind": cpts.territory_kind, "population": cpts.population,
             "area_km2": cpts.area_km2, "size_category": cpts.size_category}
     if codes is not None:
@@ -97,7 +106,7 @@ def _require_region_scope(principal, region: str | None) -> None:
 
 def create_cpts(session: Session, principal, *, name, communes=None, geometry=None,
                 repair: bool = False, status: str = "projet", website=None, contact_email=None,
-                embed_origins=None, settings: Settings) -> Cpts:
+                embed_origins=None, brand_color=None, settings: Settings) -> Cpts:
     """A new CPTS (intention or projet). Overlap with projects is allowed and reported;
     overlap with a validated CPTS is refused (409 carrying the overlap report)."""
     if principal.role not in ("admin", "ars", "coordinator"):
@@ -108,7 +117,7 @@ def create_cpts(session: Session, principal, *, name, communes=None, geometry=No
         raise ValidationFailed("Statut invalide à la création.", errors={"status": [
             "intention ou projet ; la validation passe par une décision de l'ARS"]})
     fields = clean_fields({"website": website, "contact_email": contact_email,
-                            "embed_origins": embed_origins})
+                            "embed_origins": embed_origins, "brand_color": brand_color})
     territory = build_territory(session, communes=communes, geometry=geometry, repair=repair,
                                 settings=settings)
     _require_region_scope(principal, territory.region)

@@ -1,41 +1,91 @@
-"""The page of a CPTS: territory, members by profession, orientation map, iframe snippet; its
-managers add and remove members, create entries and edit the territory."""
+"""The page of a CPTS: territory, members by profession, orientation map, the widget's
+configurator and snippets; its managers add and remove members, create entries, edit the
+territory and the widget's colour."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ...config import get_settings
 from ...db import get_session
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...http.pagemaps import results_map
 from ...http.principal import current_principal
+from ...http.snippets import widget_snippets
+from ...schemas.colors import DEFAULT_COLOR
+from ...schemas.widget import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT, WidgetOptions
 from ...services.communes import resolve_communes
 from ...services.directory import add_member as add, create_professional
 from ...services.directory import remove_member as remove
 from ...services.geocoding import client_for
 from ...services.pages.cpts_page import cpts_page as cpts_read_model
+from ...services.pages.widget import member_professions
 from ...services.territories import get_cpts, update_cpts
 from ..entry_forms import NEW_ENTRY_FIELDS, new_entry_body, new_entry_errors
 from ..guards import field_errors, page_roles
-from ..maps import iframe_snippet
 from .blueprint import bp
 
 
+def _widget_options() -> tuple[WidgetOptions, dict]:
+    """The configurator's choices (a GET form: professions offered, height, colour)."""
+    try:
+        return WidgetOptions.from_args(request.args), {}
+    except ValidationFailed as exc:
+        return WidgetOptions(), {f"widget_{k}": v for k, v in (exc.errors or {}).items()}
+
+
 def _render_cpts(slug: str, errors=None, values=None, status=200):
-    page = cpts_read_model(get_session(), current_principal(), slug, get_settings())
+    session = get_session()
+    page = cpts_read_model(session, current_principal(), slug, get_settings())
     cpts = page["cpts"]
     if cpts["slug"] != slug:
         return redirect(url_for("territory_pages.cpts_page", slug=cpts["slug"]))
     page_map = results_map(page["members"], page["geometry"],
                            title=f"Professionnels de {cpts['name']}")
-    return render_template("web/cpts.html", page_map=page_map,
-                           snippet=iframe_snippet(cpts["slug"], cpts["name"]),
-                           errors=errors or {}, values=values or {}, **page), status
+    options, option_errors = _widget_options()
+    errors = {**option_errors, **(errors or {})}
+    if option_errors and status == 200:
+        status = 422
+    widget = {"options": options, "professions": member_professions(session, cpts["id"]),
+              "color": options.color or cpts.get("brand_color") or DEFAULT_COLOR,
+              "bounds": (MIN_HEIGHT, MAX_HEIGHT, DEFAULT_HEIGHT),
+              "snippets": widget_snippets(cpts["slug"], cpts["name"], options,
+                                          cpts_color=cpts.get("brand_color"))}
+    return render_template("web/cpts.html", page_map=page_map, widget=widget,
+                           errors=errors, values=values or {}, **page), status
 
 
 @bp.route("/cpts/<slug>")
 def cpts_page(slug: str):
     return _render_cpts(slug)
+
+
+@bp.route("/cpts/<slug>/integration")
+def widget_code(slug: str):
+    """The snippets for the configurator's choices, as JSON (the configurator's live update;
+    the same generator as the page). Bad choices: problem+json 422 by field."""
+    cpts = get_cpts(get_session(), slug)
+    options = WidgetOptions.from_args(request.args)
+    return jsonify(widget_snippets(cpts.slug, cpts.name, options,
+                                   cpts_color=cpts.brand_color).as_dict())
+
+
+@bp.route("/cpts/<slug>/couleur", methods=["POST"])
+@page_roles("coordinator", "ars", "admin")
+def edit_color(slug: str):
+    """The widget's colour of the CPTS (#rrggbb; empty: the default), as the API's PATCH."""
+    session, principal, cpts = _managed(slug)
+    raw = request.form.get("brand_color", "")
+    try:
+        update_cpts(session, principal, cpts, {"brand_color": raw.strip() or None},
+                    settings=get_settings())
+    except (ValidationFailed, Forbidden) as exc:
+        session.rollback()
+        return _render_cpts(cpts.slug, {"brand_color": field_errors(exc, default="brand_color")
+                                        .get("brand_color") or [exc.detail]},
+                            {"brand_color": raw}, exc.status)
+    session.commit()
+    return _back(cpts, "#integrer", gettext("Couleur du widget enregistrée."))
 
 
 def _managed(slug: str):
