@@ -38,13 +38,19 @@ LANGUAGE = {"en": "anglais", "ar": "arabe", "es": "espagnol", "de": "allemand",
             "ln": "lingala", "sw": "swahili", "el": "grec", "nl": "néerlandais",
             "ja": "japonais", "ko": "coréen", "hi": "hindi", "bn": "bengali"}
 
+def N_(message: str) -> str:
+    """Marks a French label for the gettext catalogue (``pybabel extract`` reads ``N_``);
+    the page translates it when it shows it."""
+    return message
+
+
 #: The competencies in groups for the search form (slug → group); others go to "Autres".
 COMPETENCY_GROUPS = (
-    ("Publics", ("pediatrie", "perinatalite", "gerontologie", "handicap", "precarite",
+    (N_("Publics"), ("pediatrie", "perinatalite", "gerontologie", "handicap", "precarite",
                  "langue-des-signes")),
-    ("Soins", ("plaies-cicatrisation", "soins-palliatifs", "douleur", "diabete", "cardiologie",
+    (N_("Soins"), ("plaies-cicatrisation", "soins-palliatifs", "douleur", "diabete", "cardiologie",
                "oncologie", "nutrition", "sante-mentale", "addictologie")),
-    ("Prévention et actes", ("vaccination", "etp", "sante-sexuelle", "ivg-medicamenteuse",
+    (N_("Prévention et actes"), ("vaccination", "etp", "sante-sexuelle", "ivg-medicamenteuse",
                              "teleexpertise")),
 )
 

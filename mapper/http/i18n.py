@@ -43,6 +43,20 @@ def select_locale() -> str:
             or request.accept_languages.best_match(languages) or DEFAULT)
 
 
+def page_locale() -> Locale:
+    """The Babel locale of the page (names of languages, days and months in its language)."""
+    try:
+        return Locale.parse(str(get_locale() or DEFAULT))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT)
+
+
+def language_name(code: str) -> str:
+    """An ISO 639 code as its name in the page's language ("ar" → "arabe" / "Arabic"); a code
+    CLDR does not name is shown as given."""
+    return page_locale().languages.get(code.lower(), code)
+
+
 def page_language() -> dict:
     """``lang``, ``dir`` and the other languages offered (code, name in that language)."""
     code = str(get_locale() or DEFAULT)

@@ -13,13 +13,13 @@ from datetime import datetime
 
 import qrcode
 import qrcode.image.svg
-from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names
 from flask import Blueprint, render_template, url_for
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, gettext
 from markupsafe import Markup, escape
 
 from ..db import get_session
+from ..http.i18n import language_name, page_locale
 from ..http.pagemaps import ASSET_PREFIX, STATIC_PREFIX, page_map, tiles
 from ..maps.professional import SitePoint, build_professional_map
 from ..services.directory import PARIS
@@ -28,24 +28,16 @@ from ..services.pages.professional import professional_page
 bp = Blueprint("professional_pages", __name__)
 
 
-def _locale() -> Locale:
-    try:
-        return Locale.parse(str(get_locale() or "fr"))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("fr")
-
-
 def language_names(codes: list[str]) -> list[str]:
     """ISO 639 codes as names in the page's language ("fr" → "français"), in alphabetical
     order (accents aside); a code CLDR does not name is shown as given."""
-    names = _locale().languages
-    return sorted((names.get(code.lower(), code) for code in codes),
+    return sorted((language_name(code) for code in codes),
                   key=lambda name: unicodedata.normalize("NFKD", name).casefold())
 
 
 def weekday_names() -> dict[int, str]:
     """ISO weekday (1 = Monday) → its name in the page's language, capitalised."""
-    days = get_day_names("wide", locale=_locale())
+    days = get_day_names("wide", locale=page_locale())
     return {i + 1: days[i][:1].upper() + days[i][1:] for i in range(7)}
 
 

@@ -6,10 +6,13 @@ changed (``OrientationParams.replace``), under the French names.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from flask import url_for
 from flask_babel import gettext as _
 
 from .. import labels
+from ..http.i18n import language_name
 from ..schemas.orientation import OrientationParams
 from .formatting import fr_datetime, fr_km
 
@@ -65,7 +68,8 @@ def competency_groups(items: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def language_choices(selected: str | None) -> list[tuple[str, str]]:
-    choices = sorted(labels.LANGUAGE.items(), key=lambda kv: kv[1])
-    if selected and selected not in labels.LANGUAGE:
-        choices.append((selected, selected))
-    return choices
+    """The languages the form offers, named in the page's language, in alphabetical order."""
+    codes = list(labels.LANGUAGE) + ([selected] if selected and selected not in labels.LANGUAGE
+                                     else [])
+    return sorted(((c, language_name(c)) for c in codes),
+                  key=lambda kv: unicodedata.normalize("NFKD", kv[1]).casefold())
