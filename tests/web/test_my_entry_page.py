@@ -50,7 +50,7 @@ def test_form_shows_the_entry(client, world, sign_in):
     assert re.search(r'value="plaies-cicatrisation" id="competences-\d+" checked', html)
     assert not re.search(r'value="diabete" id="competences-\d+" checked', html)
     assert 'id="np-oui" checked' in html
-    assert "75002\n75003</textarea>" in html
+    assert "Commune 75-2 (75002)\nCommune 75-3 (75003)</textarea>" in html  # names, not codes
     assert 'name="creneaux" value="9"' in html  # 7 slots and 2 blank rows
 
 
