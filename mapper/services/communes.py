@@ -16,6 +16,8 @@ from .features import Layer, any_of, equals, name_or_code_prefix
 from .places import CODE_RE, find_places, ranked_codes, suggestion_labels  # noqa: F401 (CODE_RE: re-exported)
 
 MAX_ENTRIES = 2_000
+#: Suggestions offered for one typed place.
+OFFERED = 4
 #: The union of the communes ``c`` of a query, as one MultiPolygon.
 UNION = "ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3))"
 
@@ -49,7 +51,7 @@ def _named(session: Session, q: str | None) -> features.Filter | None:
         return None
     ranked = ranked_codes(session, q, limit=20)
     return features.Filter(
-        f"(c.code = ANY(CAST(:ranked AS text[])) OR place_key(c.name) LIKE place_key(:q_place) "
+        f"(c.code = ANY(CAST(:ranked AS text[])) OR c.name_key LIKE place_key(:q_place) "
         f"|| '%' OR {prefix.sql})", {**prefix.params, "ranked": ranked, "q_place": q.strip()})
 
 
@@ -96,14 +98,15 @@ def _problem(search) -> str | None:
     """The field's words for a typed place that is not one commune (None when it is)."""
     if search.status == "found":
         return None
-    offered = suggestion_labels(search.suggestions)
-    question = ("Voulez-vous dire " + " ou ".join(f"« {label} »" for label in offered) + " ?"
-                if offered else "")
+    offered = [f"« {label} »" for label in suggestion_labels(search.suggestions)]
+    shown = offered[:OFFERED]
+    question = (f"Voulez-vous dire {', '.join(shown[:-1])} ou {shown[-1]} ?" if len(shown) > 1
+                else f"Voulez-vous dire {shown[0]} ?" if shown else "")
     typed = f"« {search.typed} »"
     if search.status == "unknown":
         return " ".join(filter(None, [f"Commune inconnue : {typed}.", question]))
     if search.form.kind == "city":
-        return f"{typed} : précisez l'arrondissement (par exemple « {offered[0]} »)." \
+        return f"{typed} : précisez l'arrondissement (par exemple {offered[0]})." \
             if offered else f"Commune inconnue : {typed}."
     if search.form.kind in ("postcode", "code"):
         return f"Le code postal {search.form.postcode} couvre plusieurs communes. {question}"

@@ -2,9 +2,9 @@
 
 ``place_key(text)``: the key under which a typed place name and a commune's name meet —
 accents and case dropped (``unaccent_lower``), hyphens, apostrophes and other punctuation as
-spaces, « s/ » as « sur », « st »/« ste » as « saint »/« sainte », spaces collapsed. IMMUTABLE,
-so it is indexed: a btree (``text_pattern_ops``: equality and prefix) and a trigram GIN index
-(``pg_trgm``: typos) on ``place_key(commune.name)``.
+spaces, « s/ » as « sur », « st »/« ste » as « saint »/« sainte », spaces collapsed. IMMUTABLE, so
+``commune.name_key`` is a stored generated column ``place_key(name)``, indexed twice: a btree
+(``text_pattern_ops``: equality and prefix) and a trigram GIN index (``pg_trgm``: typos).
 
 ``postcode``: the « Base officielle des codes postaux » of La Poste (``mapper import
 postcodes``), one row per (postcode, commune); no foreign key, so it can be loaded before or
@@ -39,9 +39,13 @@ $$
 def upgrade() -> None:
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     op.execute(PLACE_KEY)
-    op.execute("CREATE INDEX ix_commune_place_key ON commune (place_key(name) text_pattern_ops)")
-    op.execute("CREATE INDEX ix_commune_place_key_trgm ON commune "
-               "USING gin (place_key(name) gin_trgm_ops)")
+    # Stored, so that rechecking a trigram match or sorting by similarity reads the key
+    # instead of recomputing it (4 regexps and unaccent per row: 0.6 s on 35 000 communes).
+    op.execute("ALTER TABLE commune ADD COLUMN name_key text "
+               "GENERATED ALWAYS AS (place_key(name)) STORED")
+    op.execute("CREATE INDEX ix_commune_name_key ON commune (name_key text_pattern_ops)")
+    op.execute("CREATE INDEX ix_commune_name_key_trgm ON commune "
+               "USING gin (name_key gin_trgm_ops)")
     op.create_table(
         "postcode",
         sa.Column("code", sa.String(5), nullable=False),
@@ -57,6 +61,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_postcode_commune_code", table_name="postcode")
     op.drop_table("postcode")
-    op.execute("DROP INDEX IF EXISTS ix_commune_place_key_trgm")
-    op.execute("DROP INDEX IF EXISTS ix_commune_place_key")
+    op.execute("DROP INDEX IF EXISTS ix_commune_name_key_trgm")
+    op.execute("DROP INDEX IF EXISTS ix_commune_name_key")
+    op.execute("ALTER TABLE commune DROP COLUMN name_key")
     op.execute("DROP FUNCTION IF EXISTS place_key(text)")

@@ -138,6 +138,8 @@ def ranked_codes(session: Session, q: str, limit: int = 10) -> list[str]:
     """The codes of the communes ``q`` names, best first (the autocomplete's ranking)."""
     search = find_place(session, q, limit=limit)
     codes = [p.code for p in search.suggestions]
+    if search.form.kind == "code" and search.form.postcode and search.status == "found":
+        codes += [p.code for p in postcode_communes(session, search.form.postcode)]
     if search.form.kind == "name" and search.status != "unknown":
         codes += [p.code for p in lookup.fuzzy(session, search.form.key,
                                                search.form.departement, limit)]

@@ -1,5 +1,6 @@
-"""The queries behind typed places, each served by an index on ``place_key(commune.name)``:
-the btree (``text_pattern_ops``) for equality and prefixes, the trigram GIN for typos.
+"""The queries behind typed places, each served by an index on ``commune.name_key`` (stored
+``place_key(name)``): the btree (``text_pattern_ops``) for equality and prefixes, the trigram
+GIN for typos.
 
 Whole-city codes (75056, 69123, 13055) are never a match: their arrondissements are."""
 from __future__ import annotations
@@ -62,7 +63,7 @@ def by_codes(session: Session, codes: list[str]) -> dict[str, tuple[str, str | N
 _EXACT = text("""
     SELECT k.key, c.code, c.name, c.departement, c.population
     FROM unnest(CAST(:keys AS text[])) AS k(key)
-    JOIN commune c ON place_key(c.name) = k.key
+    JOIN commune c ON c.name_key = k.key
     WHERE c.code <> ALL(:cities)
     ORDER BY k.key, c.population DESC NULLS LAST, c.code
 """)
@@ -81,10 +82,9 @@ def exact(session: Session, wanted: list[str]) -> dict[str, list[Place]]:
 _FUZZY = text("""
     SELECT code, name, departement, population, score, is_prefix FROM (
       SELECT c.code, c.name, c.departement, c.population,
-             place_key(c.name) LIKE :k || '%' AS is_prefix,
-             similarity(place_key(c.name), :k) AS score
+             c.name_key LIKE :k || '%' AS is_prefix, similarity(c.name_key, :k) AS score
       FROM commune c
-      WHERE (place_key(c.name) LIKE :k || '%' OR place_key(c.name) % :k)
+      WHERE (c.name_key LIKE :k || '%' OR c.name_key % :k)
         AND c.code <> ALL(:cities) AND (CAST(:dep AS text) IS NULL OR c.departement = :dep)
     ) s
     ORDER BY is_prefix DESC, CASE WHEN is_prefix THEN 0 ELSE score END DESC,
