@@ -160,3 +160,20 @@ def import_professionals(ctx: AppContext, file: Path, cpts_ref: str | None) -> N
     except FileRefused as exc:
         raise click.ClickException(refused(exc)) from exc
     finish(report)
+
+
+@import_.command("postcodes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_postcodes(ctx: AppContext, file: Path) -> None:
+    """Load La Poste's « Base officielle des codes postaux » (laposte_hexasmal, as published
+    on data.gouv.fr or datanova), replacing the previous one. All or nothing: a bad row
+    refuses the file, naming its line."""
+    from ..imports.postcodes import import_postcodes_file
+
+    try:
+        with ctx.import_session() as session:
+            report = import_postcodes_file(session, file)
+    except FileRefused as exc:
+        raise click.ClickException(refused(exc)) from exc
+    finish(report)

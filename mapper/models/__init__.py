@@ -2,7 +2,7 @@
 from .account import Account, ApiToken
 from .audit import AuditEvent
 from .base import Base
-from .commune import CITY_ARRONDISSEMENTS, Commune
+from .commune import CITY_ARRONDISSEMENTS, Commune, Postcode
 from .signin import LoginAttempt, LoginThrottle, SigninLink, SigninSession
 from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
@@ -10,6 +10,7 @@ from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, 
                         Profession, Professional, ProfessionalCompetency, Slot)
 
 __all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune",
+           "Postcode",
            "Arbitration", "ArbitrationCpts", "Cpts", "CptsCommune", "CptsPart",
            "CptsValidatedCommune", "CptsDrawnCommune",
            "LoginAttempt", "LoginThrottle", "SigninLink", "SigninSession",

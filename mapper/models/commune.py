@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, Float, Index, Integer, String
+from sqlalchemy import CheckConstraint, Computed, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -25,6 +25,9 @@ class Commune(Base):
 
     code: Mapped[str] = mapped_column(String(5), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: ``place_key(name)`` (migration 0006): where typed place names meet (services.places).
+    name_key: Mapped[str | None] = mapped_column(Text, Computed("place_key(name)",
+                                                                persisted=True))
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="commune")
     parent_code: Mapped[str | None] = mapped_column(String(5))
     departement: Mapped[str | None] = mapped_column(String(3))
@@ -36,3 +39,20 @@ class Commune(Base):
     geom = mapped_column(
         Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True
     )
+
+
+class Postcode(Base):
+    """La Poste's « Base officielle des codes postaux »: one row per (postcode, commune); Paris,
+    Lyon and Marseille by arrondissement. No foreign key: the file may name communes the
+    commune layer does not hold (yet)."""
+
+    __tablename__ = "postcode"
+    __table_args__ = (CheckConstraint("code ~ '^[0-9]{5}$'", name="code"),
+                      Index("ix_postcode_commune_code", "commune_code"))
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    commune_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    #: La Poste's spelling (capitals, no accents: « ST JEANNET »).
+    commune_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: Libellé d'acheminement.
+    label: Mapped[str | None] = mapped_column(String(200))

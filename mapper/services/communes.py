@@ -11,14 +11,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, ValidationFailed
-from ..models import CITY_ARRONDISSEMENTS
 from . import features
 from .features import Layer, any_of, equals, name_or_code_prefix
+from .places import CODE_RE, find_places, ranked_codes, suggestion_labels  # noqa: F401 (CODE_RE: re-exported)
 
-CODE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-#: "Nom (12345)" as the autocomplete fills it in.
-_NAMED_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>\d{5}|2[AB]\d{3})\)$")
 MAX_ENTRIES = 2_000
+#: Suggestions offered for one typed place.
+OFFERED = 4
 #: The union of the communes ``c`` of a query, as one MultiPolygon.
 UNION = "ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3))"
 
@@ -34,12 +33,26 @@ def communes_geojson(session: Session, *, departement: str | None = None,
                      region: str | None = None, q: str | None = None,
                      codes: list[str] | None = None, with_geometry: bool = True,
                      limit: int | None = None) -> str:
-    """A FeatureCollection as JSON text, filtered; ordered by code (or by name for ``q``)."""
+    """A FeatureCollection as JSON text, filtered; ordered by code, or for ``q`` with the
+    communes it names first (``places.ranked_codes``: arrondissement forms, exact names,
+    postcodes, prefixes, typos), then the names and codes starting with it."""
     filters = [equals("c.departement", departement), equals("c.region", region),
-               any_of("c.code", codes), name_or_code_prefix("c.name", "c.code", q)]
-    order = "c.kind, length(c.name), c.name" if q else None
+               any_of("c.code", codes), _named(session, q)]
+    order = ("array_position(CAST(:ranked AS text[]), CAST(c.code AS text)), c.kind, "
+             "length(c.name), c.name") if q else None
     return features.collection(session, COMMUNES, filters, geometry=with_geometry, order=order,
                                limit=limit)
+
+
+def _named(session: Session, q: str | None) -> features.Filter | None:
+    """The communes ``q`` names, or whose name (under ``place_key`` too) or code starts so."""
+    prefix = name_or_code_prefix("c.name", "c.code", q)
+    if prefix is None:
+        return None
+    ranked = ranked_codes(session, q, limit=20)
+    return features.Filter(
+        f"(c.code = ANY(CAST(:ranked AS text[])) OR c.name_key LIKE place_key(:q_place) "
+        f"|| '%' OR {prefix.sql})", {**prefix.params, "ranked": ranked, "q_place": q.strip()})
 
 
 def commune_feature(session: Session, code: str) -> dict:
@@ -81,9 +94,30 @@ def split_entries(raw: str) -> list[str]:
     return [e.strip() for e in re.split(r"[\n;,]+", raw or "") if e.strip()]
 
 
+def _problem(search) -> str | None:
+    """The field's words for a typed place that is not one commune (None when it is)."""
+    if search.status == "found":
+        return None
+    offered = [f"« {label} »" for label in suggestion_labels(search.suggestions)]
+    shown = offered[:OFFERED]
+    question = (f"Voulez-vous dire {', '.join(shown[:-1])} ou {shown[-1]} ?" if len(shown) > 1
+                else f"Voulez-vous dire {shown[0]} ?" if shown else "")
+    typed = f"« {search.typed} »"
+    if search.status == "unknown":
+        return " ".join(filter(None, [f"Commune inconnue : {typed}.", question]))
+    if search.form.kind == "city":
+        return f"{typed} : précisez l'arrondissement (par exemple {offered[0]})." \
+            if offered else f"Commune inconnue : {typed}."
+    if search.form.kind in ("postcode", "code"):
+        return f"Le code postal {search.form.postcode} couvre plusieurs communes. {question}"
+    return f"Plusieurs communes s'appellent {typed}. {question}"
+
+
 def resolve_communes(session: Session, raw: str, field: str = "communes") -> list[str]:
-    """INSEE codes from a pasted list of codes and/or names; 422 on the field, naming every
-    unknown or ambiguous name (with the candidates' codes)."""
+    """INSEE codes from a pasted list of codes, names (tolerantly: see ``services.places``),
+    arrondissement forms and postcodes; 422 on the field naming every unknown or ambiguous
+    entry with « Voulez-vous dire … » suggestions. An INSEE code is kept as typed (unknown
+    codes are ``check_known``'s to report)."""
     entries = split_entries(raw)
     if not entries:
         raise ValidationFailed("Indiquez au moins une commune.",
@@ -92,42 +126,24 @@ def resolve_communes(session: Session, raw: str, field: str = "communes") -> lis
     if len(entries) > MAX_ENTRIES:
         raise ValidationFailed("Trop de communes.",
                                errors={field: [f"{MAX_ENTRIES} communes au plus."]})
-    codes, names = [], []
-    for entry in entries:
-        match = _NAMED_CODE.match(entry)
-        if match:
-            entry = match.group("code")
-        if CODE_RE.match(entry.upper()):
-            codes.append(entry.upper())
+    codes, problems = [], []
+    for search in find_places(session, entries):
+        if search.status == "found":
+            codes.append(search.match.code)
+        elif search.form.kind == "code" and not search.suggestions:
+            codes.append(search.form.code)
         else:
-            names.append(entry)
-    problems = []
-    if names:
-        rows = session.execute(text("""
-            SELECT n.given, c.code, c.name, c.departement
-            FROM unnest(CAST(:names AS text[])) AS n(given)
-            LEFT JOIN commune c ON unaccent_lower(c.name) = unaccent_lower(n.given)
-                               AND c.code <> ALL(:cities)
-            ORDER BY n.given, c.code"""), {"names": names,
-                                                "cities": list(CITY_ARRONDISSEMENTS)}).all()
-        found: dict[str, list] = {}
-        for r in rows:
-            found.setdefault(r.given, [])
-            if r.code:
-                found[r.given].append(r)
-        for name in names:
-            hits = found.get(name, [])
-            if not hits:
-                problems.append(f"Commune inconnue : « {name} ».")
-            elif len(hits) > 1:
-                choices = ", ".join(f"{h.code} ({h.departement})" for h in hits[:8])
-                problems.append(f"Plusieurs communes s'appellent « {name} » : précisez le code "
-                                f"INSEE ({choices}).")
-            else:
-                codes.append(hits[0].code)
+            problems.append(_problem(search))
     if problems:
         raise ValidationFailed(" ".join(problems), errors={field: problems})
     return list(dict.fromkeys(codes))
+
+
+def commune_labels(session: Session, codes) -> list[str]:
+    """« Vanves (92075) » for each code (the code alone when no commune has it), in order:
+    how a list of communes is shown in a form, and read back by ``resolve_communes``."""
+    names = commune_names(session, codes)
+    return [f"{names[c]} ({c})" if c in names else c for c in codes]
 
 
 def commune_names(session: Session, codes) -> dict[str, str]:

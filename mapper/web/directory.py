@@ -14,6 +14,7 @@ from ..db import get_session
 from ..errors import Conflict, Forbidden, MapperError, ValidationFailed
 from ..http.pagemaps import results_map
 from ..http.principal import current_principal
+from ..services.communes import commune_labels
 from ..services.directory import (confirm_entry as confirm, professional_private,
                                   update_professional)
 from ..services.directory.vocabularies import competencies, professions
@@ -80,8 +81,9 @@ def _render_search(session, params, found, page_map, errors, submitted):
 
 # -- my entry -------------------------------------------------------------------------------
 
-def _entry_values(entry: dict) -> dict:
-    communes = [c for z in entry["zones"] if z["kind"] == "communes" for c in z["communes"]]
+def _entry_values(session, entry: dict) -> dict:
+    communes = commune_labels(session, [c for z in entry["zones"] if z["kind"] == "communes"
+                                        for c in z["communes"]])
     radius = next((z["radius_km"] for z in entry["zones"] if z["kind"] == "radius"), None)
     accepting = entry["accepts_new_patients"]
     return {
@@ -121,7 +123,7 @@ def my_entry():
     professional_id = _my_id()
     entry = professional_private(session, professional_id)
     if request.method == "GET":
-        return _render_entry(session, entry, _entry_values(entry), {})
+        return _render_entry(session, entry, _entry_values(session, entry), {})
     body, values, errors = my_entry_body(session, request.form, entry)
     if not errors:
         try:

@@ -50,7 +50,7 @@ def test_form_shows_the_entry(client, world, sign_in):
     assert re.search(r'value="plaies-cicatrisation" id="competences-\d+" checked', html)
     assert not re.search(r'value="diabete" id="competences-\d+" checked', html)
     assert 'id="np-oui" checked' in html
-    assert "75002\n75003</textarea>" in html
+    assert "Commune 75-2 (75002)\nCommune 75-3 (75003)</textarea>" in html  # names, not codes
     assert 'name="creneaux" value="9"' in html  # 7 slots and 2 blank rows
 
 
@@ -73,6 +73,23 @@ def test_update_my_entry(client, world, sign_in, session):
     e = entry(session, pid)
     assert [(z["kind"], z.get("radius_km")) for z in e["zones"]] == [("radius", 2.5)]
     assert len(e["slots"]) == 1
+
+
+def test_zone_communes_by_name_tolerantly(client, world, sign_in, session):
+    """The zone is shown as « Nom (code) », read back as such; a misspelled name is answered
+    with « Voulez-vous dire … » beside the field, and nothing is written."""
+    pid = world.pros["nurse"]
+    sign_in("professional", professional_id=pid)
+    shown = client.get("/moi").get_data(as_text=True)
+    kept = shown.split('name="zone_communes"')[1].split(">", 1)[1].split("</textarea>")[0]
+    resp = client.post("/moi", data=form(zone_communes=kept + "\ncommune 75 4"))
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    assert entry(session, pid)["zones"][0]["communes"] == ["75002", "75003", "75004"]
+    resp = client.post("/moi", data=form(zone_communes="Comune 75-4"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "Commune inconnue : « Comune 75-4 ». Voulez-vous dire « Commune 75-4 (75) »" in html
+    assert entry(session, pid)["zones"][0]["communes"] == ["75002", "75003", "75004"]
 
 
 def test_errors_write_nothing(client, world, sign_in, session):

@@ -186,6 +186,9 @@ def test_coordinator_edits_territory(client, world, sign_in, session):
                             {"i": world.cpts["est"]}).scalar()
     assert codes == ["75004", "75008", "75012"]
     assert audit_count(session, "cpts.update") >= 1
+    html = client.get(f"/cpts/{slug}").get_data(as_text=True)  # names, not bare codes
+    assert ("Commune 75-4 (75004)\nCommune 75-8 (75008)\nCommune 75-12 (75012)</textarea>"
+            in html)
 
 
 def test_cpts_forms_refuse_a_missing_csrf_token(client, world, sign_in, session):

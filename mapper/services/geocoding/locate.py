@@ -2,32 +2,27 @@
 
 The typed text goes through the cache, then the BAN. A known address gives its point; one the
 BAN does not know (or places below ``ban_min_score``) is a 422 on the field. When the BAN cannot
-be reached, the database answers what it can: a commune named in the text, or the commune of a
-postcode known from practice sites, cached answers or the arrondissement rule of Paris, Lyon and
-Marseille, at the commune's point; only when nothing answers is it a 503. Nothing is cached
+be reached, the database answers what it can (``services.places.place_in_text``): a commune
+named in the text, tolerantly (« St Jeannet », « Paris 14e », a typo clearly closest to one
+name), or the commune of a postcode (La Poste's file; else practice sites, cached answers or the
+arrondissement rule of Paris, Lyon and Marseille), at the commune's point, labelled
+``source="commune"`` (an approximate position); only when nothing answers is it a 503. Nothing is cached
 then, so the next search asks the BAN again.
 """
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import ServiceUnavailable, ValidationFailed
 from ...geocoding import BanClient, GeocodingUnavailable
-from ...models import CITY_ARRONDISSEMENTS
+from ..places import place_in_text
 from .cache import client_for, geocode_cached
 from .placement import commune_point
 
 log = logging.getLogger(__name__)
-
-_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
-#: Postcode prefix of a big city → its arrondissement codes' prefix: 75014 → 75114,
-#: 69003 → 69383, 13008 → 13208.
-_CITY_POSTCODES = (("750", "751"), ("6900", "6938"), ("130", "132"))
 
 NOT_FOUND = "Adresse introuvable : vérifiez-la ou ajoutez le code postal."
 UNAVAILABLE = ("Service d'adresses momentanément indisponible : précisez le code postal ou "
@@ -64,55 +59,14 @@ def locate(session: Session, settings, address: str, *, client: BanClient | None
     return Located(result.lat, result.lon, result.label or address, "ban", result.type or "")
 
 
-def _city_codes(postcode: str) -> list[str]:
-    for prefix, arrondissement in _CITY_POSTCODES:
-        if postcode.startswith(prefix):
-            candidate = arrondissement + postcode[len(prefix):]
-            if any(candidate in codes for codes in CITY_ARRONDISSEMENTS.values()):
-                return [candidate]
-    return []
-
-
-_POSTCODE_COMMUNES = text("""
-    SELECT code FROM (
-      SELECT commune_code AS code, count(*) AS n FROM practice_site
-      WHERE postcode = :pc AND commune_code IS NOT NULL GROUP BY commune_code
-      UNION ALL
-      SELECT citycode, count(*) FROM geocode_cache
-      WHERE postcode = :pc AND citycode IS NOT NULL GROUP BY citycode) s
-    WHERE code IN (SELECT code FROM commune WHERE geom IS NOT NULL)
-    GROUP BY code ORDER BY sum(n) DESC, code
-""")
-
-_NAMED = text("""
-    SELECT code, name FROM commune
-    WHERE unaccent_lower(name) = ANY(SELECT unaccent_lower(p) FROM unnest(CAST(:parts AS text[])) p)
-      AND code <> ALL(:cities) AND geom IS NOT NULL
-    ORDER BY code
-""")
-
-
 def known_place(session: Session, address: str) -> Located | None:
-    """A commune of the database matching the typed text, at its point; None when none does
-    (or when several communes share the name and no postcode decides)."""
-    match = _POSTCODE.search(address)
-    candidates: list[str] = []
-    if match:
-        postcode = match.group(1)
-        candidates = _city_codes(postcode) + list(
-            session.scalars(_POSTCODE_COMMUNES, {"pc": postcode}))
-    parts = [p.strip() for p in re.split(r"[,;\n]", _POSTCODE.sub(" ", address)) if p.strip()]
-    names = dict(session.execute(_NAMED, {"parts": parts,
-                                          "cities": list(CITY_ARRONDISSEMENTS)}).all())
-    # A commune both named and matching the postcode first, then the postcode's, then the name
-    # alone when it is unambiguous.
-    ordered = [c for c in candidates if c in names] + candidates
-    if len(names) == 1:
-        ordered += list(names)
-    for code in dict.fromkeys(ordered):
-        point = commune_point(session, code)
-        if point is not None:
-            label = names.get(code) or session.scalar(
-                text("SELECT name FROM commune WHERE code = :c"), {"c": code})
-            return Located(point[0], point[1], label, "commune")
-    return None
+    """The commune the typed text names (``places.place_in_text``: tolerant names,
+    arrondissement forms, postcodes from La Poste's file or what the database knows), at its
+    point; None when none does (or homonyms remain and no postcode decides)."""
+    place = place_in_text(session, address)
+    if place is None:
+        return None
+    point = commune_point(session, place.code)
+    if point is None:
+        return None
+    return Located(point[0], point[1], place.name, "commune")
