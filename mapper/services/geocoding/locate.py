@@ -91,15 +91,33 @@ _NAMED = text("""
 """)
 
 
+def postcode_communes(session: Session, postcode: str) -> list[str]:
+    """The communes of a postcode the database knows (from practice sites, cached answers and
+    the arrondissement rule of Paris, Lyon and Marseille), the most used first."""
+    return _city_codes(postcode) + list(session.scalars(_POSTCODE_COMMUNES, {"pc": postcode}))
+
+
+#: "Saint-Martin (06)", as the address autocomplete names a commune whose name is not unique.
+_NAME_IN_DEPARTEMENT = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<dep>\d[\dAB]{1,2})\)$")
+_NAMED_IN = text("""
+    SELECT code, name FROM commune
+    WHERE unaccent_lower(name) = unaccent_lower(:name) AND departement = :dep
+      AND code <> ALL(:cities) AND geom IS NOT NULL ORDER BY code
+""")
+
+
 def known_place(session: Session, address: str) -> Located | None:
     """A commune of the database matching the typed text, at its point; None when none does
-    (or when several communes share the name and no postcode decides)."""
+    (or when several communes share the name and no postcode or département decides)."""
     match = _POSTCODE.search(address)
     candidates: list[str] = []
     if match:
-        postcode = match.group(1)
-        candidates = _city_codes(postcode) + list(
-            session.scalars(_POSTCODE_COMMUNES, {"pc": postcode}))
+        candidates = postcode_communes(session, match.group(1))
+    in_departement = _NAME_IN_DEPARTEMENT.match(address.strip())
+    if in_departement:
+        candidates += [code for code, _ in session.execute(_NAMED_IN, {
+            "name": in_departement["name"], "dep": in_departement["dep"].upper(),
+            "cities": list(CITY_ARRONDISSEMENTS)}).all()]
     parts = [p.strip() for p in re.split(r"[,;\n]", _POSTCODE.sub(" ", address)) if p.strip()]
     names = dict(session.execute(_NAMED, {"parts": parts,
                                           "cities": list(CITY_ARRONDISSEMENTS)}).all())
