@@ -66,7 +66,11 @@ def _count_the_request() -> None:
 @blp.route("")
 @blp.arguments(AddressQuerySchema, location="query")
 @blp.response(200, AddressSuggestionsSchema)
-@blp.doc(responses={"429": "TOO_MANY_REQUESTS"})
+@blp.doc(responses={"429": {
+    "description": "Trop de requêtes de ce client",
+    "headers": {"Retry-After": {"description": "Secondes à attendre",
+                                "schema": {"type": "integer"}}},
+    "content": {"application/problem+json": {"schema": "Problem"}}}})
 def suggest(args):
     """Adresses commençant par ``q``, les plus probables d'abord.
 

@@ -116,4 +116,7 @@ def test_the_openapi_document_describes_the_operation(client):
     assert params["q"]["required"] is True
     assert params["limit"]["schema"]["maximum"] == 10
     assert {"200", "422", "429"} <= set(op["responses"])
-    assert "application/problem+json" in str(op["responses"]["429"])
+    too_many = op["responses"]["429"]
+    assert "Retry-After" in too_many["headers"]
+    assert too_many["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"}
