@@ -67,6 +67,9 @@ class Settings:
         "contributors, tuiles OpenStreetMap France"
     )
     session_cookie_secure: bool = True
+    #: Address autocomplete (``/api/v1/adresses``): requests per second per client, and burst.
+    autocomplete_rate: float = 5.0
+    autocomplete_burst: int = 20
 
     @property
     def pg_dir(self) -> Path:
@@ -100,7 +103,11 @@ class Settings:
             ban_min_score=_float(env, "MAPPER_BAN_MIN_SCORE", 0.5),
             api_geo_base_url=(env.get("MAPPER_API_GEO_URL") or cls.api_geo_base_url).rstrip("/"),
             session_cookie_secure=env.get("MAPPER_INSECURE_COOKIES", "") not in ("1", "true"),
+            autocomplete_rate=_float(env, "MAPPER_AUTOCOMPLETE_RATE", 5.0),
+            autocomplete_burst=_int(env, "MAPPER_AUTOCOMPLETE_BURST", 20, 1),
         )
+        if kwargs["autocomplete_rate"] <= 0:
+            raise ConfigError("MAPPER_AUTOCOMPLETE_RATE must be > 0")
         if secret:
             kwargs["secret_key"] = secret
         if tiles is not None:

@@ -7,11 +7,11 @@ from .ban import DEFAULT_BASE_URL, BanClient, geocode, geocode_batch
 from .errors import GeocodingError, GeocodingQueryError, GeocodingUnavailable
 from .normalise import normalise_address
 from .ratelimit import TokenBucket, limiter_for
-from .results import PRECISION_BY_TYPE, AddressRow, GeocodeResult
+from .results import PRECISION_BY_TYPE, AddressRow, GeocodeResult, Suggestion
 
 __all__ = [
     "DEFAULT_BASE_URL", "BanClient", "geocode", "geocode_batch",
     "GeocodingError", "GeocodingQueryError", "GeocodingUnavailable",
     "normalise_address", "TokenBucket", "limiter_for",
-    "PRECISION_BY_TYPE", "AddressRow", "GeocodeResult",
+    "PRECISION_BY_TYPE", "AddressRow", "GeocodeResult", "Suggestion",
 ]

@@ -27,7 +27,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL
 from . import batch_csv
 from .errors import GeocodingError, GeocodingQueryError, GeocodingUnavailable
 from .ratelimit import TokenBucket, limiter_for
-from .results import AddressRow, GeocodeResult
+from .results import AddressRow, GeocodeResult, Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ class GeoplateformeBAN(BANFrance):
 
     BANFrance builds ``<scheme>://<domain>/search``; putting the path prefix in ``domain`` gives
     ``https://data.geopf.fr/geocodage/search``. Its ``geocode`` only sends ``q`` and ``limit``;
-    this one also sends ``postcode`` / ``citycode`` filters and ``autocomplete=0`` (full
-    addresses, not keystrokes: autocompletion would favour partial matches).
+    this one also sends ``postcode`` / ``citycode`` / ``type`` filters and ``autocomplete``: 0
+    for full addresses (autocompletion would favour partial matches), 1 for keystrokes.
     """
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, **kwargs):
@@ -55,7 +55,7 @@ class GeoplateformeBAN(BANFrance):
         super().__init__(domain=parts.netloc + parts.path.rstrip("/"), scheme=parts.scheme, **kwargs)
 
     def geocode(self, query, *, limit=None, exactly_one=True, timeout=DEFAULT_SENTINEL,
-                postcode=None, citycode=None, autocomplete=False):
+                postcode=None, citycode=None, autocomplete=False, type=None):  # noqa: A002
         params = {"q": query}
         if limit is not None:
             params["limit"] = limit
@@ -63,6 +63,8 @@ class GeoplateformeBAN(BANFrance):
             params["postcode"] = postcode
         if citycode:
             params["citycode"] = citycode
+        if type:
+            params["type"] = type
         params["autocomplete"] = 1 if autocomplete else 0
         url = "?".join((self.geocode_api, urlencode(params)))
         callback = partial(self._parse_json, exactly_one=exactly_one)
@@ -162,6 +164,25 @@ class BanClient:
             except GeopyError as exc:
                 raise _from_geopy(exc) from exc
             except (KeyError, IndexError, TypeError, ValueError) as exc:  # geopy lets these through
+                raise GeocodingUnavailable(f"BAN answered an unreadable feature: {exc!r}") from exc
+
+        return self._with_retries(call)
+
+    def suggest(self, text: str, *, limit: int = 5, type: str | None = None) -> list[Suggestion]:  # noqa: A002
+        """What a person typing ``text`` may mean: the BAN's ``/search`` in autocomplete mode,
+        best first, at most ``limit``; [] when the text is too short to be a query."""
+        query = batch_csv.clean_query(text)
+        if len(query) < batch_csv.MIN_QUERY_LENGTH:
+            return []
+
+        def call():
+            try:
+                found = self._geocoder.geocode(query, limit=limit, exactly_one=False,
+                                               autocomplete=True, type=type)
+                return [Suggestion.from_feature(location.raw) for location in found or ()]
+            except GeopyError as exc:
+                raise _from_geopy(exc) from exc
+            except (KeyError, IndexError, TypeError, ValueError) as exc:
                 raise GeocodingUnavailable(f"BAN answered an unreadable feature: {exc!r}") from exc
 
         return self._with_retries(call)

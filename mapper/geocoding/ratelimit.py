@@ -50,6 +50,18 @@ class TokenBucket:
             self._sleep(wait)
         return wait
 
+    def try_acquire(self) -> float:
+        """Take one token if one is available now and return 0; otherwise take nothing and
+        return the seconds until one will be (for a 429's ``Retry-After``, never a sleep)."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+            self._updated = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return 0.0
+            return (1.0 - self._tokens) / self.rate
+
 
 _registry: dict[str, TokenBucket] = {}
 _registry_lock = threading.Lock()

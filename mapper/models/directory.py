@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from geoalchemy2 import Geometry
 from sqlalchemy import (ARRAY, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey,
                         Index, Integer, SmallInteger, String, Text, Time, UniqueConstraint, func)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..vocab import (ENTRY_SOURCES, GEOCODE_SOURCES, GEOCODE_STATUSES, PRECISIONS,
@@ -211,4 +212,15 @@ class GeocodeCache(Base):
     citycode: Mapped[str | None] = mapped_column(String(5))
     postcode: Mapped[str | None] = mapped_column(String(10))
     result_type: Mapped[str | None] = mapped_column(String(32))
+    fetched_at: Mapped[datetime] = created_at_column()
+
+
+class AddressSuggestionCache(Base):
+    """The BAN's autocomplete answers (a JSON list) by normalised typed text and type filter."""
+
+    __tablename__ = "address_suggestion_cache"
+
+    key: Mapped[str] = mapped_column(String(260), primary_key=True)
+    max_results: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    suggestions: Mapped[list] = mapped_column(JSONB, nullable=False)
     fetched_at: Mapped[datetime] = created_at_column()

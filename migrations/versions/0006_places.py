@@ -10,7 +10,7 @@ spaces, « s/ » as « sur », « st »/« ste » as « saint »/« sainte », s
 postcodes``), one row per (postcode, commune); no foreign key, so it can be loaded before or
 beside a partial commune layer.
 
-Revision ID: 0006_places
+Revision ID: 0006
 Revises: 0005
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_places"
-down_revision = "0005"  # (the prompt said "0005_sessions"; the file's id is "0005")
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

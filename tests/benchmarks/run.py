@@ -63,9 +63,10 @@ def profession_case(mix=PROFESSION_MIX, column: str = "r") -> str:
 
 class BenchServer:
     """The app under waitress (the WSGI server of ``mapper serve``) on a free local port, in a
-    thread: benchmarks measure through real HTTP, not the Flask test client."""
+    thread: benchmarks measure through real HTTP, not the Flask test client. Keyword arguments
+    override settings (a stand-in's ``ban_base_url``…)."""
 
-    def __init__(self, url: str, threads: int = 4):
+    def __init__(self, url: str, threads: int = 4, **settings):
         import threading
 
         from waitress.server import create_server
@@ -74,7 +75,8 @@ class BenchServer:
         from mapper.config import Settings
 
         self.app = create_app(Settings.from_env({}).replace(
-            database_url=url, tiles_url=None, ban_base_url="http://127.0.0.1:9/geocodage"))
+            **{"database_url": url, "tiles_url": None,
+               "ban_base_url": "http://127.0.0.1:9/geocodage", **settings}))
         self.server = create_server(self.app, host="127.0.0.1", port=0, threads=threads,
                                     ident="bench")
         self.port = self.server.effective_port

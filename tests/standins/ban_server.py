@@ -3,8 +3,10 @@
 Speaks the real wire format on ``/geocodage/search`` (GeoJSON FeatureCollection) and
 ``/geocodage/search/csv`` (multipart in, CSV with ``result_*`` columns out), answering from a
 small address book instead of the national base. Matching is exact on normalised text (case,
-accents and punctuation ignored); filters behave like the BAN's (an empty filter cell is no
-filter). Every request is recorded with its arrival time for chunking and rate-limit tests.
+accents and punctuation ignored); with ``autocomplete=1`` every typed word only has to start a
+word of an entry (its query or its label), as the BAN completes what is being typed, and up to
+``limit`` entries come back, best score first. Filters behave like the BAN's (an empty filter
+cell is no filter). Every request is recorded with its arrival time for chunking and rate-limit tests.
 """
 from __future__ import annotations
 
@@ -136,6 +138,23 @@ class BanStandIn(StandInServer):
             return None
         return entry
 
+    def complete(self, query: str, limit: int, postcode: str = "", citycode: str = "",
+                 type: str = "") -> list[BanEntry]:
+        """Autocomplete: entries where every typed word starts one of their words."""
+        typed = standin_key(query).split()
+        found = {}
+        for key, entry in self.book.items():
+            words = set(key.split()) | set(standin_key(entry.full_label()).split())
+            if not all(any(w.startswith(t) for w in words) for t in typed):
+                continue
+            if (postcode and entry.postcode != postcode) or (citycode and entry.citycode != citycode):
+                continue
+            if type and entry.type != type:
+                continue
+            found[entry.full_label()] = entry
+        ranked = sorted(found.values(), key=lambda e: (-e.score, e.full_label()))
+        return ranked[:max(0, limit)]
+
     # -- endpoints --------------------------------------------------------------------------
 
     def handle(self, request: RecordedRequest) -> Response:
@@ -156,12 +175,16 @@ class BanStandIn(StandInServer):
         except ValueError:
             return Response.json({"code": 400, "message": "limit: must be an integer"}, 400)
         filters = {k: arg(k) for k in ("postcode", "citycode", "type") if arg(k)}
-        entry = self.lookup(q, **filters)
-        features = [] if entry is None or limit < 1 else [{
+        if arg("autocomplete") == "1":
+            entries = self.complete(q, limit, **filters)
+        else:
+            entry = self.lookup(q, **filters)
+            entries = [] if entry is None or limit < 1 else [entry]
+        features = [{
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [entry.lon, entry.lat]},
             "properties": entry.properties(),
-        }]
+        } for entry in entries]
         payload = {"type": "FeatureCollection", "version": "draft", "features": features,
                    "attribution": "BAN", "licence": "ETALAB-2.0", "query": q, "limit": limit}
         if filters:
