@@ -66,7 +66,7 @@ def test_keyboard_only_choose_submit_and_read_the_results(guarded_page, site):
     assert "/recherche?" not in page.url
     page.keyboard.press("Enter")  # submits
     page.wait_for_selector("#resultats-titre")
-    assert f"près de « {LABEL} »" in page.inner_text("#resultats-titre")
+    assert f"de « {LABEL} »" in page.inner_text("#resultats-titre")
     assert page.locator(".result-list h3").count() >= 1
     assert len(ban.requests) == asked  # the chosen label came from the cache
     guard.assert_clean()  # no request left 127.0.0.1, no console error

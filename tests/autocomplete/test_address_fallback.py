@@ -47,7 +47,7 @@ def test_ban_away_communes_answer_approximately_and_the_ban_is_left_alone(client
     body = suggest(client, "Nic")
     assert body["approximate"] is True
     (nice,) = body["suggestions"]
-    assert nice["label"] == "Nice" and nice["citycode"] == "06088"
+    assert nice["label"] == "Nice (06)" and nice["citycode"] == "06088"
     assert nice["approximate"] is True and nice["type"] == "municipality"
     assert nice["note"] == "commune — position approximative"
     assert (nice["lat"], nice["lon"]) == pytest.approx(commune_point(session, "06088"))
@@ -78,7 +78,7 @@ def test_a_known_postcode_gives_its_commune(client, session, places, typed):
 
 def test_the_commune_at_the_end_of_an_address(client, places):
     body = suggest(client, "12 rue de la Paix Villefranche-sur-Mer")
-    assert [s["label"] for s in body["suggestions"]] == ["Villefranche-sur-Mer"]
+    assert [s["label"] for s in body["suggestions"]] == ["Villefranche-sur-Mer (06)"]
 
 
 def test_whole_cities_are_offered_by_arrondissement(client, places):
@@ -102,4 +102,4 @@ def test_a_vanished_ban_falls_back_too(database_url, places, connection):
     finally:
         get_db(other).unbind()
     assert resp.status_code == 200
-    assert [s["label"] for s in resp.get_json()["suggestions"]] == ["Villefranche-sur-Mer"]
+    assert [s["label"] for s in resp.get_json()["suggestions"]] == ["Villefranche-sur-Mer (06)"]

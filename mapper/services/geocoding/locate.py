@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import ServiceUnavailable, ValidationFailed
 from ...geocoding import BanClient, GeocodingUnavailable
-from ..places import place_in_text
+from ..places import find_place, place_in_text
 from .cache import client_for, geocode_cached
 from .placement import commune_point
 
@@ -63,7 +63,8 @@ def known_place(session: Session, address: str) -> Located | None:
     """The commune the typed text names (``places.place_in_text``: tolerant names,
     arrondissement forms, postcodes from La Poste's file or what the database knows), at its
     point; None when none does (or homonyms remain and no postcode decides)."""
-    place = place_in_text(session, address)
+    typed = find_place(session, address)  # « Saint-Martin (65) », as a suggestion names it
+    place = typed.match if typed.status == "found" else place_in_text(session, address)
     if place is None:
         return None
     point = commune_point(session, place.code)

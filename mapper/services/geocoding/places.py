@@ -7,12 +7,15 @@ suggestion's label is one ``locate.known_place`` reads back when the search is s
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from ..places import find_place, place_in_text, suggestion_labels
 from .placement import commune_point
+
+_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,12 @@ def known_communes(session: Session, q: str, limit: int) -> list[KnownPlace]:
         in_text = place_in_text(session, q)
         places = [in_text] if in_text else []
     places = list({p.code: p for p in places}.values())[:limit]
-    postcode = search.form.postcode
+    typed_postcode = _POSTCODE.search(q)
+    postcode = search.form.postcode or (typed_postcode.group(1) if typed_postcode else None)
     out = []
     for place, label in zip(places, suggestion_labels(places)):
+        if postcode:
+            label = f"{place.name} {postcode}"
         point = commune_point(session, place.code)
         out.append(KnownPlace(place.code, place.name, label, place.departement, postcode,
                               point[0] if point else None, point[1] if point else None))
