@@ -243,6 +243,8 @@ def test_cpts_map(site, sized):
 def test_widget(site, sized):
     page, guard, kind = sized
     page.goto(f"{site['app'].url}/embed/cpts/{site['slug']}")
+    if kind == "phone":  # the widget opens on its list on a phone: switch to the map
+        page.click(".w-toggle [data-view=carte]")
     page.wait_for_selector(".cpts-panel-toggle")
     _check_panel(page)
     _check_attribution(page)

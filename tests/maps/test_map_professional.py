@@ -29,4 +29,6 @@ def test_site_labels_are_data_not_markup(xss_name, parse_page, nonce):
 
 def test_nothing_to_show_is_an_empty_map_of_france(nonce):
     html = render_html(build_professional_map([], None, "unknown-role"), nonce)
-    assert "fitBounds" not in html and "cpts-map-data" not in html
+    # only the map's own words travel as data: no layer, no bounds to fit
+    assert "fitBounds" not in html
+    assert "professionLayer" not in html and "outlineLayer" not in html
