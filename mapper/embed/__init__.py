@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..config import get_settings
 from ..db import get_session
-from ..errors import ValidationFailed
+from ..errors import MapperError, ValidationFailed
 from ..http.pagemaps import orientation_figure, page_map, searched, zone_url_template
 from ..http.security import content_security_policy
 from ..schemas.colors import brand
@@ -27,7 +27,9 @@ from ..schemas.orientation import OrientationParams
 from ..schemas.widget import WidgetOptions, search_args
 from ..services.geocoding import client_for
 from ..services.pages.orientation import orientation_map
-from ..services.pages.widget import member_professions, offered, widget_entries
+from ..services.pages.search import find_professionals
+from ..services.pages.widget import (member_professions, offered, result_entries,
+                                     widget_entries)
 from ..services.territories.cpts import frame_ancestors, get_cpts
 
 bp = Blueprint("embed", __name__, url_prefix="/embed")
@@ -68,20 +70,51 @@ def _parse(args: list[tuple[str, str]]):
     return options, params, errors
 
 
-def _results(session, cpts, params: OrientationParams, errors: dict):
-    """The orientation map; codes the database does not know (a profession, a competency)
-    are reported and the widget shows everyone instead."""
+#: The search's field names → the widget's.
+_FIELD = {"address": "adresse", "competency": "competence", "competencies": "competence"}
+
+
+def _search(session, cpts, params: OrientationParams, errors: dict):
+    """After a search by place: the nearest members (one use case with /recherche, restricted
+    to the CPTS), else None; a place or a code the service rejects is reported beside the
+    form."""
+    if params.near is None and not params.address:
+        return None
     settings = get_settings()
     try:
-        return orientation_map(session, cpts.slug, params, settings,
-                               geocoder=client_for(settings) if params.address else None,
+        found = find_professionals(session, params, settings=settings,
+                                   client=client_for(settings), limit=WIDGET_LIST,
+                                   cpts_id=cpts.id)
+    except MapperError as exc:
+        session.rollback()
+        errors.update({_FIELD.get(k, k): v
+                       for k, v in (exc.errors or {"adresse": [exc.detail]}).items()})
+        return None
+    session.commit()  # keeps the geocoding cache's answer
+    return found
+
+
+def _results(session, cpts, params: OrientationParams, found, errors: dict):
+    """The orientation map, around the place the search found (located once); codes the
+    database does not know (a profession, a competency) are reported and the widget shows
+    everyone instead."""
+    settings = get_settings()
+    if found is not None:
+        params = params.replace(near=found.near)
+    elif params.address:
+        params = params.replace(address=None)  # not found: reported beside the form
+    try:
+        data = orientation_map(session, cpts.slug, params, settings,
                                zone_url_template=zone_url_template())
     except ValidationFailed as exc:
         session.rollback()
-        errors.update({("competence" if k == "competency" else k): v
+        errors.update({_FIELD.get(k, k): v
                        for k, v in (exc.errors or {"profession": [exc.detail]}).items()})
         return orientation_map(session, cpts.slug, OrientationParams(), settings,
                                zone_url_template=zone_url_template())
+    if found is not None:
+        data.address_label = found.label or data.address_label
+    return data
 
 
 def _links(cpts, params: OrientationParams, data) -> dict:
@@ -102,13 +135,15 @@ def cpts_widget(slug: str):
     cpts = get_cpts(session, slug)
     args = search_args(request.args)
     options, params, errors = _parse(args)
-    data = _results(session, cpts, params, errors)
+    found = _search(session, cpts, params, errors)
+    data = _results(session, cpts, params, found, errors)
     given = [v.strip().lower() for k, v in args if k == "profession" and v.strip()]
     origins = frame_ancestors(cpts)
     html = render_template(
         "embed/cpts.html", cpts=cpts, data=data, errors=errors, origins=origins,
         map=page_map(orientation_figure(data, searched=searched(data))),
-        entries=widget_entries(data, WIDGET_LIST), **_links(cpts, params, data),
+        entries=result_entries(found.results) if found else widget_entries(data, WIDGET_LIST),
+        found=found, **_links(cpts, params, data),
         offered=offered(member_professions(session, cpts.id), dict(data.professions),
                         options.choices),
         chosen=given[0] if len(given) == 1 else "",

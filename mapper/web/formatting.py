@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date, gettext
+
 from .. import labels
+from ..http.i18n import translate
 from ..maps.style import status_style
 from ..reference import REGIONS
 
@@ -70,40 +73,30 @@ def fr_datetime(value) -> str:
     return f"{fr_date(at)} à {at:%H:%M}"
 
 
-def next_slot(slot: dict | None, today: date | None = None) -> str:
-    """« Ouvert maintenant jusqu'à 20:00 (…) », « Demain de 14:00 à 20:00 (…) »."""
+def next_opening(slot: dict | None, today: date | None = None) -> str:
+    """The next opening, in one wording for every list, card and widget (the maps' popups say
+    the same from ``maps.texts``): « Ouvert maintenant, jusqu'à 20:00 (soins non programmés) »,
+    « Prochaine ouverture : demain, 14:00–20:00 (permanence) », « … : samedi 5 décembre, … ».
+    A slot is when the professional is there, not an appointment to book: never "créneau
+    disponible"."""
     if not slot:
-        return "Aucun créneau dans les 7 prochains jours"
-    kind = labels.slot_kind(slot.get("kind"))
+        return gettext("Pas d'horaire déclaré dans les 7 prochains jours")
+    kind = translate(labels.slot_kind(slot.get("kind")))
     if slot.get("open_now"):
-        return f"Ouvert maintenant jusqu'à {slot['end']} ({kind})"
+        return gettext("Ouvert maintenant, jusqu'à %(end)s (%(kind)s)", end=slot.get("end"),
+                       kind=kind)
     today = today or datetime.now(PARIS).date()
-    when = labels.weekday(slot.get("weekday") or 1)
     starts = _paris(slot.get("starts_at"))
-    if starts is not None:
-        day = starts.date()
-        if day == today:
-            when = "aujourd'hui"
-        elif (day - today).days == 1:
-            when = "demain"
-        else:
-            when = f"{labels.weekday(day.isoweekday())} {day.day} {labels.MONTH[day.month - 1]}"
-    return f"{when.capitalize()} de {slot['start']} à {slot['end']} ({kind})"
-
-
-def short_slot(slot: dict | None) -> str:
-    """The next opening in the map's list: « ouvert maintenant jusqu'à 20:00 (…) » or
-    « lundi 07/12 de 14:00 à 20:00 (…) »."""
-    if not slot:
-        return ""
-    kind = labels.slot_kind(slot.get("kind"))
-    if slot.get("open_now"):
-        return f"ouvert maintenant jusqu'à {slot.get('end')} ({kind})"
-    start = _parse(slot.get("starts_at"))
-    if start is None:
-        return ""
-    return (f"{labels.weekday(start.isoweekday())} {start:%d/%m} de {slot.get('start')} "
-            f"à {slot.get('end')} ({kind})")
+    if starts is None:
+        when = translate(labels.weekday(slot.get("weekday") or 1))
+    elif starts.date() == today:
+        when = gettext("aujourd'hui")
+    elif (starts.date() - today).days == 1:
+        when = gettext("demain")
+    else:
+        when = format_date(starts.date(), "EEEE d MMMM")
+    return gettext("Prochaine ouverture : %(when)s, %(start)s–%(end)s (%(kind)s)", when=when,
+                   start=slot.get("start"), end=slot.get("end"), kind=kind)
 
 
 def area_label(region: str | None, departement: str | None) -> str:
@@ -117,7 +110,7 @@ def area_label(region: str | None, departement: str | None) -> str:
 def register(state_or_app) -> None:
     env = state_or_app.jinja_env
     env.filters.update(fr_int=fr_int, fr_num=fr_num, fr_km=fr_km, fr_percent=fr_percent, fr_date=fr_date,
-                       fr_datetime=fr_datetime, next_slot=next_slot, short_slot=short_slot,
+                       fr_datetime=fr_datetime, next_opening=next_opening,
                        cpts_status=labels.cpts_status, slot_kind=labels.slot_kind,
                        map_status=lambda code: status_style(code).label)
     env.globals.update(size_category_label=lambda c: labels.SIZE_CATEGORY.get(c, "—"),

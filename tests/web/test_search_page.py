@@ -28,7 +28,7 @@ def test_address_from_the_cache_nearest_first_with_details(client, world, sessio
     assert "près de « 12 Rue de la Paix 75014 Paris »" in html
     assert 'class="distance">à 0,' in html  # distance
     assert "Plaies et cicatrisation" in html  # competency label
-    assert "Ouvert maintenant jusqu&#39;à 00:00" in html  # next slot
+    assert "Ouvert maintenant, jusqu&#39;à 00:00" in html  # next slot
     assert 'href="tel:0145000000"' in html  # public contact
     assert "Fiche non vérifiée depuis plus de 6 mois" in html  # the doctor
     assert "cpts-map-data" in html and "Carte des résultats" in html  # the map

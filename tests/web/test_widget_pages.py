@@ -232,3 +232,33 @@ def test_brand_colour_form_is_for_the_cpts_managers_only(client, sign_in, world)
     resp = client.post(f"/cpts/{world.slugs['sud']}/couleur",
                        data={"csrf_token": TOKEN, "brand_color": "#000000"})
     assert resp.status_code == 403
+
+
+
+def test_widget_lists_the_nearest_among_all_members_not_one_page(client, session, world):
+    """120 members within the radius: the nearest is the last by name, far beyond the first
+    page of the map's list; the widget still lists it first (it is the directory search of
+    /recherche, restricted to the CPTS)."""
+    cpts_id = world.cpts["sud"]
+    session.execute(text("""
+        WITH new AS (
+          INSERT INTO professional (first_name, last_name, profession_code, source)
+          SELECT 'Prénom', 'AAA' || lpad(n::text, 3, '0'), '60', 'api'
+          FROM generate_series(1, 119) n
+          UNION ALL SELECT 'Zoé', 'ZZZ Plus-Proche', '60', 'api'
+          RETURNING id, last_name),
+        sites AS (
+          INSERT INTO practice_site (professional_id, address, address_key, geom,
+                                     geocode_source, geocode_status, precision, source)
+          SELECT id, 'rue du Test', 'rue du test',
+                 ST_SetSRID(ST_MakePoint(2.3400 + CASE WHEN last_name LIKE 'ZZZ%' THEN 0
+                                                     ELSE 0.001 + random() * 0.02 END,
+                                         48.8400), 4326), 'given', 'ok', 'address', 'api'
+          FROM new RETURNING professional_id)
+        INSERT INTO cpts_member (cpts_id, professional_id) SELECT :cpts, id FROM new"""),
+        {"cpts": cpts_id})
+    session.commit()
+    _, body = get(client, f"/embed/cpts/{world.slugs['sud']}?lat=48.8400&lon=2.3400"
+                          "&profession=60&rayon=5")
+    names = re.findall(r'class="w-card-name"><a [^>]*>([^<]+)</a>', body)
+    assert names[0] == "Zoé ZZZ Plus-Proche" and len(names) == 10

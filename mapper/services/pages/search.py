@@ -33,7 +33,8 @@ def radius_of(params: OrientationParams) -> tuple[float, bool]:
 
 
 def search_query(params: OrientationParams, near, *, limit: int | None = 20,
-                 now: datetime | None = None, fair_order: str | None = None) -> SearchQuery:
+                 now: datetime | None = None, fair_order: str | None = None,
+                 cpts_id: int | None = None) -> SearchQuery:
     """The directory query of the orientation parameters, the place being ``near``: within
     the radius (``radius_of``) unless the intervention zones decide (``domicile``)."""
     open_at = params.open_at
@@ -45,7 +46,7 @@ def search_query(params: OrientationParams, near, *, limit: int | None = 20,
         professions=list(params.professions), competencies=list(params.competencies),
         accepting_new_patients=params.accepting_new_patients, open_at=open_at,
         language=params.language, accessible=params.accessible,
-        teleconsultation=params.teleconsultation, limit=limit,
+        teleconsultation=params.teleconsultation, limit=limit, cpts=cpts_id,
         fair_order=fair_order if radius is not None else None)
 
 
@@ -65,11 +66,13 @@ class Found:
 
 
 def find_professionals(session: Session, params: OrientationParams, *, settings, client=None,
-                       limit: int = 20, now: datetime | None = None) -> Found:
+                       limit: int = 20, now: datetime | None = None,
+                       cpts_id: int | None = None) -> Found:
     """Geocode the typed address (through the cache; ``locate`` falls back to the communes the
-    database knows), then ``search_professionals`` within the radius. ``near`` (lat, lon) from
-    "près de moi" wins over the address. Errors name the service's fields (``address``,
-    ``competency``, ``profession``). The caller commits (the geocoding cache)."""
+    database knows), then ``search_professionals`` within the radius, among the members of
+    ``cpts_id`` when given (a CPTS's widget). ``near`` (lat, lon) from "près de moi" wins over
+    the address. Errors name the service's fields (``address``, ``competency``,
+    ``profession``). The caller commits (the geocoding cache)."""
     check_professions(session, params.professions)
     near, label, coarse, approximate = params.near, None, False, False
     if near is None and params.address:
@@ -83,7 +86,7 @@ def find_professionals(session: Session, params: OrientationParams, *, settings,
             "vous."]})
     day = (now or datetime.now(timezone.utc)).astimezone(PARIS).date().isoformat()
     query = search_query(params, near, limit=limit, now=now,
-                         fair_order=day if coarse else None)
+                         fair_order=day if coarse else None, cpts_id=cpts_id)
     results = search_professionals(session, query)
     labels = competency_labels(session)
     for r in results:

@@ -3,7 +3,6 @@
 results of the orientation map, nearest first after a search by place."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -11,10 +10,6 @@ from sqlalchemy.orm import Session
 
 from ...vocab import profession_order
 from .orientation import ListEntry, OrientationMap
-
-#: Mean Earth radius (km): distances shown in the widget are great-circle, to 100 m.
-EARTH_RADIUS_KM = 6371.0088
-
 
 def member_professions(session: Session, cpts_id: int) -> list[tuple[str, str]]:
     """(code, label) of the professions of the CPTS's members, in their usual order."""
@@ -39,27 +34,38 @@ def offered(present: list[tuple[str, str]], labels: dict[str, str],
 @dataclass
 class WidgetEntry:
     """A result of the widget's list: the map's list entry and, after a search by place, how
-    far its practice site is (great-circle km, for display and order)."""
+    far its practice site is (km, measured by the directory search on the sphere)."""
 
     entry: ListEntry
     distance_km: float | None = None
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
 def widget_entries(data: OrientationMap, limit: int) -> list[WidgetEntry]:
-    """The first ``limit`` results of the orientation map's list: nearest first after a search
-    by place (those without a located site last), else in the list's order."""
-    entries = [e for group in data.groups for e in group.entries]
-    if data.place is None:
-        return [WidgetEntry(e) for e in entries[:limit]]
-    where = {m.id: (m.lat, m.lon) for m in data.markers}
-    out = [WidgetEntry(e, round(_km(data.place, where[e.id]), 1) if e.id in where else None)
-           for e in entries]
-    out.sort(key=lambda w: (w.distance_km is None, w.distance_km or 0.0))
-    return out[:limit]
+    """Without a place: the first ``limit`` entries of the orientation map's list."""
+    return [WidgetEntry(e) for group in data.groups for e in group.entries][:limit]
+
+
+def _address(site: dict | None) -> str | None:
+    if not site:
+        return None
+    town = " ".join(p for p in (site.get("postcode"), site.get("commune_name")) if p)
+    return ", ".join(p for p in (site.get("address"), town) if p) or None
+
+
+def result_entries(results: list[dict]) -> list[WidgetEntry]:
+    """After a search by place: the directory search's results (``pages.search``: nearest
+    first, or the fair order of the day for a commune), as the widget lists them."""
+    out = []
+    for r in results:
+        label = r["profession_label"] or r["profession"]
+        slot = r.get("next_slot")
+        out.append(WidgetEntry(ListEntry(
+            id=r["id"], name=" ".join(p for p in (r.get("civility"), r.get("first_name"),
+                                                  r["last_name"]) if p),
+            profession=f"{label} – {r['specialty']}" if r.get("specialty") else label,
+            competencies=list(r.get("competencies") or []), address=_address(r.get("site")),
+            phone=r.get("phone"), accepts_new_patients=r.get("accepts_new_patients"),
+            next_slot=slot, open_now=bool(slot and slot.get("open_now")), stale=r["stale"],
+            located=bool(r.get("site") and r["site"].get("lat") is not None),
+            has_zone=False), r.get("distance_km")))
+    return out
