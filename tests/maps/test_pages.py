@@ -177,3 +177,22 @@ def test_address_in_a_known_commune_filters_even_when_the_geocoder_is_down(clien
                    f"/map/cpts/{data['alpha']}?adresse=2+rue+Sans+Nom,+Commune+92-1&domicile=oui")
     assert [n.rsplit(" ", 1)[-1] for n in list_names(text)] == ["Martin"]
     assert "Commune 92-1" in text and "injoignable" not in text
+
+
+def test_popups_name_the_town_and_carry_the_next_opening(client, session, data):
+    """A popup says what a card says: the commune of the practice site and the next opening
+    (with its end, so "open until" can be said)."""
+    import json
+
+    from sqlalchemy import text
+
+    towns = dict(session.execute(text("""
+        SELECT s.professional_id, coalesce(s.commune_name, c.name)
+        FROM practice_site s LEFT JOIN commune c ON c.code = s.commune_code""")).all())
+    _, body = page(client, f"/map/cpts/{data['alpha']}")
+    markers = [m for block in re.findall(r'class="cpts-map-data">(.*?)</script>', body, re.S)
+               for m in json.loads(block).get("markers", [])]
+    assert len(markers) == 4
+    assert all(m["t"] == towns[m["i"]] and m["t"] for m in markers)
+    opened = [m for m in markers if m["i"] == data["professionals"][0]]
+    assert opened[0]["s"]["now"] == 1 and opened[0]["s"]["e"] == "23:59"

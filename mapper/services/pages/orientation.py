@@ -120,7 +120,9 @@ _MEMBERS = """
            round(ST_Y(s.geom)::numeric, 6)::float8, round(ST_X(s.geom)::numeric, 6)::float8,
            p.phone, p.accepts_new_patients,
            (p.last_verified_at IS NULL OR p.last_verified_at < :stale_before) AS stale,
-           zoned.id IS NOT NULL AS has_zone, slotted.id IS NOT NULL AS has_slot
+           zoned.id IS NOT NULL AS has_zone, slotted.id IS NOT NULL AS has_slot,
+           coalesce(s.commune_name, (SELECT cm.name FROM commune cm
+                                     WHERE cm.code = s.commune_code)) AS town
     FROM m JOIN professional p ON p.id = m.id
     LEFT JOIN profession pr ON pr.code = p.profession_code
     LEFT JOIN comp ON comp.id = p.id
@@ -178,12 +180,12 @@ def _locate(session: Session, settings, address: str, geocoder) -> tuple[tuple |
 
 def _marker(row, slot: dict | None, zone_url_template: str | None) -> ProfessionalMarker:
     (pid, _full, first, last, code, label, specialty, comp, address, lat, lon, phone,
-     accepts, is_stale, has_zone, _slotted) = row
+     accepts, is_stale, has_zone, _slotted, town) = row
     return ProfessionalMarker(
         id=pid, first_name=first or "", last_name=last, profession_code=code,
         profession_label=f"{label} – {specialty}" if specialty else label,
         competencies=comp or (), address=address, lat=lat, lon=lon, phone=phone,
-        accepts_new_patients=accepts, next_slot=(slot or {}).get("starts_at"), stale=is_stale,
+        accepts_new_patients=accepts, next_slot=slot, stale=is_stale, town=town,
         zone_url=(zone_url_template.replace("{id}", str(pid))
                   if has_zone and zone_url_template else None))
 
