@@ -190,3 +190,28 @@ def test_cards_word_new_patients_per_profession(client, world):
     assert "N'accepte pas de nouveaux patients" in cards["Bernard Durand"]
     assert f'href="/professionnels/{world.pros["nurse"]}"' in cards["Anaïs Martin"]
     assert "Prochain créneau disponible" not in html
+
+
+def test_nice_by_name_lists_no_paris_doctor(database_url, connection, world):
+    """The issue's example, through the real BAN client pointed at a stand-in speaking the
+    BAN's format: « Nice » is a municipality 680 km from the Paris doctors."""
+    from mapper import create_app
+    from mapper.db import get_db
+    from tests.standins.ban_server import BanEntry, BanStandIn
+
+    nice = BanEntry(lon=7.2620, lat=43.7031, type="municipality", score=0.96,
+                    citycode="06088", postcode="06000", city="Nice", label="Nice",
+                    context="06, Alpes-Maritimes, Provence-Alpes-Côte d'Azur")
+    with BanStandIn({"nice": nice}) as ban:
+        other = create_app(make_settings(database_url, ban_base_url=ban.base_url))
+        get_db(other).bind_to_connection(connection)
+        try:
+            resp = other.test_client().get("/recherche?adresse=Nice&profession=10")
+        finally:
+            get_db(other).unbind()
+        assert len(ban.search_requests()) == 1
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and names(html) == []
+    assert "Aucun médecin à moins de 10 km de « Nice »." in html
+    widen = re.findall(r'class="button-link">à (\d+) km</a>', html)
+    assert widen == ["20", "50"]
