@@ -96,6 +96,8 @@ def test_keyboard_only_search(guarded_page, live_site):
     page.keyboard.press("Enter")  # submits the form
     page.wait_for_selector("#resultats-titre")
     assert "nouveaux_patients=1" in page.url
+    # a shareable address: the empty fields are left out
+    assert "lat=" not in page.url and "rayon=" not in page.url and "langue=" not in page.url
     assert page.locator(".result-list h3").all_inner_texts() == ["Anaïs Martin", "Chloé Petit"]
     guard.assert_clean()
 
