@@ -8,24 +8,7 @@ with the ``tr`` filter (``{{ label | tr }}``) or ``mapper.http.i18n.translate``.
 from __future__ import annotations
 
 
-class Message(str):
-    """A French message made from a msgid and values: it reads as the French text (logs, API,
-    CSV), and keeps ``msgid`` and ``values`` so that a page can show it in the visitor's
-    language (``mapper.http.i18n.translate``, the ``tr`` filter)."""
-
-    msgid: str
-    values: dict
-
-
-def N_(message: str, **values) -> str:  # noqa: N802 - the gettext convention for "mark only"
-    """Marks a French message for the gettext catalogue (``pybabel extract`` reads ``N_``);
-    the page translates it when it shows it. With values (``N_("Rayon de %(km)s km", km=5)``)
-    the French text is formatted now and the msgid kept for the page (a ``Message``)."""
-    if not values:
-        return message
-    out = Message(message % values)
-    out.msgid, out.values = message, values
-    return out
+from .messages import N_, Message  # noqa: F401 - re-exported for the pages
 
 
 CPTS_STATUS = {"intention": N_("Intention"), "projet": N_("Projet"), "valide": N_("Validée"),

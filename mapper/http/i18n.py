@@ -17,7 +17,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import Babel, get_locale, get_translations
 
 from ..config import get_settings
-from ..labels import Message
+from ..messages import Message
 
 DEFAULT = "fr"
 COOKIE = "lang"
@@ -95,6 +95,15 @@ def translate(message) -> str | None:
     return get_translations().ugettext(str(message))
 
 
+def translate_profession(label) -> str | None:
+    """« Médecin – gériatrie » (a profession from the database, then its free-text specialty)
+    with the profession in the page's language; the specialty is data and stays as written."""
+    if not label:
+        return label
+    head, sep, tail = str(label).partition(" – ")
+    return translate(head) + sep + tail
+
+
 def language_url(code: str) -> str:
     """This page in another language: the same path and query string, ``lang`` replaced."""
     items = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
@@ -117,4 +126,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["language_url"] = language_url
     app.jinja_env.filters["tr"] = translate
+    app.jinja_env.filters["tr_profession"] = translate_profession
     app.after_request(_remember_choice)

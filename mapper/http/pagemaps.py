@@ -25,7 +25,7 @@ from ..maps.texts import map_texts
 from ..schemas.orientation import OrientationParams
 from ..services.geocoding import client_for
 from ..services.pages.orientation import OrientationMap, orientation_map
-from .i18n import translate
+from .i18n import translate, translate_profession
 from .security import csp_nonce
 
 ASSET_PREFIX = "/assets"
@@ -106,11 +106,7 @@ def orientation_figure(data: OrientationMap, *, searched: Searched | None = None
 def translated(marker: ProfessionalMarker) -> ProfessionalMarker:
     """A marker's profession (« Médecin – gériatrie ») and competencies in the page's
     language (the labels come from the database in French)."""
-    label = marker.profession_label
-    if label:
-        head, sep, tail = str(label).partition(" – ")
-        label = translate(head) + sep + tail
-    return replace(marker, profession_label=label,
+    return replace(marker, profession_label=translate_profession(marker.profession_label),
                    competencies=[translate(c) for c in marker.competencies or ()])
 
 

@@ -40,7 +40,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from ..errors import ValidationFailed
-from ..labels import N_
+from ..messages import N_
 from .fields import EARLIEST_YEAR, LATEST_YEAR
 
 _TRUE = {"1", "true", "oui", "on", "yes", "vrai"}
@@ -139,8 +139,7 @@ def _address(args: Mapping, errors: _Errors) -> str | None:
     # an address keeps its commas ("2 rue X, Nice"): not a list
     address = " ".join(" ".join(v.split()) for v in _raw(args, "adresse")) or None
     if address is not None and len(address) < ADDRESS_MIN:
-        errors.add("adresse", N_("Adresse trop courte : %(n)s caractères au moins.",
-                                 n=ADDRESS_MIN))
+        errors.add("adresse", N_("Adresse trop courte : %(n)s caractères au moins.", n=ADDRESS_MIN))
     elif address is not None and len(address) > ADDRESS_MAX:
         errors.add("adresse", N_("Adresse trop longue : %(n)s caractères au plus.",
                                  n=ADDRESS_MAX))
@@ -180,8 +179,8 @@ def _when(args: Mapping, errors: _Errors) -> datetime | None:
                                        "2025-03-14T15:30)."))
         return None
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        errors.add("disponible_le", N_("Année entre %(first)s et %(last)s attendue.",
-                                       first=EARLIEST_YEAR, last=LATEST_YEAR))
+        errors.add("disponible_le", N_("Année entre %(a)s et %(b)s attendue.", a=EARLIEST_YEAR,
+                                       b=LATEST_YEAR))
         return None
     return value.replace(second=0, microsecond=0)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
-from ...labels import N_
+from ...messages import N_
 from ...models import Professional
 
 

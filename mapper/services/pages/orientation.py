@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import MapperError
-from ...labels import N_
+from ...messages import N_
 from ...maps.data import ProfessionalMarker
 from ...schemas.orientation import OrientationParams
 from ...vocab import profession_order
