@@ -70,6 +70,9 @@ class Settings:
     #: Address autocomplete (``/api/v1/adresses``): requests per second per client, and burst.
     autocomplete_rate: float = 5.0
     autocomplete_burst: int = 20
+    #: The gettext catalogues of the pages (``<lang>/LC_MESSAGES/messages.mo``); a deployment
+    #: may point elsewhere to add or override languages without touching the package.
+    translations_dir: Path = PROJECT_ROOT / "mapper" / "translations"
 
     @property
     def pg_dir(self) -> Path:
@@ -105,6 +108,8 @@ class Settings:
             session_cookie_secure=env.get("MAPPER_INSECURE_COOKIES", "") not in ("1", "true"),
             autocomplete_rate=_float(env, "MAPPER_AUTOCOMPLETE_RATE", 5.0),
             autocomplete_burst=_int(env, "MAPPER_AUTOCOMPLETE_BURST", 20, 1),
+            translations_dir=Path(env.get("MAPPER_TRANSLATIONS_DIR")
+                                  or PROJECT_ROOT / "mapper" / "translations"),
         )
         if kwargs["autocomplete_rate"] <= 0:
             raise ConfigError("MAPPER_AUTOCOMPLETE_RATE must be > 0")

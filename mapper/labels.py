@@ -1,19 +1,53 @@
 """French labels of the vocabularies, for the pages (one place; ``mapper.vocab`` has the codes).
 
 Services return codes; templates turn them into words through the filters that
-``mapper.web.formatting`` registers from these tables.
+``mapper.web.formatting`` registers from these tables. Every label is marked with ``N_`` so
+that ``pybabel extract`` puts it in the catalogue; a page shows it in the visitor's language
+with the ``tr`` filter (``{{ label | tr }}``) or ``mapper.http.i18n.translate``.
 """
 from __future__ import annotations
 
-CPTS_STATUS = {"intention": "Intention", "projet": "Projet", "valide": "Validée",
-               "rejete": "Rejetée"}
-SLOT_KIND = {"snp": "soins non programmés", "vaccination": "vaccination",
-             "permanence": "permanence"}
-WEEKDAY = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTH = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-         "octobre", "novembre", "décembre")
-SIZE_CATEGORY = {1: "1 (moins de 40 000 habitants)", 2: "2 (40 000 à 80 000 habitants)",
-                 3: "3 (80 000 à 175 000 habitants)", 4: "4 (plus de 175 000 habitants)"}
+
+from .messages import N_, Message  # noqa: F401 - re-exported for the pages
+
+
+CPTS_STATUS = {"intention": N_("Intention"), "projet": N_("Projet"), "valide": N_("Validée"),
+               "rejete": N_("Rejetée")}
+SLOT_KIND = {"snp": N_("soins non programmés"), "vaccination": N_("vaccination"),
+             "permanence": N_("permanence")}
+WEEKDAY = (N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"), N_("vendredi"), N_("samedi"),
+           N_("dimanche"))
+MONTH = (N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
+         N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"),
+         N_("décembre"))
+SIZE_CATEGORY = {1: N_("1 (moins de 40 000 habitants)"), 2: N_("2 (40 000 à 80 000 habitants)"),
+                 3: N_("3 (80 000 à 175 000 habitants)"), 4: N_("4 (plus de 175 000 habitants)")}
+
+#: The labels of the professions and competencies the database ships (migration 0003), for
+#: the catalogue: pages translate the label read from the database with ``tr``. A test checks
+#: that every label in the database is listed here.
+PROFESSION_LABELS = (
+    N_("Médecin"), N_("Pharmacien"), N_("Audioprothésiste"), N_("Opticien-lunetier"),
+    N_("Assistant dentaire"), N_("Physicien médical"), N_("Préparateur en pharmacie"),
+    N_("Préparateur en pharmacie hospitalière"), N_("Chirurgien-dentiste"), N_("Sage-femme"),
+    N_("Infirmier"), N_("Infirmier psychiatrique"), N_("Masseur-kinésithérapeute"),
+    N_("Pédicure-podologue"), N_("Orthoprothésiste"), N_("Podo-orthésiste"),
+    N_("Orthopédiste-orthésiste"), N_("Oculariste"), N_("Épithésiste"),
+    N_("Technicien de laboratoire médical"), N_("Orthophoniste"), N_("Orthoptiste"),
+    N_("Ergothérapeute"), N_("Diététicien"), N_("Psychomotricien"), N_("Manipulateur ERM"),
+    N_("Psychologue"), N_("Travailleur social"), N_("Assistant de service social"),
+    N_("Médiateur en santé"), N_("Coordinateur"), N_("Assistant médical"),
+    N_("Enseignant en activité physique adaptée"), N_("Éducateur spécialisé"),
+)
+COMPETENCY_LABELS = (
+    N_("Plaies et cicatrisation"), N_("Soins palliatifs"), N_("Diabète"), N_("Pédiatrie"),
+    N_("Éducation thérapeutique du patient (ETP)"), N_("Santé mentale"),
+    N_("Langue des signes (LSF)"), N_("Gérontologie"), N_("Addictologie"),
+    N_("Santé sexuelle et contraception"), N_("IVG médicamenteuse"), N_("Vaccination"),
+    N_("Douleur chronique"), N_("Handicap"), N_("Périnatalité"), N_("Nutrition et obésité"),
+    N_("Insuffisance cardiaque"), N_("Soins de support en oncologie"),
+    N_("Santé et précarité"), N_("Téléexpertise"),
+)
 
 
 def cpts_status(code: str | None) -> str:
@@ -37,12 +71,6 @@ LANGUAGE = {"en": "anglais", "ar": "arabe", "es": "espagnol", "de": "allemand",
             "hy": "arménien", "wo": "wolof", "bm": "bambara", "ber": "berbère (tamazight)",
             "ln": "lingala", "sw": "swahili", "el": "grec", "nl": "néerlandais",
             "ja": "japonais", "ko": "coréen", "hi": "hindi", "bn": "bengali"}
-
-def N_(message: str) -> str:
-    """Marks a French label for the gettext catalogue (``pybabel extract`` reads ``N_``);
-    the page translates it when it shows it."""
-    return message
-
 
 #: The competencies in groups for the search form (slug → group); others go to "Autres".
 COMPETENCY_GROUPS = (

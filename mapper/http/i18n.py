@@ -4,7 +4,7 @@ The language is chosen, in order, by ``?lang=xx`` (kept in a cookie, so the choi
 visitor from page to page), the ``lang`` cookie, then the browser's ``Accept-Language``. The
 catalogues are standard gettext files in ``mapper/translations/<lang>/LC_MESSAGES/messages.po``
 (extracted with ``pybabel extract -F babel.cfg``), compiled by ``make``; a CPTS adds a language
-by adding a catalogue. Templates write ``{{ _("…") }}``; pages read ``lang`` and ``dir`` (for
+by adding a catalogue (or points ``MAPPER_TRANSLATIONS_DIR`` at its own directory). Templates write ``{{ _("…") }}``; pages read ``lang`` and ``dir`` (for
 right-to-left scripts) from ``page_language()``.
 """
 from __future__ import annotations
@@ -13,18 +13,28 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, get_locale, get_translations
 
+from ..config import get_settings
+from ..messages import Message
+
 DEFAULT = "fr"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
+def _catalogues(directory: Path) -> list[str]:
+    return sorted(p.parent.parent.name for p in directory.glob("*/LC_MESSAGES/messages.mo"))
+
+
 def available_languages() -> list[str]:
-    """French (the source language) and every language with a compiled catalogue."""
-    found = sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"))
+    """French (the source language) and every language with a compiled catalogue (in the
+    ``translations_dir`` setting, ``MAPPER_TRANSLATIONS_DIR``), read once per application."""
+    found = current_app.extensions.get("mapper.languages")
+    if found is None:
+        found = _catalogues(Path(get_settings().translations_dir))
+        current_app.extensions["mapper.languages"] = found
     return [DEFAULT] + [lang for lang in found if lang != DEFAULT]
 
 
@@ -80,7 +90,18 @@ def translate(message) -> str | None:
     %-formats it), which is only right for the literal strings of the template itself."""
     if message is None:
         return None
+    if isinstance(message, Message):
+        return get_translations().ugettext(message.msgid) % message.values
     return get_translations().ugettext(str(message))
+
+
+def translate_profession(label) -> str | None:
+    """« Médecin – gériatrie » (a profession from the database, then its free-text specialty)
+    with the profession in the page's language; the specialty is data and stays as written."""
+    if not label:
+        return label
+    head, sep, tail = str(label).partition(" – ")
+    return translate(head) + sep + tail
 
 
 def language_url(code: str) -> str:
@@ -100,8 +121,10 @@ def _remember_choice(response):
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    directory = Path(get_settings(app).translations_dir)
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(directory))
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["language_url"] = language_url
     app.jinja_env.filters["tr"] = translate
+    app.jinja_env.filters["tr_profession"] = translate_profession
     app.after_request(_remember_choice)

@@ -7,7 +7,7 @@ its full-window styles). Tiles come from the settings.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 from flask import request, url_for
@@ -25,6 +25,7 @@ from ..maps.texts import map_texts
 from ..schemas.orientation import OrientationParams
 from ..services.geocoding import client_for
 from ..services.pages.orientation import OrientationMap, orientation_map
+from .i18n import translate, translate_profession
 from .security import csp_nonce
 
 ASSET_PREFIX = "/assets"
@@ -95,20 +96,27 @@ def orientation_figure(data: OrientationMap, *, searched: Searched | None = None
     """The orientation map of a CPTS; ``searched`` = (lat, lon, label) marks the searched
     address."""
     return build_orientation_map(
-        data.markers, boundary=data.boundary, tiles=tiles(), asset_prefix=ASSET_PREFIX,
-        static_prefix=STATIC_PREFIX, title=f"Professionnels de santé — {data.cpts.name}",
+        [translated(m) for m in data.markers], boundary=data.boundary, tiles=tiles(),
+        asset_prefix=ASSET_PREFIX, static_prefix=STATIC_PREFIX,
+        title=gettext("Professionnels de santé — %(name)s", name=data.cpts.name),
         searched=searched, texts=page_texts(), profile_url_template=PROFILE_URL_TEMPLATE,
         new_window=in_widget())
 
 
-def results_map(results: list[dict], boundary=None,
-                title: str = "Carte des professionnels de santé", *,
+def translated(marker: ProfessionalMarker) -> ProfessionalMarker:
+    """A marker's profession (« Médecin – gériatrie ») and competencies in the page's
+    language (the labels come from the database in French)."""
+    return replace(marker, profession_label=translate_profession(marker.profession_label),
+                   competencies=[translate(c) for c in marker.competencies or ()])
+
+
+def results_map(results: list[dict], boundary=None, title: str | None = None, *,
                 searched: Searched | None = None) -> PageMap:
     """Directory results (search, a CPTS's members) on a map; ``searched`` = (lat, lon,
     label) marks the searched address."""
-    markers = [m for m in (_marker(r) for r in results) if m is not None]
+    markers = [translated(m) for m in (_marker(r) for r in results) if m is not None]
     return page_map(build_orientation_map(
-        markers, boundary, tiles(), title=title, searched=searched, texts=page_texts(),
+        markers, boundary, tiles(), title=title or gettext("Carte des professionnels de santé"), searched=searched, texts=page_texts(),
         profile_url_template=PROFILE_URL_TEMPLATE, new_window=in_widget()))
 
 
@@ -133,13 +141,13 @@ def _marker(r: dict) -> ProfessionalMarker | None:
 
 def report_map(report: dict) -> PageMap:
     """A checked territory and its overlaps."""
-    territories = []
+    territories, checked = [], gettext("Territoire vérifié")
     if report.get("geometry"):
-        territories.append(TerritoryFeature(0, "Territoire vérifié", "", "intention",
+        territories.append(TerritoryFeature(0, checked, "", "intention",
                                             report["geometry"], report.get("population")))
-    overlaps = [OverlapFeature(o["geometry"], "Territoire vérifié", o["cpts"]["name"],
+    overlaps = [OverlapFeature(o["geometry"], checked, o["cpts"]["name"],
                                o["population_affected"], o["overlap_area_km2"],
                                o["population_method"] != "communes")
                 for o in report.get("overlaps", []) if o.get("geometry")]
     return page_map(build_territory_map(territories, overlaps, tiles(),
-                                        title="Territoire vérifié et chevauchements"))
+                                        title=gettext("Territoire vérifié et chevauchements")))

@@ -122,15 +122,15 @@ class AreaStyle:
 
 #: CPTS statuses, in the order of the ARS procedure.
 STATUS_STYLES: dict[str, AreaStyle] = {
-    "intention": AreaStyle("Lettre d'intention", "#b7791f", "#f6c85f", 0.30, 2, "4 4"),
-    "projet": AreaStyle("Projet", "#1f5fa8", "#5b9bd5", 0.30),
-    "valide": AreaStyle("Validée par l'ARS", "#23753a", "#4caf50", 0.35),
-    "rejete": AreaStyle("Rejetée", "#6b6b6b", "#a0a0a0", 0.20, 1.5, "2 6"),
+    "intention": AreaStyle(N_("Lettre d'intention"), "#b7791f", "#f6c85f", 0.30, 2, "4 4"),
+    "projet": AreaStyle(N_("Projet"), "#1f5fa8", "#5b9bd5", 0.30),
+    "valide": AreaStyle(N_("Validée par l'ARS"), "#23753a", "#4caf50", 0.35),
+    "rejete": AreaStyle(N_("Rejetée"), "#6b6b6b", "#a0a0a0", 0.20, 1.5, "2 6"),
 }
 
-DEFAULT_STATUS_STYLE = AreaStyle("Statut inconnu", "#5f6b73", "#b0b8bd", 0.25)
+DEFAULT_STATUS_STYLE = AreaStyle(N_("Statut inconnu"), "#5f6b73", "#b0b8bd", 0.25)
 
-OVERLAP_STYLE = AreaStyle("Chevauchement", "#b10026", "#e31a1c", 0.55, 2.5)
+OVERLAP_STYLE = AreaStyle(N_("Chevauchement"), "#b10026", "#e31a1c", 0.55, 2.5)
 
 
 def status_style(status: str | None) -> AreaStyle:

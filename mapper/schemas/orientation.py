@@ -40,6 +40,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from ..errors import ValidationFailed
+from ..messages import N_
 from .fields import EARLIEST_YEAR, LATEST_YEAR
 
 _TRUE = {"1", "true", "oui", "on", "yes", "vrai"}
@@ -101,8 +102,8 @@ def _flag(args: Mapping, name: str, errors: _Errors) -> bool | None:
         return True
     if value in _FALSE:
         return False
-    errors.add(name, f"« {values[-1][:40]} » n'est pas une valeur admise : oui ou non attendu "
-                     "(1/0, true/false).")
+    errors.add(name, N_("« %(value)s » n'est pas une valeur admise : oui ou non attendu "
+                        "(1/0, true/false).", value=values[-1][:40]))
     return None
 
 
@@ -128,9 +129,9 @@ def _codes(args: Mapping, name: str, errors: _Errors) -> tuple[str, ...]:
     items = [v.lower() for v in _values(args, name)]
     bad = [v for v in items if not _CODE_RE.match(v)]
     if bad:
-        errors.add(name, f"Code invalide : « {bad[0][:40]} ».")
+        errors.add(name, N_("Code invalide : « %(code)s ».", code=bad[0][:40]))
     elif len(items) > MAX_CODES:
-        errors.add(name, f"{MAX_CODES} valeurs au plus.")
+        errors.add(name, N_("%(n)s valeurs au plus.", n=MAX_CODES))
     return tuple(dict.fromkeys(items))
 
 
@@ -138,9 +139,10 @@ def _address(args: Mapping, errors: _Errors) -> str | None:
     # an address keeps its commas ("2 rue X, Nice"): not a list
     address = " ".join(" ".join(v.split()) for v in _raw(args, "adresse")) or None
     if address is not None and len(address) < ADDRESS_MIN:
-        errors.add("adresse", f"Adresse trop courte : {ADDRESS_MIN} caractères au moins.")
+        errors.add("adresse", N_("Adresse trop courte : %(n)s caractères au moins.", n=ADDRESS_MIN))
     elif address is not None and len(address) > ADDRESS_MAX:
-        errors.add("adresse", f"Adresse trop longue : {ADDRESS_MAX} caractères au plus.")
+        errors.add("adresse", N_("Adresse trop longue : %(n)s caractères au plus.",
+                                 n=ADDRESS_MAX))
     return address
 
 
@@ -153,15 +155,15 @@ def _position(args: Mapping, errors: _Errors) -> tuple[tuple[float, float] | Non
         if raw:
             found = _latlon(raw[-1])
             if found is None:
-                errors.add(key, "Position invalide : attendu lat,lon (par ex. 48.83,2.32).")
+                errors.add(key, N_("Position invalide : attendu lat,lon (par ex. 48.83,2.32)."))
             return found, covers
     if not lat and not lon:
         return None, False
     la = _number(lat[-1]) if lat else None
     lo = _number(lon[-1]) if lon else None
     if la is None or lo is None or not (-90 <= la <= 90 and -180 <= lo <= 180):
-        errors.add("adresse", "Position invalide : autorisez la géolocalisation ou saisissez "
-                              "une adresse.")
+        errors.add("adresse", N_("Position invalide : autorisez la géolocalisation ou saisissez "
+                                 "une adresse."))
         return None, False
     return (la, lo), False
 
@@ -173,11 +175,12 @@ def _when(args: Mapping, errors: _Errors) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw[-1].replace(" ", "T").replace("Z", "+00:00"))
     except ValueError:
-        errors.add("disponible_le", "Date et heure attendues (jour et heure, par ex. "
-                                    "2025-03-14T15:30).")
+        errors.add("disponible_le", N_("Date et heure attendues (jour et heure, par ex. "
+                                       "2025-03-14T15:30)."))
         return None
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        errors.add("disponible_le", f"Année entre {EARLIEST_YEAR} et {LATEST_YEAR} attendue.")
+        errors.add("disponible_le", N_("Année entre %(a)s et %(b)s attendue.", a=EARLIEST_YEAR,
+                                       b=LATEST_YEAR))
         return None
     return value.replace(second=0, microsecond=0)
 
@@ -188,7 +191,7 @@ def _radius(args: Mapping, errors: _Errors) -> float | None:
         return None
     value = _number(raw[-1].lower().removesuffix("km").strip())
     if value is None or not RADIUS_MIN <= value <= RADIUS_MAX:
-        errors.add("rayon", "Rayon en km attendu, de 0,5 à 200 (par ex. 10).")
+        errors.add("rayon", N_("Rayon en km attendu, de 0,5 à 200 (par ex. 10)."))
         return None
     return value
 
@@ -199,8 +202,8 @@ def _language(args: Mapping, errors: _Errors) -> str | None:
         return None
     value = raw[-1].lower()
     if not _LANGUAGE_RE.match(value):
-        errors.add("langue", f"Code de langue ISO 639 attendu (par ex. en, ar), pas "
-                             f"« {raw[-1][:40]} ».")
+        errors.add("langue", N_("Code de langue ISO 639 attendu (par ex. en, ar), pas "
+                                "« %(code)s ».", code=raw[-1][:40]))
         return None
     return value
 
@@ -245,7 +248,7 @@ class OrientationParams:
             radius_km=_radius(args, errors),
         )
         if errors:
-            raise ValidationFailed("Critères de recherche invalides.", errors=dict(errors))
+            raise ValidationFailed(N_("Critères de recherche invalides."), errors=dict(errors))
         return params
 
     @property

@@ -1,14 +1,18 @@
-"""French formatting for the page templates: numbers, dates, opening slots, and the words of
-the vocabularies (from ``mapper.labels``), registered as Jinja filters and globals."""
+"""Formatting for the page templates in the page's language: numbers, dates, opening slots,
+and the words of the vocabularies (from ``mapper.labels``, translated through the catalogue),
+registered as Jinja filters and globals. The filters keep their historical ``fr_`` names: French
+is the source language; in another language they follow its locale (separators, month names)."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton, get_day_names
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask_babel import format_date, gettext
 
 from .. import labels
-from ..http.i18n import translate
+from ..http.i18n import page_locale, translate
 from ..maps.style import status_style
 from ..reference import REGIONS
 
@@ -16,16 +20,23 @@ PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
 
+def _localised(text: str) -> str:
+    """``1,234.5`` (Python's format) with the page locale's separators."""
+    locale = page_locale()
+    group, decimal = get_group_symbol(locale=locale), get_decimal_symbol(locale=locale)
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
 def fr_int(value) -> str:
     if value is None or value == "":
         return "—"
-    return f"{int(round(float(value))):,}".replace(",", NBSP)
+    return _localised(f"{int(round(float(value))):,}")
 
 
 def fr_num(value, digits: int = 1) -> str:
     if value is None or value == "":
         return "—"
-    return f"{float(value):,.{digits}f}".replace(",", NBSP).replace(".", ",")
+    return _localised(f"{float(value):,.{digits}f}")
 
 
 def fr_km(value) -> str:
@@ -38,7 +49,7 @@ def fr_km(value) -> str:
 def fr_percent(value, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return fr_num(float(value) * 100, digits) + NBSP + "%"
+    return gettext("%(n)s\u202f%%", n=fr_num(float(value) * 100, digits))
 
 
 def _parse(value) -> datetime | None:
@@ -62,15 +73,23 @@ def _paris(value) -> datetime | None:
 def fr_date(value) -> str:
     at = _paris(value)
     if at is None:
-        return "jamais"
-    return f"{at.day} {labels.MONTH[at.month - 1]} {at.year}"
+        return gettext("jamais")
+    return format_date(at.date(), format="long")
 
 
 def fr_datetime(value) -> str:
     at = _paris(value)
     if at is None:
         return "—"
-    return f"{fr_date(at)} à {at:%H:%M}"
+    return gettext("%(date)s à %(time)s", date=fr_date(at), time=f"{at:%H:%M}")
+
+
+def _weekday(day: date) -> str:
+    return get_day_names("wide", locale=page_locale())[day.weekday()]
+
+
+def _kind(slot: dict) -> str:
+    return translate(labels.slot_kind(slot.get("kind")))
 
 
 def next_opening(slot: dict | None, today: date | None = None) -> str:
@@ -81,37 +100,40 @@ def next_opening(slot: dict | None, today: date | None = None) -> str:
     disponible"."""
     if not slot:
         return gettext("Pas d'horaire déclaré dans les 7 prochains jours")
-    kind = translate(labels.slot_kind(slot.get("kind")))
+    kind = _kind(slot)
     if slot.get("open_now"):
         return gettext("Ouvert maintenant, jusqu'à %(end)s (%(kind)s)", end=slot.get("end"),
                        kind=kind)
     today = today or datetime.now(PARIS).date()
     starts = _paris(slot.get("starts_at"))
     if starts is None:
-        when = translate(labels.weekday(slot.get("weekday") or 1))
+        when = get_day_names("wide", locale=page_locale())[(slot.get("weekday") or 1) - 1]
     elif starts.date() == today:
         when = gettext("aujourd'hui")
     elif (starts.date() - today).days == 1:
         when = gettext("demain")
     else:
-        when = format_date(starts.date(), "EEEE d MMMM")
+        when = gettext("%(weekday)s %(date)s", weekday=_weekday(starts.date()),
+                       date=format_skeleton("MMMMd", starts.date(), locale=page_locale()))
     return gettext("Prochaine ouverture : %(when)s, %(start)s–%(end)s (%(kind)s)", when=when,
                    start=slot.get("start"), end=slot.get("end"), kind=kind)
 
 
 def area_label(region: str | None, departement: str | None) -> str:
     if departement:
-        return f"département {departement}"
+        return gettext("département %(code)s", code=departement)
     if region:
-        return f"région {REGIONS.get(region, region)}"
-    return "France entière"
+        return gettext("région %(name)s", name=REGIONS.get(region, region))
+    return gettext("France entière")
 
 
 def register(state_or_app) -> None:
     env = state_or_app.jinja_env
     env.filters.update(fr_int=fr_int, fr_num=fr_num, fr_km=fr_km, fr_percent=fr_percent, fr_date=fr_date,
                        fr_datetime=fr_datetime, next_opening=next_opening,
-                       cpts_status=labels.cpts_status, slot_kind=labels.slot_kind,
-                       map_status=lambda code: status_style(code).label)
-    env.globals.update(size_category_label=lambda c: labels.SIZE_CATEGORY.get(c, "—"),
-                       area_label=area_label)
+                       cpts_status=lambda code: translate(labels.cpts_status(code)),
+                       slot_kind=lambda code: translate(labels.slot_kind(code)),
+                       map_status=lambda code: translate(status_style(code).label))
+    env.globals.update(
+        size_category_label=lambda c: translate(labels.SIZE_CATEGORY.get(c, "—")),
+        area_label=area_label)

@@ -53,8 +53,9 @@ def field_errors(exc, mapping=None, default: str | None = None) -> dict[str, lis
         if isinstance(reasons, str):
             reasons = [reasons]
         elif isinstance(reasons, dict):
-            reasons = [str(v) for v in reasons.values()]
-        out.setdefault(target, []).extend(str(r) for r in reasons)
+            reasons = list(reasons.values())
+        # a str stays itself: a Message keeps its msgid for the page's language
+        out.setdefault(target, []).extend(r if isinstance(r, str) else str(r) for r in reasons)
     if not out:
         out[default or "_form"] = [exc.detail]
     return out

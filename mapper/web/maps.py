@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext
 
 from ..config import get_settings
 from ..db import get_session
@@ -67,7 +68,7 @@ def territories_map():
     area = area_label(region, departement)
     figure = build_territory_map(data.territories, data.overlaps, tiles(),
                                  asset_prefix=ASSET_PREFIX, static_prefix=STATIC_PREFIX,
-                                 title=f"Territoires des CPTS — {area}")
+                                 title=gettext("Territoires des CPTS — %(area)s", area=area))
     return render_template("maps/territories.html", data=data, area=area,
                            map=page_map(figure), regions=sorted(REGIONS.items()))
 
@@ -82,6 +83,6 @@ def coverage_map():
     area = area_label(region, departement)
     figure = build_coverage_map(data.communes, data.totals, tiles(), asset_prefix=ASSET_PREFIX,
                                 static_prefix=STATIC_PREFIX, cpts_names=data.cpts_names,
-                                title=f"Couverture par les CPTS — {area}")
+                                title=gettext("Couverture par les CPTS — %(area)s", area=area))
     return render_template("maps/coverage.html", data=data, area=area, map=page_map(figure),
                            regions=sorted(REGIONS.items()))

@@ -12,7 +12,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from .. import labels
-from ..http.i18n import language_name
+from ..http.i18n import language_name, translate
 from ..schemas.orientation import OrientationParams
 from .formatting import fr_datetime, fr_km
 
@@ -30,7 +30,7 @@ def widen_links(params: OrientationParams, radii) -> list[tuple[str, str]]:
 def summary(params: OrientationParams, found, profession_labels: dict[str, str],
             competency_labels: dict[str, str]) -> list[str]:
     """The criteria in words, for the one-line summary above the results."""
-    parts = [", ".join(profession_labels.get(p, p) for p in params.professions)
+    parts = [", ".join(translate(profession_labels.get(p, p)) for p in params.professions)
              or _("Toutes professions")]
     if found is not None and found.label:
         parts.append(_("près de « %(place)s »", place=found.label))
@@ -38,7 +38,7 @@ def summary(params: OrientationParams, found, profession_labels: dict[str, str],
         parts.append(_("près de votre position"))
     if found is not None and found.radius_km is not None:
         parts.append(_("%(km)s km", km=fr_km(found.radius_km)))
-    parts += [competency_labels.get(c, c) for c in params.competencies]
+    parts += [translate(competency_labels.get(c, c)) for c in params.competencies]
     flags = ((params.accepting_new_patients, _("nouveaux patients")),
              (params.open_now, _("ouvert maintenant")),
              (params.covers_me, _("se déplace à domicile")),
@@ -48,7 +48,7 @@ def summary(params: OrientationParams, found, profession_labels: dict[str, str],
     if params.open_at is not None:
         parts.append(_("disponible le %(when)s", when=fr_datetime(params.open_at)))
     if params.language:
-        parts.append(_("parle %(language)s", language=labels.language(params.language)))
+        parts.append(_("parle %(language)s", language=language_name(params.language)))
     return parts
 
 

@@ -31,7 +31,8 @@
           o.value = feat.properties.nom + " (" + feat.properties.code + ")";
           list.appendChild(o);
         });
-        state.textContent = fc.features.length + " suggestion" + (fc.features.length > 1 ? "s" : "");
+        state.textContent = (state.getAttribute(fc.features.length > 1 ? "data-many" : "data-one")
+          || "{n} suggestion(s)").replace("{n}", fc.features.length);
       })
       .catch(function () { state.textContent = ""; });
   }
@@ -41,7 +42,8 @@
     if (!value) { return; }
     var current = target.value.replace(/\s+$/, "");
     target.value = (current ? current + "\n" : "") + value;
-    state.textContent = value + " ajoutée à la liste.";
+    state.textContent = (state.getAttribute("data-added") || "{name} ajoutée à la liste.")
+      .replace("{name}", value);
     input.value = "";
     last = "";
     input.focus();

@@ -7,19 +7,21 @@
   var wrapper = button.parentNode;
   var status = document.getElementById("geoloc-etat");
   var form = button.form;
+  /* The words come from the page (data-*), in its language. */
+  function say(key, fallback) { status.textContent = status.getAttribute("data-" + key) || fallback; }
   wrapper.hidden = false;
   button.addEventListener("click", function () {
-    status.textContent = "Recherche de votre position…";
+    say("searching", "Recherche de votre position…");
     button.disabled = true;
     navigator.geolocation.getCurrentPosition(function (pos) {
       form.elements.lat.value = pos.coords.latitude.toFixed(5);
       form.elements.lon.value = pos.coords.longitude.toFixed(5);
       form.elements.adresse.value = "";
-      status.textContent = "Position trouvée : recherche en cours…";
+      say("found", "Position trouvée : recherche en cours…");
       form.submit();
     }, function () {
       button.disabled = false;
-      status.textContent = "Position indisponible : saisissez plutôt une adresse.";
+      say("failed", "Position indisponible : saisissez plutôt une adresse.");
       form.elements.adresse.focus();
     }, {enableHighAccuracy: false, timeout: 10000, maximumAge: 300000});
   });

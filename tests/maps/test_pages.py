@@ -152,7 +152,7 @@ def test_territory_page(client, data):
     assert f'href="/map/cpts/{data["alpha"]}"' in text  # the list links to each CPTS map
     assert "<caption>Paires de CPTS dont les territoires se chevauchent</caption>" in text
     assert "92005, 92006" in text  # shared communes
-    assert "11 000" in text  # population affected: 5 000 + 6 000
+    assert "11\u202f000" in text  # population affected: 5 000 + 6 000
     _, region = page(client, "/map/territories?region=11")
     assert "CPTS Alpha" in region
     _, other = page(client, "/map/territories?region=93")
@@ -165,7 +165,7 @@ def test_coverage_page(client, data):
     assert "Zones blanches (1)" in text  # 92009
     assert "Commune 92-9" in text
     assert "Communes revendiquées par plusieurs CPTS (2)" in text  # 92005, 92006
-    assert "9 000 hab." in text  # the uncovered population
+    assert "9\u202f000 hab." in text  # the uncovered population
     assert "Population couverte" in text
     _, empty = page(client, "/map/coverage")
     assert "Choisissez une région ou un département" in empty and "leaflet.js" not in empty

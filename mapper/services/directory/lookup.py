@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
+from ...messages import N_
 from ...models import Professional
 
 
@@ -43,14 +44,15 @@ def resolve_competencies(session: Session, slugs, field: str = "competencies") -
     unknown = [s for s in slugs if s not in found]
     if unknown:
         raise ValidationFailed(f"Compétence(s) inconnue(s) : {', '.join(unknown)}.",
-                               errors={field: [f"compétence inconnue : {u}" for u in unknown]})
+                               errors={field: [N_("compétence inconnue : %(code)s", code=u)
+                                               for u in unknown]})
     return [found[s] for s in slugs]
 
 
 def check_profession(session: Session, code: str, field: str = "profession") -> None:
     if not session.execute(text("SELECT 1 FROM profession WHERE code = :c"), {"c": code}).scalar():
         raise ValidationFailed(f"Profession inconnue : {code}.",
-                               errors={field: [f"code profession inconnu : {code}"]})
+                               errors={field: [N_("code profession inconnu : %(code)s", code=code)]})
 
 
 def check_professions(session: Session, codes, field: str = "profession") -> None:
@@ -63,7 +65,7 @@ def check_professions(session: Session, codes, field: str = "profession") -> Non
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise ValidationFailed(f"Profession(s) inconnue(s) : {', '.join(unknown)}.",
-                               errors={field: [f"code profession inconnu : {u}"
+                               errors={field: [N_("code profession inconnu : %(code)s", code=u)
                                                for u in unknown]})
 
 

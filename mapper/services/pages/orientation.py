@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import MapperError
+from ...messages import N_
 from ...maps.data import ProfessionalMarker
 from ...schemas.orientation import OrientationParams
 from ...vocab import profession_order
@@ -233,8 +234,8 @@ def orientation_map(session: Session, id_or_slug: str, filters: OrientationParam
                if r[9] is not None and r[10] is not None]
     unlocated = len(rows) - len(markers)
     if unlocated:
-        notices.append(f"{unlocated} professionnel(s) sans adresse localisée figurent dans la "
-                       "liste mais pas sur la carte.")
+        notices.append(N_("%(n)s professionnel(s) sans adresse localisée figurent dans la "
+                          "liste mais pas sur la carte.", n=unlocated))
     professions = {p["code"]: p["label"] for p in vocabularies.professions(session)}
     pages = max(1, -(-len(rows) // LIST_PAGE_SIZE))
     page = min(max(1, page), pages)

@@ -41,7 +41,7 @@ def _render_cpts(slug: str, errors=None, values=None, status=200):
     if cpts["slug"] != slug:
         return redirect(url_for("territory_pages.cpts_page", slug=cpts["slug"]))
     page_map = results_map(page["members"], page["geometry"],
-                           title=f"Professionnels de {cpts['name']}")
+                           title=gettext("Professionnels de %(name)s", name=cpts["name"]))
     options, option_errors = _widget_options()
     errors = {**option_errors, **(errors or {})}
     if option_errors and status == 200:
