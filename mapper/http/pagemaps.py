@@ -25,7 +25,8 @@ from ..maps.texts import map_texts
 from ..schemas.orientation import OrientationParams
 from ..services.geocoding import client_for
 from ..services.pages.orientation import OrientationMap, orientation_map
-from .i18n import translate, translate_profession
+from .i18n import DEFAULT as DEFAULT_LANGUAGE
+from .i18n import page_language, translate, translate_profession
 from .security import csp_nonce
 
 ASSET_PREFIX = "/assets"
@@ -96,25 +97,42 @@ def orientation_figure(data: OrientationMap, *, searched: Searched | None = None
     """The orientation map of a CPTS; ``searched`` = (lat, lon, label) marks the searched
     address."""
     return build_orientation_map(
-        [translated(m) for m in data.markers], boundary=data.boundary, tiles=tiles(),
+        translated(data.markers), boundary=data.boundary, tiles=tiles(),
         asset_prefix=ASSET_PREFIX, static_prefix=STATIC_PREFIX,
         title=gettext("Professionnels de santé — %(name)s", name=data.cpts.name),
         searched=searched, texts=page_texts(), profile_url_template=PROFILE_URL_TEMPLATE,
         new_window=in_widget())
 
 
-def translated(marker: ProfessionalMarker) -> ProfessionalMarker:
-    """A marker's profession (« Médecin – gériatrie ») and competencies in the page's
-    language (the labels come from the database in French)."""
-    return replace(marker, profession_label=translate_profession(marker.profession_label),
-                   competencies=[translate(c) for c in marker.competencies or ()])
+def translated(markers) -> list[ProfessionalMarker]:
+    """The markers' professions (« Médecin – gériatrie ») and competencies in the page's
+    language (the labels come from the database in French): each distinct label translated
+    once (5 000 members share a few dozen), nothing to do on a French page."""
+    markers = list(markers)
+    if page_language()["lang"] == DEFAULT_LANGUAGE:
+        return markers
+    professions: dict = {}
+    words: dict = {}
+
+    def profession(label):
+        if label not in professions:
+            professions[label] = translate_profession(label)
+        return professions[label]
+
+    def word(label):
+        if label not in words:
+            words[label] = translate(label)
+        return words[label]
+
+    return [replace(m, profession_label=profession(m.profession_label),
+                    competencies=[word(c) for c in m.competencies or ()]) for m in markers]
 
 
 def results_map(results: list[dict], boundary=None, title: str | None = None, *,
                 searched: Searched | None = None) -> PageMap:
     """Directory results (search, a CPTS's members) on a map; ``searched`` = (lat, lon,
     label) marks the searched address."""
-    markers = [translated(m) for m in (_marker(r) for r in results) if m is not None]
+    markers = translated(m for m in (_marker(r) for r in results) if m is not None)
     return page_map(build_orientation_map(
         markers, boundary, tiles(), title=title or gettext("Carte des professionnels de santé"), searched=searched, texts=page_texts(),
         profile_url_template=PROFILE_URL_TEMPLATE, new_window=in_widget()))

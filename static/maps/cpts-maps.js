@@ -545,7 +545,7 @@
     var cap = isNumber(data.zoomCap) ? data.zoomCap : 16;
     var group = typeof L.markerClusterGroup === 'function'
       ? L.markerClusterGroup({
-        chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
+        chunkedLoading: true, chunkDelay: 0, showCoverageOnHover: false, maxClusterRadius: 50,
         zoomToBoundsOnClick: false, spiderfyOnMaxZoom: false, spiderfyDistanceMultiplier: 1.6,
         iconCreateFunction: clusterIconFactory(map)
       })

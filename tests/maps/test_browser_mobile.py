@@ -118,7 +118,7 @@ def _inside_viewport(page, selector: str) -> dict:
     box = page.locator(selector).bounding_box()
     size = page.viewport_size
     assert box is not None, selector
-    assert box["x"] >= 0 and box["y"] >= 0, (selector, box)
+    assert box["x"] >= -0.5 and box["y"] >= -0.5, (selector, box)  # sub-pixel rounding
     assert box["x"] + box["width"] <= size["width"] + 0.5, (selector, box, size)
     assert box["y"] + box["height"] <= size["height"] + 0.5, (selector, box, size)
     return box
