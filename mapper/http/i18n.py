@@ -90,8 +90,10 @@ def translate(message) -> str | None:
     %-formats it), which is only right for the literal strings of the template itself."""
     if message is None:
         return None
-    if isinstance(message, Message):
-        return get_translations().ugettext(message.msgid) % message.values
+    if isinstance(message, Message):  # its values may be messages too
+        values = {k: translate(v) if isinstance(v, Message) else v
+                  for k, v in message.values.items()}
+        return get_translations().ugettext(message.msgid) % values
     return get_translations().ugettext(str(message))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, ValidationFailed
+from ..messages import N_
 from . import features
 from .features import Layer, any_of, equals, name_or_code_prefix
 from .places import CODE_RE, find_places, ranked_codes, suggestion_labels  # noqa: F401 (CODE_RE: re-exported)
@@ -94,23 +95,36 @@ def split_entries(raw: str) -> list[str]:
     return [e.strip() for e in re.split(r"[\n;,]+", raw or "") if e.strip()]
 
 
+def _question(search) -> str:
+    """« Voulez-vous dire « A », « B » ou « C » ? » (empty without suggestions)."""
+    shown = [f"« {label} »" for label in suggestion_labels(search.suggestions)][:OFFERED]
+    if not shown:
+        return ""
+    if len(shown) == 1:
+        return N_("Voulez-vous dire %(place)s ?", place=shown[0])
+    return N_("Voulez-vous dire %(places)s ou %(last)s ?", places=", ".join(shown[:-1]),
+              last=shown[-1])
+
+
 def _problem(search) -> str | None:
-    """The field's words for a typed place that is not one commune (None when it is)."""
+    """The field's words for a typed place that is not one commune (None when it is), as a
+    message the pages translate (``mapper.messages``)."""
     if search.status == "found":
         return None
-    offered = [f"« {label} »" for label in suggestion_labels(search.suggestions)]
-    shown = offered[:OFFERED]
-    question = (f"Voulez-vous dire {', '.join(shown[:-1])} ou {shown[-1]} ?" if len(shown) > 1
-                else f"Voulez-vous dire {shown[0]} ?" if shown else "")
-    typed = f"« {search.typed} »"
+    typed, question = f"« {search.typed} »", _question(search)
+    unknown = N_("Commune inconnue : %(typed)s.", typed=typed)
     if search.status == "unknown":
-        return " ".join(filter(None, [f"Commune inconnue : {typed}.", question]))
+        return N_("%(problem)s %(question)s", problem=unknown, question=question) \
+            if question else unknown
     if search.form.kind == "city":
-        return f"{typed} : précisez l'arrondissement (par exemple {offered[0]})." \
-            if offered else f"Commune inconnue : {typed}."
+        offered = suggestion_labels(search.suggestions)
+        return N_("%(typed)s : précisez l'arrondissement (par exemple « %(example)s »).",
+                  typed=typed, example=offered[0]) if offered else unknown
     if search.form.kind in ("postcode", "code"):
-        return f"Le code postal {search.form.postcode} couvre plusieurs communes. {question}"
-    return f"Plusieurs communes s'appellent {typed}. {question}"
+        return N_("Le code postal %(postcode)s couvre plusieurs communes. %(question)s",
+                  postcode=search.form.postcode, question=question)
+    return N_("Plusieurs communes s'appellent %(typed)s. %(question)s", typed=typed,
+              question=question)
 
 
 def resolve_communes(session: Session, raw: str, field: str = "communes") -> list[str]:

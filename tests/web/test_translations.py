@@ -214,3 +214,19 @@ def test_a_right_to_left_language_gives_rtl_pages(rtl_client, path):
     assert '<html lang="ar" dir="rtl">' in body
     if "/embed/" not in path:  # the switch offers the others (the widget has none)
         assert 'hreflang="fr"' in body and 'hreflang="en"' in body
+
+
+def test_a_checker_suggestion_reads_in_english(client, session):
+    """« Voulez-vous dire … » is composed by the places service; an English page shows it
+    in English, the suggested names as they are."""
+    from mapper.errors import ValidationFailed
+    from mapper.http.i18n import translate
+    from mapper.services.communes import resolve_communes
+
+    try:
+        resolve_communes(session, "Xyzzyville-sur-Rien")
+    except ValidationFailed as exc:
+        (problem,) = exc.errors["communes"]
+    assert str(problem).startswith("Commune inconnue : « Xyzzyville-sur-Rien ».")
+    with client.application.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert translate(problem).startswith("Unknown commune: « Xyzzyville-sur-Rien ».")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ...errors import ServiceUnavailable, ValidationFailed
+from ...messages import N_
 from ...geocoding import BanClient, GeocodingUnavailable
 from ..places import find_place, place_in_text
 from .cache import client_for, geocode_cached
@@ -24,9 +25,9 @@ from .placement import commune_point
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND = "Adresse introuvable : vérifiez-la ou ajoutez le code postal."
-UNAVAILABLE = ("Service d'adresses momentanément indisponible : précisez le code postal ou "
-               "la commune, réessayez plus tard ou indiquez une position.")
+NOT_FOUND = N_("Adresse introuvable : vérifiez-la ou ajoutez le code postal.")
+UNAVAILABLE = N_("Service d'adresses momentanément indisponible : précisez le code postal ou "
+                 "la commune, réessayez plus tard ou indiquez une position.")
 
 
 @dataclass(frozen=True)
