@@ -63,14 +63,13 @@ def weekday(iso: int) -> str:
     return WEEKDAY[iso - 1]
 
 
-#: Languages offered by the search (ISO 639-1 code → French name); another code is shown as is.
-LANGUAGE = {"en": "anglais", "ar": "arabe", "es": "espagnol", "de": "allemand",
-            "it": "italien", "pt": "portugais", "ro": "roumain", "ru": "russe",
-            "uk": "ukrainien", "pl": "polonais", "tr": "turc", "zh": "chinois",
-            "vi": "vietnamien", "ta": "tamoul", "fa": "persan", "he": "hébreu",
-            "hy": "arménien", "wo": "wolof", "bm": "bambara", "ber": "berbère (tamazight)",
-            "ln": "lingala", "sw": "swahili", "el": "grec", "nl": "néerlandais",
-            "ja": "japonais", "ko": "coréen", "hi": "hindi", "bn": "bengali"}
+#: Languages offered by the search form (ISO 639 codes), named by CLDR in the page's language
+#: (``http.i18n.language_name``).
+SEARCH_LANGUAGES = ("en", "ar", "es", "de", "it", "pt", "ro", "ru", "uk", "pl", "tr", "zh",
+                    "vi", "ta", "fa", "he", "hy", "wo", "bm", "ber", "ln", "sw", "el", "nl",
+                    "ja", "ko", "hi", "bn")
+#: Names CLDR does not have (ISO 639-2 collective codes).
+OTHER_LANGUAGE_NAMES = {"ber": N_("berbère (tamazight)")}
 
 #: The competencies in groups for the search form (slug → group); others go to "Autres".
 COMPETENCY_GROUPS = (
@@ -82,6 +81,3 @@ COMPETENCY_GROUPS = (
                              "teleexpertise")),
 )
 
-
-def language(code: str | None) -> str:
-    return LANGUAGE.get(code or "", code or "")

@@ -17,6 +17,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import Babel, get_locale, get_translations
 
 from ..config import get_settings
+from ..labels import OTHER_LANGUAGE_NAMES
 from ..messages import Message
 
 DEFAULT = "fr"
@@ -63,8 +64,12 @@ def page_locale() -> Locale:
 
 def language_name(code: str) -> str:
     """An ISO 639 code as its name in the page's language ("ar" → "arabe" / "Arabic"); a code
-    CLDR does not name is shown as given."""
-    return page_locale().languages.get(code.lower(), code)
+    neither CLDR nor ``labels.OTHER_LANGUAGE_NAMES`` names is shown as given."""
+    code = code.lower()
+    name = page_locale().languages.get(code)
+    if name is None and code in OTHER_LANGUAGE_NAMES:
+        name = translate(OTHER_LANGUAGE_NAMES[code])
+    return name or code
 
 
 def page_language() -> dict:

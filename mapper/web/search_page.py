@@ -69,7 +69,7 @@ def competency_groups(items: list[dict]) -> list[tuple[str, list[dict]]]:
 
 def language_choices(selected: str | None) -> list[tuple[str, str]]:
     """The languages the form offers, named in the page's language, in alphabetical order."""
-    codes = list(labels.LANGUAGE) + ([selected] if selected and selected not in labels.LANGUAGE
-                                     else [])
+    codes = list(labels.SEARCH_LANGUAGES) + (
+        [selected] if selected and selected not in labels.SEARCH_LANGUAGES else [])
     return sorted(((c, language_name(c)) for c in codes),
                   key=lambda kv: unicodedata.normalize("NFKD", kv[1]).casefold())

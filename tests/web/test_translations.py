@@ -230,3 +230,14 @@ def test_a_checker_suggestion_reads_in_english(client, session):
     assert str(problem).startswith("Commune inconnue : « Xyzzyville-sur-Rien ».")
     with client.application.test_request_context("/", headers={"Accept-Language": "en"}):
         assert translate(problem).startswith("Unknown commune: « Xyzzyville-sur-Rien ».")
+
+
+def test_every_offered_language_has_a_name_not_a_code(app):
+    from mapper.http.i18n import language_name
+    from mapper.labels import SEARCH_LANGUAGES
+
+    for lang, berber in (("fr", "berbère (tamazight)"), ("en", "Berber (Tamazight)")):
+        with app.test_request_context("/", headers={"Accept-Language": lang}):
+            names = {code: language_name(code) for code in SEARCH_LANGUAGES}
+            assert all(name != code for code, name in names.items()), names
+            assert names["ber"] == berber
