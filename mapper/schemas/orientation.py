@@ -45,7 +45,7 @@ from .fields import EARLIEST_YEAR, LATEST_YEAR
 
 _TRUE = {"1", "true", "oui", "on", "yes", "vrai"}
 _FALSE = {"0", "false", "non", "off", "no", "faux"}
-_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 MAX_CODES = 20
 ADDRESS_MIN, ADDRESS_MAX = 3, 200
@@ -83,8 +83,8 @@ def _raw(args: Mapping, name: str) -> list[str]:
     return out
 
 
-def _values(args: Mapping, name: str) -> list[str]:
-    """A repeatable or comma-separated parameter."""
+def list_values(args: Mapping, name: str) -> list[str]:
+    """A repeatable or comma-separated parameter (and its aliases), blanks dropped."""
     return [part.strip() for item in _raw(args, name) for part in item.split(",") if part.strip()]
 
 
@@ -94,7 +94,7 @@ class _Errors(dict):
 
 
 def _flag(args: Mapping, name: str, errors: _Errors) -> bool | None:
-    values = _values(args, name)
+    values = list_values(args, name)
     if not values:
         return None
     value = values[-1].lower()
@@ -126,8 +126,8 @@ def _latlon(text: str) -> tuple[float, float] | None:
 
 
 def _codes(args: Mapping, name: str, errors: _Errors) -> tuple[str, ...]:
-    items = [v.lower() for v in _values(args, name)]
-    bad = [v for v in items if not _CODE_RE.match(v)]
+    items = [v.lower() for v in list_values(args, name)]
+    bad = [v for v in items if not CODE_RE.match(v)]
     if bad:
         errors.add(name, N_("Code invalide : « %(code)s ».", code=bad[0][:40]))
     elif len(items) > MAX_CODES:

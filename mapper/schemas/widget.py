@@ -7,26 +7,19 @@ set of orientation parameters) and goes to its parser untouched.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import ValidationFailed
 from .colors import normalize_color
+from .orientation import CODE_RE, MAX_CODES, list_values
 
 OPTION_NAMES = ("choix", "couleur", "hauteur")
-_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-MAX_CHOICES = 20
+MAX_CHOICES = MAX_CODES
 #: Height of both snippets when the CPTS chose none; the configurator's bounds.
 DEFAULT_HEIGHT = 600
 MIN_HEIGHT = 320
 MAX_HEIGHT = 2000
-
-
-def _values(args: Mapping, name: str) -> list[str]:
-    raw = args.getlist(name) if hasattr(args, "getlist") else (
-        [args[name]] if name in args else [])
-    return [part.strip() for item in raw for part in str(item).split(",") if part.strip()]
 
 
 def _height(raw: list[str], errors: dict) -> int:
@@ -49,16 +42,16 @@ class WidgetOptions:
     def from_args(cls, args: Mapping) -> "WidgetOptions":
         """Parse the widget's own parameters; bad values raise ValidationFailed (by field)."""
         errors: dict[str, list[str]] = {}
-        choices = [c.lower() for c in _values(args, "choix")]
-        if len(choices) > MAX_CHOICES or any(not _CODE_RE.match(c) for c in choices):
+        choices = [c.lower() for c in list_values(args, "choix")]
+        if len(choices) > MAX_CHOICES or any(not CODE_RE.match(c) for c in choices):
             errors["choix"] = ["codes de profession attendus"]
         color = None
-        raw_color = _values(args, "couleur")
+        raw_color = list_values(args, "couleur")
         if raw_color:
             color = normalize_color(raw_color[-1])
             if color is None:
                 errors["couleur"] = ["couleur au format #rrggbb attendue (ex. #1d4f91)"]
-        height = _height(_values(args, "hauteur"), errors)
+        height = _height(list_values(args, "hauteur"), errors)
         if errors:
             raise ValidationFailed("Options du widget invalides.", errors=errors)
         return cls(tuple(dict.fromkeys(choices)), color, height)
