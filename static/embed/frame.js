@@ -1,5 +1,5 @@
-/* Carto CPTS — inside the widget's iframe: tell the host page our height, and switch between
- * the list and the map on narrow screens.
+/* Carto CPTS — inside the widget's iframe: tell the host page our height
+ * (the list/map switch is static/js/view-toggle.js).
  *
  * The height goes, by postMessage, only to the origins the CPTS allows to frame the widget
  * (the same list as its CSP frame-ancestors, in data-origins): a message to any other origin
@@ -40,32 +40,4 @@
   if (window.ResizeObserver) { new ResizeObserver(post).observe(root); }
   window.addEventListener("load", function () { last = 0; post(); });
   post();
-
-  function leafletMap() {
-    if (!window.L || !window.L.Map) { return null; }
-    for (var key in window) {
-      if (key.indexOf("map_") === 0 && window[key] instanceof window.L.Map) { return window[key]; }
-    }
-    return null;
-  }
-
-  var body = document.getElementById("w-body");
-  var toggle = document.querySelector(".w-toggle");
-  if (!body || !toggle) { return; }
-  var buttons = toggle.querySelectorAll("button[data-view]");
-  function show(view) {
-    body.setAttribute("data-view", view);
-    buttons.forEach(function (b) {
-      b.setAttribute("aria-pressed", b.getAttribute("data-view") === view ? "true" : "false");
-    });
-    if (view === "carte") {
-      var map = leafletMap();
-      if (map) { map.invalidateSize(); }
-    }
-  }
-  buttons.forEach(function (b) {
-    b.addEventListener("click", function () { show(b.getAttribute("data-view")); });
-  });
-  toggle.hidden = false;
-  show("liste");
 })();

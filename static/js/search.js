@@ -1,4 +1,4 @@
-/* The search page: a shareable address and, on a phone, a "Liste | Carte" switch.
+/* The search page: a shareable address (the "Liste | Carte" switch is view-toggle.js).
 
    On submit, empty fields are left out of the query string, so the address of a search is
    short enough to read, share or print (/recherche?adresse=…&profession=10). Without this
@@ -21,24 +21,5 @@
         }
       });
     });
-  });
-
-  var toggle = document.querySelector(".view-toggle");
-  var layout = document.querySelector(".results-layout");
-  if (!toggle || !layout) { return; }
-  toggle.hidden = false;
-  var buttons = toggle.querySelectorAll("button[data-view]");
-  function show(view) {
-    layout.setAttribute("data-view", view);
-    buttons.forEach(function (b) {
-      b.setAttribute("aria-pressed", b.getAttribute("data-view") === view ? "true" : "false");
-    });
-    if (view === "carte") {
-      /* Leaflet measures its container when shown: tell it the size changed. */
-      window.dispatchEvent(new Event("resize"));
-    }
-  }
-  buttons.forEach(function (b) {
-    b.addEventListener("click", function () { show(b.getAttribute("data-view")); });
   });
 }());
