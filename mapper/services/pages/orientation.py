@@ -115,15 +115,11 @@ _MEMBERS = """
            p.first_name, p.last_name, p.profession_code, coalesce(pr.label, p.profession_code),
            p.specialty, comp.labels,
            nullif(concat_ws(', ', s.name, s.address,
-                            nullif(concat_ws(' ', s.postcode, coalesce(s.commune_name, (
-                              SELECT cm.name FROM commune cm WHERE cm.code = s.commune_code))),
-                                   '')), ''),
+                            nullif(concat_ws(' ', s.postcode, s.town), '')), ''),
            round(ST_Y(s.geom)::numeric, 6)::float8, round(ST_X(s.geom)::numeric, 6)::float8,
            p.phone, p.accepts_new_patients,
            (p.last_verified_at IS NULL OR p.last_verified_at < :stale_before) AS stale,
-           zoned.id IS NOT NULL AS has_zone, slotted.id IS NOT NULL AS has_slot,
-           coalesce(s.commune_name, (SELECT cm.name FROM commune cm
-                                     WHERE cm.code = s.commune_code)) AS town
+           zoned.id IS NOT NULL AS has_zone, slotted.id IS NOT NULL AS has_slot, s.town
     FROM m JOIN professional p ON p.id = m.id
     LEFT JOIN profession pr ON pr.code = p.profession_code
     LEFT JOIN comp ON comp.id = p.id
@@ -131,8 +127,9 @@ _MEMBERS = """
     LEFT JOIN slotted ON slotted.id = p.id
     LEFT JOIN (
       SELECT DISTINCT ON (ps.professional_id) ps.professional_id AS id, ps.name, ps.address,
-             ps.postcode, ps.commune_name, ps.commune_code, ps.geom
-      FROM practice_site ps WHERE ps.professional_id IN (SELECT id FROM m)
+             ps.postcode, coalesce(ps.commune_name, c.name) AS town, ps.geom
+      FROM practice_site ps LEFT JOIN commune c ON c.code = ps.commune_code
+      WHERE ps.professional_id IN (SELECT id FROM m)
       ORDER BY ps.professional_id, ps.geom IS NULL, ps.id) s ON s.id = p.id
     ORDER BY p.last_name, p.first_name, p.id
 """
