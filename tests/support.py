@@ -43,3 +43,21 @@ def savepoint_of(app, connection):
         db.unbind()
         if savepoint.is_active:
             savepoint.rollback()
+
+
+def real_communes_database(url: str, shared_data, departements):
+    """A committed database at ``url`` with the real communes of these départements and their
+    populations (../shared/data), imported through the real importers."""
+    from mapper.db import Database
+    from mapper.imports.communes import import_communes_file
+    from mapper.imports.population import import_population_file
+
+    db = Database(url, 600_000)
+    for dep in departements:
+        with db.session_scope() as session:
+            report = import_communes_file(session, shared_data / "communes" /
+                                          f"communes-{dep}.geojson", population_year=2023)
+            assert report.ok, report.lines()
+    with db.session_scope() as session:
+        import_population_file(session, shared_data / "communes_population.csv", 2023)
+    return db

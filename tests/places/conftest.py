@@ -9,6 +9,7 @@ import pytest
 
 from mapper.imports.communes import import_communes_file
 from tests.factories.geo import box, collection, feature, write_geojson
+from tests.support import real_communes_database
 
 #: (code, name, département, population, arrondissement of) — homonyms on purpose.
 PLACES = [
@@ -86,16 +87,6 @@ REAL_DEPARTEMENTS = ("04", "06", "13", "69", "75", "83", "92")
 @pytest.fixture(scope="session")
 def real_places(database_factory, shared_data):
     """A committed database with the real communes of 04, 06, 13, 69, 75, 83 and 92."""
-    from mapper.db import Database
-    from mapper.imports.population import import_population_file
-
-    db = Database(database_factory("places"), 600_000)
-    for dep in REAL_DEPARTEMENTS:
-        with db.session_scope() as session:
-            report = import_communes_file(session, shared_data / "communes" /
-                                          f"communes-{dep}.geojson", population_year=2023)
-            assert report.ok, report.lines()
-    with db.session_scope() as session:
-        import_population_file(session, shared_data / "communes_population.csv", 2023)
+    db = real_communes_database(database_factory("places"), shared_data, REAL_DEPARTEMENTS)
     yield db
     db.engine.dispose()

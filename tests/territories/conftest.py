@@ -6,7 +6,7 @@ import pytest
 
 from mapper.imports.communes import import_communes_file
 from tests.factories.geo import grid_communes, write_geojson
-from tests.support import bearer
+from tests.support import bearer, real_communes_database
 
 #: Grid of 5×5 square communes 01001…01025 (région 84), 0.05° a side, population 1000·k.
 GRID_ORIGIN = (5.0, 45.0)
@@ -82,19 +82,9 @@ def paca_database(database_factory, shared_data):
     """A committed database with the communes of PACA, their populations and the real CPTS
     list (as projects), imported once per test session through the real importers."""
     from mapper.config import Settings
-    from mapper.db import Database
     from mapper.imports.cpts import import_cpts_file
-    from mapper.imports.population import import_population_file
 
-    url = database_factory("paca")
-    db = Database(url, 600_000)
-    for dep in PACA_DEPARTEMENTS:
-        with db.session_scope() as session:
-            report = import_communes_file(session, shared_data / "communes" /
-                                          f"communes-{dep}.geojson", population_year=2023)
-            assert report.ok, report.lines()
-    with db.session_scope() as session:
-        import_population_file(session, shared_data / "communes_population.csv", 2023)
+    db = real_communes_database(database_factory("paca"), shared_data, PACA_DEPARTEMENTS)
     with db.session_scope() as session:
         report = import_cpts_file(session, shared_data / "cpts_paca.csv", status="projet",
                                   settings=Settings())
