@@ -61,3 +61,14 @@ def real_communes_database(url: str, shared_data, departements):
     with db.session_scope() as session:
         import_population_file(session, shared_data / "communes_population.csv", 2023)
     return db
+
+
+def serious_violations(page, exclude: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's serious and critical violations on the page (``exclude``: CSS selectors
+    left out, such as Leaflet's own controls)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"exclude": [[s] for s in exclude]} if exclude else None
+    results = Axe().run(page, context=context) if context else Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

@@ -129,7 +129,7 @@ def test_english_texts_follow_the_page_language(guarded_page, site):
 
 
 def test_no_serious_accessibility_violation_with_the_list_open(browser, site):
-    from tests.web.test_browser_pages import serious_violations
+    from tests.support import serious_violations
 
     context = browser.new_context(locale="fr-FR", bypass_csp=True)
     try:

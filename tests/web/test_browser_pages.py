@@ -12,6 +12,7 @@ import pytest
 
 from tests.factories.geo import box
 from tests.web.conftest import ADDRESS, ORIGIN, STEP, browser_sign_in
+from tests.support import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -120,14 +121,6 @@ def test_checker_upload(guarded_page, live_site, tmp_path):
 
 
 # -- accessibility ----------------------------------------------------------------------------
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
 
 @pytest.mark.parametrize("role, path", [
     (None, "/"),

@@ -9,6 +9,7 @@ import pytest
 from tests.web.conftest import ADDRESS
 from tests.web.test_search_browser import inside_viewport
 from tests.web.test_translations import rtl_catalogues
+from tests.support import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -94,11 +95,7 @@ def test_other_public_pages_do_not_overflow_in_rtl(rtl_site, phone, path):
 
 
 def violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context={"exclude": [[".leaflet-control-container"]]})
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return serious_violations(page, exclude=(".leaflet-control-container",))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])

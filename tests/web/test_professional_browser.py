@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.web.test_browser_pages import serious_violations
+from tests.support import serious_violations
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.conftest import ADDRESS
-from tests.web.test_browser_pages import serious_violations
+from tests.support import serious_violations
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.web.conftest import ADDRESS, seed
-from tests.support import make_settings
+from tests.support import make_settings, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -195,11 +195,7 @@ def test_on_a_phone_the_form_and_the_first_result_are_on_screen(widget_site, gua
 
 
 def violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context={"exclude": [[".leaflet-control-container"]]})
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return serious_violations(page, exclude=(".leaflet-control-container",))
 
 
 @pytest.mark.parametrize("path", [
