@@ -131,6 +131,15 @@ def test_address_keeps_those_whose_zone_covers_it(client, session, data):
     assert "10 Rue du Test 92001 Grille" in text
 
 
+def test_address_alone_keeps_who_is_within_the_radius_and_says_so(client, session, data):
+    cache_address(session)
+    _, text = page(client, f"/map/cpts/{data['alpha']}?adresse={ADDRESS}&rayon=1")
+    assert [n.rsplit(" ", 1)[-1] for n in list_names(text)] == ["Martin"]  # ~0,7 km away
+    assert "1 professionnel à moins de 1 km de « 10 Rue du Test 92001 Grille »" in text
+    assert 'name="domicile"' in text  # the zone filter is a choice of its own
+    assert "dont la zone d&#39;intervention la couvre)" not in text
+
+
 def test_address_unresolved_shows_everyone_with_a_notice(client, data):
     _, text = page(client, f"/map/cpts/{data['alpha']}?address=rue+inconnue+de+nulle+part")
     assert len(list_names(text)) == 4
