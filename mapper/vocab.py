@@ -62,6 +62,19 @@ def profession_order(code: str) -> tuple[int, str]:
     return len(PROFESSION_ORDER), code
 
 
+# -- places, rota, campaigns (issue 12) ----------------------------------------------------
+#: A structure that is not a person: where shifts and permanences happen, and a site may belong.
+PLACE_KINDS = ("cabinet", "msp", "centre_sante", "pharmacie", "laboratoire", "ehpad",
+               "etablissement", "mairie", "autre")
+#: What a campaign is about (the public page filters on it).
+CAMPAIGN_KINDS = ("vaccination_grippe", "vaccination_covid", "vaccination", "depistage",
+                  "prevention", "autre")
+#: How a permanence receives: walk-in, by appointment only, or both.
+APPOINTMENT_MODES = ("sans_rdv", "sur_rdv", "les_deux")
+#: Dated events are wall-clock times in this zone (stored with their UTC instants).
+LOCAL_TIMEZONE = "Europe/Paris"
+
+
 # -- orientation -----------------------------------------------------------------------------
 #: How far a patient is sent by default, per profession (km): what one walks or drives to for
 #: it. Pharmacies and nurses are everywhere (5 km), a GP, a dentist or a kiné is looked for

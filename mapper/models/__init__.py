@@ -6,6 +6,9 @@ from .commune import CITY_ARRONDISSEMENTS, Commune, Postcode
 from .signin import LoginAttempt, LoginThrottle, SigninLink, SigninSession
 from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
+from .place import Closure, Place
+from .rota import Shift, ShiftReservation
+from .campaign import Campaign, Permanence
 from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, PracticeSite,
                         Profession, Professional, ProfessionalCompetency, Slot)
 
@@ -15,4 +18,5 @@ __all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", 
            "CptsValidatedCommune", "CptsDrawnCommune",
            "LoginAttempt", "LoginThrottle", "SigninLink", "SigninSession",
            "Competency", "CptsMember", "GeocodeCache", "InterventionZone", "PracticeSite",
-           "Profession", "Professional", "ProfessionalCompetency", "Slot"]
+           "Profession", "Professional", "ProfessionalCompetency", "Slot",
+           "Closure", "Place", "Shift", "ShiftReservation", "Campaign", "Permanence"]

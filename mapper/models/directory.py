@@ -114,6 +114,9 @@ class PracticeSite(Base):
     commune_code: Mapped[str | None] = mapped_column(String(5))
     commune_name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
+    #: The structure the site belongs to (an MSP, a centre de santé…), if any.
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id", ondelete="SET NULL"),
+                                                 index=True)
     #: normalise_address(address, postcode, commune): one site per distinct address, cache key.
     address_key: Mapped[str] = mapped_column(String(700), nullable=False)
     geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
