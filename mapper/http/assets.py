@@ -1,6 +1,6 @@
 """Serves the third-party map assets from the installed XStatic wheels under ``/assets``.
 
-The maps link Leaflet, Leaflet.markercluster and Font-Awesome here instead of public CDNs (see
+The maps link Leaflet and Font-Awesome here instead of public CDNs (see
 ``mapper.maps.assets``). Only the files allow-listed per package are served; anything else —
 unknown package, unlisted file, ``..`` — is a 404 before the filesystem is touched. URLs carry
 the package version (``?v=``), so responses are cacheable for a year and immutable.

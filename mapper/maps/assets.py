@@ -7,7 +7,8 @@ maps link only to files the app serves itself:
 * third-party libraries from the XStatic wheels, served by ``mapper.http.assets`` under an
   ``asset_prefix`` (``/assets/<package>/<file>``); only the files matched by a package's
   ``patterns`` are served, everything else is a 404;
-* the project's own ``static/maps/cpts-maps.{js,css}`` (marker creation, popups, legends),
+* the project's own ``static/maps/cpts-maps.{js,css}`` (marker creation, popups, legends) and
+  ``cpts-cluster.js`` (marker clusters on the vendored supercluster, ``static/maps/vendor``),
   served by Flask's ``/static`` route under a ``static_prefix``.
 
 Bootstrap and awesome-markers are not used at all (markers are ``L.divIcon`` with Font-Awesome
@@ -57,11 +58,6 @@ PACKAGES: dict[str, AssetPackage] = {
             "leaflet", "xstatic.pkg.leaflet", ("leaflet.js", "leaflet.css", "*.map", "images/*.png")
         ),
         AssetPackage(
-            "leaflet-markercluster",
-            "xstatic.pkg.leaflet_markercluster",
-            ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css", "*.map"),
-        ),
-        AssetPackage(
             "font-awesome",
             "xstatic.pkg.font_awesome",
             (
@@ -88,11 +84,6 @@ class Asset:
 ASSETS: dict[str, Asset] = {
     "leaflet_js": Asset("leaflet", "leaflet.js", "js"),
     "leaflet_css": Asset("leaflet", "leaflet.css", "css"),
-    "markercluster_js": Asset("leaflet-markercluster", "leaflet.markercluster.js", "js"),
-    "markercluster_css": Asset("leaflet-markercluster", "MarkerCluster.css", "css"),
-    "markercluster_default_css": Asset(
-        "leaflet-markercluster", "MarkerCluster.Default.css", "css"
-    ),
     "fontawesome_css": Asset("font-awesome", "css/fontawesome.min.css", "css"),
     "fontawesome_solid_css": Asset("font-awesome", "css/solid.min.css", "css"),
     "jquery_js": Asset("jquery", "jquery.min.js", "js"),
@@ -101,16 +92,13 @@ ASSETS: dict[str, Asset] = {
 #: What every map page links, in load order.
 MAP_ASSETS: tuple[str, ...] = (
     "leaflet_js",
-    "markercluster_js",
     "leaflet_css",
-    "markercluster_css",
-    "markercluster_default_css",
     "fontawesome_css",
     "fontawesome_solid_css",
 )
 
 #: The project's own files under STATIC_MAPS_DIR.
-OWN_JS: tuple[str, ...] = ("cpts-maps.js",)
+OWN_JS: tuple[str, ...] = ("vendor/supercluster.min.js", "cpts-cluster.js", "cpts-maps.js")
 OWN_CSS: tuple[str, ...] = ("cpts-maps.css",)
 
 

@@ -15,7 +15,7 @@ from mapper.maps.geometry import FRANCE_CENTER, FRANCE_ZOOM, Bounds
 #: Zoom cap when fitting to data, so a single marker does not open at street level 19.
 FIT_MAX_ZOOM = 15
 #: The map's own zoom range. Leaflet otherwise takes it from the tile layer, and without one
-#: Leaflet.markercluster fails with "Map has no maxZoom specified".
+#: the clusters would not know the deepest zoom to build.
 MIN_ZOOM = 2
 MAX_ZOOM = 19
 

@@ -321,29 +321,23 @@
     }
   });
 
+  /* A cluster = {count, counts: {profession code: n}, professions: {code: profession}}. */
   function clusterIconFactory(map) {
     return function (cluster) {
-      var markers = cluster.getAllChildMarkers();
-      var counts = {};
-      var order = [];
-      for (var i = 0; i < markers.length; i++) {
-        var profession = markers[i].cptsProfession || {};
-        var key = String(profession.code);
-        if (!counts[key]) { counts[key] = { profession: profession, n: 0 }; order.push(key); }
-        counts[key].n++;
-      }
-      order.sort(function (a, b) { return counts[b].n - counts[a].n; });
-      var total = markers.length;
+      var order = Object.keys(cluster.counts);
+      order.sort(function (a, b) { return cluster.counts[b] - cluster.counts[a]; });
+      var total = cluster.count;
       var stops = [];
       var parts = [];
       var start = 0;
       for (var j = 0; j < order.length; j++) {
-        var entry = counts[order[j]];
-        var color = HEX_COLOR.test(entry.profession.color || '') ? entry.profession.color : '#5f6b73';
-        var end = start + entry.n / total;
+        var n = cluster.counts[order[j]];
+        var profession = cluster.professions[order[j]] || {};
+        var color = HEX_COLOR.test(profession.color || '') ? profession.color : '#5f6b73';
+        var end = start + n / total;
         stops.push(color + ' ' + (start * 360).toFixed(1) + 'deg ' + (end * 360).toFixed(1) + 'deg');
         start = end;
-        parts.push(formatInt(entry.n) + ' ' + (entry.n > 1 ? entry.profession.many : entry.profession.one));
+        parts.push(formatInt(n) + ' ' + (n > 1 ? profession.many || '' : profession.one || ''));
       }
       var label = tr(map, total > 1 ? 'clusterMany' : 'clusterOne', { n: formatInt(total), list: parts.join(', ') });
       return new ClusterIcon({ ring: 'conic-gradient(' + stops.join(', ') + ')', count: formatInt(total), label: label });
@@ -522,17 +516,18 @@
     return function (e) {
       var keyboard = e.type === 'clusterkeypress';
       if (keyboard && !(e.originalEvent && (e.originalEvent.key === 'Enter' || e.originalEvent.keyCode === 13))) { return; }
-      var cluster = e.layer;
-      var bottom = cluster;
-      while (bottom._childClusters && bottom._childClusters.length === 1) { bottom = bottom._childClusters[0]; }
-      var samePlace = bottom._zoom === group._maxZoom && bottom._childCount === cluster._childCount;
+      var cluster = e.layer.cptsCluster;
       var zoom = map.getZoom();
-      var bounds = cluster.getBounds();
+      var expansion = group.expansionZoom(cluster);
+      if (zoom >= cap || expansion > map.getMaxZoom()) {
+        var spread = group.spread(e.layer);
+        if (keyboard && spread.length && spread[0].getElement()) { spread[0].getElement().focus(); }
+        return;
+      }
+      var bounds = group.bounds(cluster);
       var target = Math.min(map.getBoundsZoom(bounds, false, L.point(60, 60)), cap);
-      if (samePlace || zoom >= cap) {
-        cluster.spiderfy();
-      } else if (target <= zoom) {
-        map.setView(cluster.getLatLng(), Math.min(zoom + 2, cap));
+      if (target <= zoom) {
+        map.setView(e.layer.getLatLng(), Math.min(Math.max(expansion, zoom + 1), cap));
       } else {
         map.fitBounds(bounds, { maxZoom: cap, padding: [30, 30] });
       }
@@ -543,12 +538,8 @@
   function professionCluster(map, dataId) {
     var data = readData(dataId) || {};
     var cap = isNumber(data.zoomCap) ? data.zoomCap : 16;
-    var group = typeof L.markerClusterGroup === 'function'
-      ? L.markerClusterGroup({
-        chunkedLoading: true, chunkDelay: 0, showCoverageOnHover: false, maxClusterRadius: 50,
-        zoomToBoundsOnClick: false, spiderfyOnMaxZoom: false, spiderfyDistanceMultiplier: 1.6,
-        iconCreateFunction: clusterIconFactory(map)
-      })
+    var group = typeof L.cptsClusterGroup === 'function'
+      ? L.cptsClusterGroup({ radius: 50, iconCreate: clusterIconFactory(map) })
       : L.featureGroup();
     var zones = new ZoneToggler(map, data.zones, data.zoneUrlTemplate);
     var links = { template: typeof data.profileUrlTemplate === 'string' ? data.profileUrlTemplate : null, newWindow: Boolean(data.newWindow) };
@@ -563,9 +554,11 @@
     group.on('keypress', function (e) {
       if (e.originalEvent && (e.originalEvent.key === 'Enter' || e.originalEvent.keyCode === 13)) { open(e, true); }
     });
-    var onCluster = clusterClick(map, group, cap);
-    group.on('clusterclick', onCluster);
-    group.on('clusterkeypress', onCluster);
+    if (typeof group.expansionZoom === 'function') {
+      var onCluster = clusterClick(map, group, cap);
+      group.on('clusterclick', onCluster);
+      group.on('clusterkeypress', onCluster);
+    }
     group.cptsZones = zones;
     group.cptsDetails = details;
     return group;

@@ -144,7 +144,7 @@ INTERACTIVE_JS = """() => {
     const v = w[k];
     if (!v) continue;
     if (v instanceof L.Map) map = v;
-    if (L.MarkerClusterGroup && v instanceof L.MarkerClusterGroup) group = v;
+    if (L.CptsClusterGroup && v instanceof L.CptsClusterGroup) group = v;
   }
   w.__bench = {map, group};
   return Boolean(map && group);

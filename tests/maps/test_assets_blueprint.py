@@ -21,7 +21,6 @@ def client():
         ("/assets/leaflet/leaflet.js", "text/javascript"),
         ("/assets/leaflet/leaflet.css", "text/css"),
         ("/assets/leaflet/images/layers.png", "image/png"),
-        ("/assets/leaflet-markercluster/leaflet.markercluster.js", "text/javascript"),
         ("/assets/font-awesome/css/solid.min.css", "text/css"),
         ("/assets/font-awesome/webfonts/fa-solid-900.woff2", "font/woff2"),
     ],

@@ -62,7 +62,7 @@ def wait_until_idle(page) -> None:
         """name => { const m = window[name];
            return m && !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }""",
         arg=map_name(page))
-    page.wait_for_timeout(300)  # markercluster's own 250 ms animation after the last move
+    page.wait_for_timeout(300)  # the clusters are redrawn after the last move
 
 
 def marker_titles(frame) -> list[str]:

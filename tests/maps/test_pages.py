@@ -143,7 +143,17 @@ def test_address_alone_keeps_who_is_within_the_radius_and_says_so(client, sessio
 def test_address_unresolved_shows_everyone_with_a_notice(client, data):
     _, text = page(client, f"/map/cpts/{data['alpha']}?address=rue+inconnue+de+nulle+part")
     assert len(list_names(text)) == 4
-    assert "géocodage est injoignable" in text or "Adresse introuvable" in text
+    assert "Service d&#39;adresses momentanément indisponible" in text  # the field's reason
+    assert "Le filtre par adresse n&#39;a pas été appliqué." in text
+
+
+def test_address_unresolved_notice_in_english(client, data):
+    """The notice is made of catalogue messages, so an English page says it in English."""
+    _, text = page(client, f"/map/cpts/{data['alpha']}?address=rue+inconnue+de+nulle+part"
+                           "&lang=en")
+    assert len(list_names(text)) == 4
+    assert "The address filter was not applied." in text
+    assert "The address service is unavailable for now" in text
 
 
 @pytest.mark.parametrize("query", ["accepting_new_patients=peut-etre", "profession=<b>",

@@ -165,6 +165,14 @@ def _member_rows(session: Session, cpts_id: int, filters: OrientationParams,
     return session.execute(text(sql), params).all()
 
 
+def _reason(exc: MapperError) -> str:
+    """The field-level reason of a failed address (a catalogue message), else the detail."""
+    for reasons in (exc.errors or {}).values():
+        if isinstance(reasons, list) and reasons:
+            return reasons[0]
+    return exc.detail
+
+
 def _locate(session: Session, settings, address: str, geocoder) -> tuple[tuple | None, str | None,
                                                                       list[str]]:
     """(covers point, label, notices) of the address filter; a failure becomes a notice."""
@@ -172,7 +180,7 @@ def _locate(session: Session, settings, address: str, geocoder) -> tuple[tuple |
         found = locate(session, settings, address, client=geocoder)
     except MapperError as exc:
         log.info("orientation map: address filter not applied: %s", exc.log_message)
-        return None, None, [f"{exc.detail} Le filtre par adresse n'a pas été appliqué."]
+        return None, None, [_reason(exc), N_("Le filtre par adresse n'a pas été appliqué.")]
     return (found.lat, found.lon), found.label, []
 
 

@@ -1,0 +1,234 @@
+/*
+ * Carto CPTS — a marker cluster group for Leaflet built on supercluster (vendor/).
+ *
+ * Leaflet.markercluster inserts every marker into a per-zoom tree of Leaflet objects: for a
+ * CPTS of 5 000 professionals that alone took ~0.6 s of a phone's main thread before the map
+ * answered. Here the markers are only data until shown: supercluster indexes their points
+ * (a KD-tree, a few milliseconds) and, after each move, the group shows the clusters and
+ * markers of the visible area, keeping those already on the map (focus and selection stay).
+ *
+ * The group is a Leaflet layer with the API the maps use: addLayers / removeLayers (the
+ * profession layers add and remove theirs in bulk), events of its markers propagated with
+ * e.layer (click, keypress…), and for clusters 'clusterclick' / 'clusterkeypress' with
+ * e.layer the cluster's marker (e.layer.cptsCluster = {id, count, counts}).
+ *
+ * Options: radius (px, 50), iconCreate(cluster) -> L.Icon, where cluster = {count, counts:
+ * {code: n}, professions: {code: profession}}; markers carry cptsProfession {code, …}.
+ * Cluster helpers: expansionZoom(cluster), bounds(cluster), spread(clusterMarker),
+ * unspread(). A spread cluster lays its markers on a circle (up to 9) or a spiral around it,
+ * with legs, until the next zoom or a click on the map.
+ */
+(function (window) {
+  'use strict';
+
+  var L = window.L;
+  var Supercluster = window.Supercluster;
+  if (!L || !Supercluster) { return; }
+
+  function countsKey(code) { return 'n_' + code; }
+
+  var ClusterGroup = L.Layer.extend({
+    options: { radius: 50, iconCreate: null, legStyle: { weight: 1.5, color: '#222', opacity: 0.6, interactive: false } },
+
+    initialize: function (options) {
+      L.setOptions(this, options);
+      this._markers = [];
+      this._professions = {};
+      this._index = null;
+      this._shown = {};
+      this._spread = null;
+      this._layer = L.featureGroup();
+      this._layer.addEventParent(this);
+      this._legs = L.layerGroup();
+    },
+
+    addLayer: function (marker) { return this.addLayers([marker]); },
+    removeLayer: function (marker) { return this.removeLayers([marker]); },
+
+    addLayers: function (markers) {
+      for (var i = 0; i < markers.length; i++) {
+        var profession = markers[i].cptsProfession;
+        if (profession && !this._professions[profession.code]) { this._professions[profession.code] = profession; }
+        this._markers.push(markers[i]);
+      }
+      this._schedule();
+      return this;
+    },
+
+    removeLayers: function (markers) {
+      var gone = {};
+      for (var i = 0; i < markers.length; i++) { gone[L.stamp(markers[i])] = true; }
+      this._markers = this._markers.filter(function (m) { return !gone[L.stamp(m)]; });
+      this._schedule();
+      return this;
+    },
+
+    getLayers: function () { return this._markers.slice(); },
+
+    /* Rebuilt once after a burst of changes (every profession layer adds its markers in
+       the same script), not once per layer. */
+    _schedule: function () {
+      if (this._pending) { return; }
+      this._pending = true;
+      var self = this;
+      window.Promise.resolve().then(function () { self._pending = false; self._rebuild(); });
+    },
+
+    _rebuild: function () {
+      var points = new Array(this._markers.length);
+      for (var i = 0; i < this._markers.length; i++) {
+        var marker = this._markers[i];
+        var home = marker.cptsHome || marker.getLatLng();
+        var code = marker.cptsProfession ? String(marker.cptsProfession.code) : '';
+        points[i] = { type: 'Feature', properties: { m: i, k: code }, geometry: { type: 'Point', coordinates: [home.lng, home.lat] } };
+      }
+      var maxZoom = this._map ? this._map.getMaxZoom() : 19;
+      this._index = new Supercluster({
+        radius: this.options.radius, maxZoom: isFinite(maxZoom) ? maxZoom : 19,
+        map: function (p) { var o = {}; o[countsKey(p.k)] = 1; return o; },
+        reduce: function (acc, p) { for (var k in p) { if (k.charAt(1) === '_' && k.charAt(0) === 'n') { acc[k] = (acc[k] || 0) + p[k]; } } }
+      }).load(points);
+      this._indexed = this._markers.slice();
+      this.unspread();
+      this._render();
+    },
+
+    onAdd: function (map) {
+      this._layer.addTo(map);
+      this._legs.addTo(map);
+      map.on('moveend', this._render, this);
+      map.on('zoomstart click', this._onCollapse, this);
+      if (this._index) { this._render(); }
+    },
+
+    onRemove: function (map) {
+      this.unspread();
+      map.off('moveend', this._render, this);
+      map.off('zoomstart click', this._onCollapse, this);
+      this._layer.clearLayers();
+      this._shown = {};
+      map.removeLayer(this._layer);
+      map.removeLayer(this._legs);
+    },
+
+    _onCollapse: function () { this.unspread(); },
+
+    _clusterMarker: function (feature) {
+      var p = feature.properties;
+      var counts = {};
+      for (var k in p) { if (k.indexOf('n_') === 0) { counts[k.slice(2)] = p[k]; } }
+      var cluster = { id: p.cluster_id, count: p.point_count, counts: counts, professions: this._professions };
+      var c = feature.geometry.coordinates;
+      var icon = this.options.iconCreate ? this.options.iconCreate(cluster) : new L.DivIcon({ className: 'marker-cluster', html: String(p.point_count) });
+      var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, riseOnHover: true });
+      marker.cptsCluster = cluster;
+      var self = this;
+      marker.on('click', function (e) { self.fire('clusterclick', { layer: marker, originalEvent: e.originalEvent }); });
+      marker.on('keypress', function (e) { self.fire('clusterkeypress', { layer: marker, originalEvent: e.originalEvent }); });
+      return marker;
+    },
+
+    /* Show what the visible area (and half a screen around it) holds at this zoom. */
+    _render: function () {
+      var map = this._map;
+      if (!map || !this._index) { return; }
+      var zoom = Math.round(map.getZoom());
+      var b = map.getBounds().pad(0.5);
+      var west = Math.max(b.getWest(), -180);
+      var east = Math.min(b.getEast(), 180);
+      var features = this._index.getClusters([west, Math.max(b.getSouth(), -85), east, Math.min(b.getNorth(), 85)], zoom);
+      var next = {};
+      for (var i = 0; i < features.length; i++) {
+        var p = features[i].properties;
+        var key = p.cluster ? 'c' + zoom + ':' + p.cluster_id : 'p' + L.stamp(this._indexed[p.m]);
+        next[key] = this._shown[key] || (p.cluster ? this._clusterMarker(features[i]) : this._indexed[p.m]);
+      }
+      var spread = this._spread;
+      for (var old in this._shown) {
+        if (!next[old] && !(spread && spread.key === old)) { this._layer.removeLayer(this._shown[old]); }
+      }
+      for (var k in next) { if (!this._shown[k]) { this._layer.addLayer(next[k]); } }
+      if (spread && !next[spread.key]) { next[spread.key] = this._shown[spread.key]; }
+      this._shown = next;
+    },
+
+    expansionZoom: function (cluster) { return this._index.getClusterExpansionZoom(cluster.id); },
+
+    leaves: function (cluster) {
+      var self = this;
+      return this._index.getLeaves(cluster.id, Infinity).map(function (f) { return self._indexed[f.properties.m]; });
+    },
+
+    bounds: function (cluster) {
+      var bounds = L.latLngBounds([]);
+      var leaves = this.leaves(cluster);
+      for (var i = 0; i < leaves.length; i++) { bounds.extend(leaves[i].cptsHome || leaves[i].getLatLng()); }
+      return bounds;
+    },
+
+    /* Lay a cluster's markers around it (Leaflet.markercluster's circle and spiral). */
+    spread: function (clusterMarker) {
+      this.unspread();
+      var map = this._map;
+      var key = null;
+      for (var k in this._shown) { if (this._shown[k] === clusterMarker) { key = k; } }
+      if (!map || !key) { return []; }
+      var leaves = this.leaves(clusterMarker.cptsCluster);
+      var center = map.latLngToLayerPoint(clusterMarker.getLatLng());
+      var spots = leaves.length <= 9 ? circle(leaves.length, center) : spiral(leaves.length, center);
+      for (var i = 0; i < leaves.length; i++) {
+        var marker = leaves[i];
+        var at = map.layerPointToLatLng(spots[i]);
+        marker.cptsHome = marker.cptsHome || marker.getLatLng();
+        marker.setLatLng(at);
+        this._legs.addLayer(L.polyline([clusterMarker.getLatLng(), at], this.options.legStyle));
+        this._layer.addLayer(marker);
+      }
+      clusterMarker.setOpacity(0.35);
+      this._spread = { key: key, cluster: clusterMarker, leaves: leaves };
+      this.fire('spread', { layer: clusterMarker, markers: leaves });
+      return leaves;
+    },
+
+    unspread: function () {
+      var spread = this._spread;
+      if (!spread) { return; }
+      this._spread = null;
+      this._legs.clearLayers();
+      for (var i = 0; i < spread.leaves.length; i++) {
+        var marker = spread.leaves[i];
+        this._layer.removeLayer(marker);
+        if (marker.cptsHome) { marker.setLatLng(marker.cptsHome); marker.cptsHome = null; }
+      }
+      spread.cluster.setOpacity(1);
+      if (this._map && !this._shown[spread.key]) { this._layer.removeLayer(spread.cluster); }
+    }
+  });
+
+  function circle(count, center) {
+    var radius = Math.max(30, (36 * count) / (2 * Math.PI));
+    var out = [];
+    for (var i = 0; i < count; i++) {
+      var angle = (2 * Math.PI * i) / count - Math.PI / 2;
+      out.push(L.point(center.x + radius * Math.cos(angle), center.y + radius * Math.sin(angle))._round());
+    }
+    return out;
+  }
+
+  function spiral(count, center) {
+    var legLength = 11 * 1.6;
+    var separation = 28 * 1.6;
+    var lengthFactor = 5 * 1.6 * Math.PI * 2;
+    var angle = 0;
+    var out = new Array(count);
+    for (var i = count; i >= 0; i--) {
+      if (i < count) { out[i] = L.point(center.x + legLength * Math.cos(angle), center.y + legLength * Math.sin(angle))._round(); }
+      angle += separation / legLength + i * 0.0005;
+      legLength += lengthFactor / angle;
+    }
+    return out;
+  }
+
+  L.CptsClusterGroup = ClusterGroup;
+  L.cptsClusterGroup = function (options) { return new ClusterGroup(options); };
+}(window));
