@@ -5,32 +5,33 @@ from marshmallow import Schema as _Schema
 from marshmallow import ValidationError, fields, validate
 
 from ..errors import ValidationFailed
+from ..messages import N_
 
 #: Per field class (most specific first), the French text of marshmallow's built-in errors.
 _MESSAGES: tuple[tuple[type, dict[str, str]], ...] = (
-    (fields.Email, {"invalid": "adresse e-mail invalide"}),
-    (fields.Url, {"invalid": "adresse web (URL) invalide"}),
-    (fields.AwareDateTime, {"invalid": "date et heure ISO 8601 attendues",
-                            "invalid_awareness": "date et heure avec fuseau horaire attendues"}),
-    (fields.DateTime, {"invalid": "date et heure ISO 8601 attendues"}),
-    (fields.Date, {"invalid": "date attendue (AAAA-MM-JJ)"}),
-    (fields.Integer, {"invalid": "nombre entier attendu", "too_large": "nombre trop grand"}),
-    (fields.Float, {"invalid": "nombre attendu", "too_large": "nombre trop grand",
-                    "special": "nombre trop grand, NaN ou infini"}),
-    (fields.Boolean, {"invalid": "oui ou non attendu (true/false)"}),
-    (fields.String, {"invalid": "texte attendu"}),
-    (fields.List, {"invalid": "liste attendue"}),
-    (fields.Dict, {"invalid": "objet attendu"}),
-    (fields.Nested, {"type": "objet attendu"}),
+    (fields.Email, {"invalid": N_("adresse e-mail invalide")}),
+    (fields.Url, {"invalid": N_("adresse web (URL) invalide")}),
+    (fields.AwareDateTime, {"invalid": N_("date et heure ISO 8601 attendues"),
+                            "invalid_awareness": N_("date et heure avec fuseau horaire attendues")}),
+    (fields.DateTime, {"invalid": N_("date et heure ISO 8601 attendues")}),
+    (fields.Date, {"invalid": N_("date attendue (AAAA-MM-JJ)")}),
+    (fields.Integer, {"invalid": N_("nombre entier attendu"), "too_large": N_("nombre trop grand")}),
+    (fields.Float, {"invalid": N_("nombre attendu"), "too_large": N_("nombre trop grand"),
+                    "special": N_("nombre trop grand, NaN ou infini")}),
+    (fields.Boolean, {"invalid": N_("oui ou non attendu (true/false)")}),
+    (fields.String, {"invalid": N_("texte attendu")}),
+    (fields.List, {"invalid": N_("liste attendue")}),
+    (fields.Dict, {"invalid": N_("objet attendu")}),
+    (fields.Nested, {"type": N_("objet attendu")}),
 )
-_COMMON = {"required": "champ requis", "null": "valeur requise",
-           "validator_failed": "valeur invalide"}
+_COMMON = {"required": N_("champ requis"), "null": N_("valeur requise"),
+           "validator_failed": N_("valeur invalide")}
 
 
 class Schema(_Schema):
     """Unknown fields are refused (a typo is a 422 naming the field); messages are French."""
 
-    error_messages = {"unknown": "champ inconnu", "type": "objet attendu"}
+    error_messages = {"unknown": N_("champ inconnu"), "type": N_("objet attendu")}
 
     def on_bind_field(self, field_name, field_obj):  # noqa: ARG002 - marshmallow's hook
         messages = dict(_COMMON)
@@ -42,35 +43,60 @@ class Schema(_Schema):
         field_obj.error_messages = {**field_obj.error_messages, **messages}
 
 
-def _bounds(min: int | None, max: int | None, unit: str, units: str) -> str:  # noqa: A002
-    if min and max:
-        return f"de {min} à {max} {units}"
-    if max:
-        return f"{max} {units} au plus"
-    return f"{min} {unit} au moins"
+class _Length(validate.Length):
+    """A length check whose error is a catalogue message (see ``mapper.messages``)."""
+
+    def __init__(self, min, max, unit: str):  # noqa: A002
+        super().__init__(min=min, max=max)
+        self._unit = unit
+
+    def _format_error(self, value, message: str) -> str:  # noqa: ARG002 - marshmallow's hook
+        low, high = self.min, self.max
+        if self._unit == "items":
+            if low and high:
+                return N_("de %(min)s à %(max)s éléments", min=low, max=high)
+            if high:
+                return N_("%(max)s éléments au plus", max=high)
+            return N_("%(min)s élément(s) au moins", min=low)
+        if low and high:
+            return N_("de %(min)s à %(max)s caractères", min=low, max=high)
+        if high:
+            return N_("%(max)s caractères au plus", max=high)
+        return N_("%(min)s caractère(s) au moins", min=low)
 
 
 def length(min: int | None = None, max: int | None = None) -> validate.Length:  # noqa: A002
-    return validate.Length(min=min, max=max, error=_bounds(min, max, "caractère(s)", "caractères"))
+    return _Length(min, max, "characters")
 
 
 def count(min: int | None = None, max: int | None = None) -> validate.Length:  # noqa: A002
     """Bounds of a list."""
-    return validate.Length(min=min, max=max, error=_bounds(min, max, "élément(s)", "éléments"))
+    return _Length(min, max, "items")
+
+
+class _OneOf(validate.OneOf):
+    def _format_error(self, value, message: str = "") -> str:  # noqa: ARG002
+        return N_("valeur inconnue ; attendu : %(choices)s", choices=", ".join(self.choices))
 
 
 def one_of(choices) -> validate.OneOf:
-    return validate.OneOf(choices, error="valeur inconnue ; attendu : " + ", ".join(choices))
+    return _OneOf(choices)
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+class _Range(validate.Range):
+    def _format_error(self, value, message: str) -> str:  # noqa: ARG002
+        low, high = _number(self.min), _number(self.max)
+        if self.min_inclusive:
+            return N_("de %(min)s à %(max)s", min=low, max=high)
+        return N_("strictement plus de %(min)s à %(max)s", min=low, max=high)
+
+
 def between(min: float, max: float, *, min_inclusive: bool = True) -> validate.Range:  # noqa: A002
-    low = "de" if min_inclusive else "strictement plus de"
-    return validate.Range(min=min, max=max, min_inclusive=min_inclusive,
-                          error=f"{low} {_number(min)} à {_number(max)}")
+    return _Range(min=min, max=max, min_inclusive=min_inclusive)
 
 
 def matches(pattern: str, message: str) -> validate.Regexp:

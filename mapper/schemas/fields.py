@@ -6,6 +6,7 @@ from datetime import time
 
 from marshmallow import ValidationError, fields
 
+from ..messages import N_
 from .base import between, length, matches
 
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
@@ -114,7 +115,8 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 def plausible_date(value) -> bool:
     year = value.year
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise ValidationError(f"année entre {EARLIEST_YEAR} et {LATEST_YEAR} attendue")
+        raise ValidationError(N_("année entre %(min)s et %(max)s attendue", min=EARLIEST_YEAR,
+                                 max=LATEST_YEAR))
     return True
 
 

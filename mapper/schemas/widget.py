@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import ValidationFailed
+from ..messages import N_
 from .colors import normalize_color
 from .orientation import CODE_RE, MAX_CODES, list_values
 
@@ -28,7 +29,8 @@ def _height(raw: list[str], errors: dict) -> int:
     value = raw[-1]
     if value.isascii() and value.isdecimal() and MIN_HEIGHT <= int(value) <= MAX_HEIGHT:
         return int(value)
-    errors["hauteur"] = [f"hauteur en pixels, de {MIN_HEIGHT} à {MAX_HEIGHT}"]
+    errors["hauteur"] = [N_("hauteur en pixels, de %(min)s à %(max)s", min=MIN_HEIGHT,
+                            max=MAX_HEIGHT)]
     return DEFAULT_HEIGHT
 
 

@@ -87,6 +87,32 @@ def test_a_message_with_values_reads_french_and_translates(app):
     assert out == "Invalid code: “&lt;x&gt;”."
 
 
+def test_schema_errors_are_catalogue_messages(app):
+    """marshmallow's errors and the shared validators' (lengths, ranges, choices) reach a page
+    in its language; the API keeps the French text."""
+    from flask import render_template_string
+    from marshmallow import fields
+
+    from mapper.schemas.base import Schema, between, length, one_of
+
+    class Probe(Schema):
+        name = fields.String(required=True, validate=length(2, 5))
+        age = fields.Integer(validate=between(0, 120))
+        kind = fields.String(validate=one_of(("a", "b")))
+        day = fields.Date()
+
+    errors = Probe().validate({"name": "toolong", "age": 200, "kind": "c", "day": "x",
+                               "extra": 1})
+    assert errors["name"] == ["de 2 à 5 caractères"]
+    assert errors["age"] == ["de 0 à 120"]
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        english = {field: render_template_string("{{ m | tr }}", m=reasons[0])
+                   for field, reasons in errors.items()}
+    assert english == {"name": "2 to 5 characters", "age": "from 0 to 120",
+                       "kind": "unknown value; expected: a, b",
+                       "day": "date expected (YYYY-MM-DD)", "extra": "unknown field"}
+
+
 # -- the pages in English -------------------------------------------------------------------
 
 def english_page(client, path: str, status: int = 200) -> str:
