@@ -12,7 +12,8 @@
  * e.layer (click, keypress…), and for clusters 'clusterclick' / 'clusterkeypress' with
  * e.layer the cluster's marker (e.layer.cptsCluster = {id, count, counts}).
  *
- * Options: radius (px, 50), iconCreate(cluster) -> L.Icon, where cluster = {count, counts:
+ * Options: radius (screen px, 50: supercluster measures in tile units, so extent is 256, the
+ * size of a Leaflet tile), iconCreate(cluster) -> L.Icon, where cluster = {count, counts:
  * {code: n}, professions: {code: profession}}; markers carry cptsProfession {code, …}.
  * Cluster helpers: expansionZoom(cluster), bounds(cluster), spread(clusterMarker),
  * unspread(). A spread cluster lays its markers on a circle (up to 9) or a spiral around it,
@@ -84,7 +85,7 @@
       }
       var maxZoom = this._map ? this._map.getMaxZoom() : 19;
       this._index = new Supercluster({
-        radius: this.options.radius, maxZoom: isFinite(maxZoom) ? maxZoom : 19,
+        radius: this.options.radius, extent: 256, maxZoom: isFinite(maxZoom) ? maxZoom : 19,
         map: function (p) { var o = {}; o[countsKey(p.k)] = 1; return o; },
         reduce: function (acc, p) { for (var k in p) { if (k.charAt(1) === '_' && k.charAt(0) === 'n') { acc[k] = (acc[k] || 0) + p[k]; } } }
       }).load(points);
