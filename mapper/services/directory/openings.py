@@ -116,13 +116,14 @@ def _holiday_condition(day: date, name: str) -> tuple[str | None, dict]:
 def closed_sql(day_param: str, day: date) -> tuple[str, dict]:
     """SQL true when the slot ``sl`` does not happen on ``day`` (bound as ``:day_param``):
     a public holiday where its site is, or a closure of its professional or of its site's
-    place. The closure sets are uncorrelated sub-queries, computed once per statement."""
+    place. The closure sets are uncorrelated sub-queries, computed once per statement; every
+    part is TRUE or FALSE, never NULL (``NOT NULL`` would drop the slot)."""
     between = f"c.starts_on <= :{day_param} AND c.ends_on >= :{day_param}"
     parts = [
         f"sl.professional_id IN (SELECT c.professional_id FROM closure c "
         f"WHERE c.professional_id IS NOT NULL AND {between})",
-        f"sl.site_id IN (SELECT ps.id FROM closure c JOIN practice_site ps "
-        f"ON ps.place_id = c.place_id WHERE {between})",
+        f"(sl.site_id IS NOT NULL AND sl.site_id IN (SELECT ps.id FROM closure c "
+        f"JOIN practice_site ps ON ps.place_id = c.place_id WHERE {between}))",
         f"(sl.site_id IS NULL AND sl.professional_id IN (SELECT ps.professional_id "
         f"FROM closure c JOIN practice_site ps ON ps.place_id = c.place_id WHERE {between} "
         f"AND ps.id = (SELECT min(f.id) FROM practice_site f "
