@@ -37,3 +37,24 @@ def place_body(**overrides) -> dict:
             "phone": "01 99 10 00 01", "accessible": True, "finess": "750712184"}
     data.update(overrides)
     return data
+
+
+TOKEN = "test-csrf-token"
+
+
+@pytest.fixture()
+def sign_in(client, session, accounts):
+    """``sign_in("coordinator", cpts_id=…)`` → the account, signed in on ``client``."""
+
+    def make(role: str, **scope):
+        from mapper.services.accounts.sessions import open_session
+
+        account, _ = accounts(role, **scope)
+        token = open_session(session, account)
+        session.commit()
+        with client.session_transaction() as cookie:
+            cookie["sid"] = token
+            cookie["csrf"] = TOKEN
+        return account
+
+    return make
