@@ -23,10 +23,8 @@ def _site_key(site: dict) -> str:
     return normalise_address(site.get("address"), site.get("postcode"), site.get("commune"))
 
 
-def replace_sites(session: Session, professional: Professional, sites_in: list[dict],
-                   settings, client, source: str) -> list[PracticeSite]:
-    """Make the sites exactly ``sites_in`` (in order). An unchanged address keeps its row and
-    its geocoding; a new or moved one is placed again."""
+def _checked_keys(session: Session, sites_in: list[dict]) -> list[str]:
+    """The address key of each site, after checking its address, point and place."""
     keys = []
     for i, site in enumerate(sites_in):
         if not (site.get("address") or "").strip():
@@ -45,6 +43,14 @@ def replace_sites(session: Session, professional: Professional, sites_in: list[d
             raise ValidationFailed("Deux sites ont la même adresse.",
                                    errors={f"sites.{i}.address": ["adresse en double"]})
         keys.append(key)
+    return keys
+
+
+def replace_sites(session: Session, professional: Professional, sites_in: list[dict],
+                   settings, client, source: str) -> list[PracticeSite]:
+    """Make the sites exactly ``sites_in`` (in order). An unchanged address keeps its row and
+    its geocoding; a new or moved one is placed again."""
+    keys = _checked_keys(session, sites_in)
     existing = {s.address_key: s for s in session.scalars(
         select(PracticeSite).where(PracticeSite.professional_id == professional.id))}
     for key, site in list(existing.items()):
