@@ -69,7 +69,10 @@ def place_body(session, values: dict, cpts_id: int, current: dict | None = None
 
 
 def place_errors(exc: MapperError) -> dict[str, list[str]]:
-    return field_errors(exc, mapping=PLACE_MAP, default="nom")
+    out = field_errors(exc, mapping=PLACE_MAP, default="nom")
+    if "type" in out:
+        out["type"] = ["Choisissez un type de lieu dans la liste."]
+    return out
 
 
 def closure_body(form) -> tuple[dict, dict, dict[str, list[str]]]:
