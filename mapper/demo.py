@@ -9,12 +9,14 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .config import PROJECT_ROOT, Settings
 from .imports.api_geo import download_departement
 from .imports.communes import import_communes_file
 from .imports.cpts import load_demo_cpts
+from .imports.places_csv import import_places_csv
 from .imports.professionals_csv import import_professionals_csv
 from .reference import DEFAULT_POPULATION_YEAR
 
@@ -50,8 +52,39 @@ def load_professionals(session: Session, demo_dir: Path, settings: Settings) -> 
     return report.lines()
 
 
+def load_places(session: Session, demo_dir: Path, settings: Settings) -> list[str]:
+    """A few fictional places around Paris 14e (an MSP, a centre de santé, a mairie's room,
+    pharmacies), listed by the demo CPTS (coordinates given: no geocoding); the first demo
+    professional's site belongs to the MSP. Idempotent: rows are keyed by ``ref``."""
+    path = demo_dir / "places.csv"
+    if not path.exists():
+        return []
+    report = import_places_csv(session, path, settings, actor="demo")
+    return report.lines() + _link_demo_site(session, settings)
+
+
+def _link_demo_site(session: Session, settings: Settings) -> list[str]:
+    """« Exerce à MSP Alésia-Plaisance » on the page of demo-001: its site linked to the place
+    through the entry's use case (audited), once."""
+    from .services.directory import find_existing, professional_private, update_professional
+
+    pid = find_existing(session, rpps=None, external_ref="demo-001")
+    place_id = session.scalar(text("SELECT id FROM place WHERE external_ref = 'demo-lieu-01'"))
+    if pid is None or place_id is None:
+        return []
+    sites = professional_private(session, pid)["sites"]
+    if not sites or sites[0]["place_id"] == place_id:
+        return []
+    body = [{"address": s["address"], "postcode": s["postcode"], "commune": s["commune"],
+             "name": s["name"], "phone": s["phone"], "place_id": s["place_id"]} for s in sites]
+    body[0]["place_id"] = place_id
+    update_professional(session, pid, {"sites": body}, None, settings, audit_actor="demo",
+                        touch_verified=None)
+    return ["demo: the first professional's site belongs to the demo MSP"]
+
+
 LOADERS: list[Callable[[Session, Path, Settings], list[str]]] = [
-    load_communes, load_cpts, load_professionals]
+    load_communes, load_cpts, load_professionals, load_places]
 
 
 def load_demo(session: Session, settings: Settings, *, real: bool = False,

@@ -81,3 +81,10 @@ COMPETENCY_GROUPS = (
                              "teleexpertise")),
 )
 
+
+#: Kinds of places (lieux), as the coordinator's pages and the CSV template name them.
+PLACE_KIND = {"cabinet": N_("Cabinet"), "msp": N_("Maison de santé pluriprofessionnelle (MSP)"),
+              "centre_sante": N_("Centre de santé"), "pharmacie": N_("Pharmacie"),
+              "laboratoire": N_("Laboratoire"), "ehpad": N_("EHPAD"),
+              "etablissement": N_("Établissement de santé"),
+              "mairie": N_("Mairie ou salle municipale"), "autre": N_("Autre lieu")}

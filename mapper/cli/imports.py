@@ -162,6 +162,28 @@ def import_professionals(ctx: AppContext, file: Path, cpts_ref: str | None) -> N
     finish(report)
 
 
+@import_.command("places")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cpts", "cpts_ref", help="Rattacher chaque lieu à cette CPTS (id ou slug).")
+@pass_ctx
+def import_places(ctx: AppContext, file: Path, cpts_ref: str | None) -> None:
+    """Import a CPTS's CSV of places (template: data/templates/places.csv).
+
+    One transaction for the file: if any row is refused, every refused row is named with its
+    line number and nothing of the file is written. A row whose `ref` is already known
+    updates that place.
+    """
+    from ..imports.places_csv import import_places_csv
+
+    settings = ctx.settings
+    try:
+        with ctx.import_session() as session:
+            report = import_places_csv(session, file, settings, cpts=cpts_ref)
+    except FileRefused as exc:
+        raise click.ClickException(refused(exc)) from exc
+    finish(report)
+
+
 @import_.command("postcodes")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx

@@ -30,6 +30,8 @@ class SiteSchema(Schema):
                  metadata={"description": "Avec lon : pas de géocodage"})
     lon = Number(allow_none=True, validate=between(-180, 180))
     phone = fields.String(allow_none=True, validate=column_length(S.phone))
+    place_id = fields.Integer(allow_none=True, validate=between(1, 2**31 - 1),
+                              metadata={"description": "Le lieu (MSP, centre…) où est ce site"})
 
 
 class ZoneSchema(Schema):

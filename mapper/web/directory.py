@@ -22,6 +22,7 @@ from ..schemas.orientation import NAMES as PARAM_NAMES, OrientationParams
 from ..services.pages.search import find_professionals
 from ..vocab import SLOT_KINDS
 from .entry_forms import my_entry_body, my_entry_errors
+from .my_entry_parts import my_places_and_closures
 from .guards import field_errors, page_roles
 from .search_page import (competency_groups, language_choices, search_url, summary,
                           widen_links)
@@ -81,7 +82,7 @@ def _render_search(session, params, found, page_map, errors, submitted):
 
 # -- my entry -------------------------------------------------------------------------------
 
-def _entry_values(session, entry: dict) -> dict:
+def entry_values(session, entry: dict) -> dict:
     communes = commune_labels(session, [c for z in entry["zones"] if z["kind"] == "communes"
                                         for c in z["communes"]])
     radius = next((z["radius_km"] for z in entry["zones"] if z["kind"] == "radius"), None)
@@ -98,7 +99,7 @@ def _entry_values(session, entry: dict) -> dict:
     }
 
 
-def _render_entry(session, entry, values, errors, status=200):
+def render_entry(session, entry, values, errors, status=200, **extra):
     slots = list(values["slots"])
     slots += [{"jour": "", "debut": "", "fin": "", "type": "snp", "site": "", "du": "",
                "au": "", "suppr": False} for _ in range(BLANK_SLOTS)]
@@ -106,10 +107,12 @@ def _render_entry(session, entry, values, errors, status=200):
               for k, v in errors.items()}
     return render_template("web/my_entry.html", entry=entry, values=values, slots=slots,
                            errors=errors, competencies=competencies(session),
-                           weekdays=labels.WEEKDAY, slot_kinds=SLOT_KIND_CHOICES), status
+                           weekdays=labels.WEEKDAY, slot_kinds=SLOT_KIND_CHOICES,
+                           **{**my_places_and_closures(session, current_principal(), entry),
+                              **extra}), status
 
 
-def _my_id() -> int:
+def my_id() -> int:
     principal = current_principal()
     if principal.professional_id is None:
         raise Forbidden("Aucune fiche de professionnel n'est rattachée à votre compte.")
@@ -120,10 +123,10 @@ def _my_id() -> int:
 @page_roles("professional")
 def my_entry():
     session = get_session()
-    professional_id = _my_id()
+    professional_id = my_id()
     entry = professional_private(session, professional_id)
     if request.method == "GET":
-        return _render_entry(session, entry, _entry_values(session, entry), {})
+        return render_entry(session, entry, entry_values(session, entry), {})
     body, values, errors = my_entry_body(session, request.form, entry)
     if not errors:
         try:
@@ -136,14 +139,14 @@ def my_entry():
             session.commit()
             flash("Votre fiche est enregistrée et marquée comme à jour.")
             return redirect(url_for("directory.my_entry"))
-    return _render_entry(session, entry, values, errors, 422)
+    return render_entry(session, entry, values, errors, 422)
 
 
 @bp.route("/moi/confirmer", methods=["POST"])
 @page_roles("professional")
 def confirm_entry():
     session = get_session()
-    confirm(session, current_principal(), _my_id(), get_settings())
+    confirm(session, current_principal(), my_id(), get_settings())
     session.commit()
     flash("Merci : votre fiche est confirmée comme exacte.")
     return redirect(url_for("directory.my_entry"))

@@ -136,4 +136,5 @@ def register(state_or_app) -> None:
                        map_status=lambda code: translate(status_style(code).label))
     env.globals.update(
         size_category_label=lambda c: translate(labels.SIZE_CATEGORY.get(c, "—")),
-        area_label=area_label)
+        area_label=area_label,
+        place_kind_label=lambda k: translate(labels.PLACE_KIND.get(k or "", k or "")))

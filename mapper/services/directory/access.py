@@ -51,3 +51,20 @@ def public_view(private: dict) -> dict:
                      if k not in SITE_PRIVATE_FIELDS}
                     for s in private["sites"]]
     return out
+
+
+def can_manage_place(principal, cpts_id: int | None) -> bool:
+    """Places (and their closures) are kept by an admin, or by the coordinator of the CPTS
+    that lists the place; a place listed by no CPTS only by an admin."""
+    if principal is None or getattr(principal, "is_anonymous", True):
+        return False
+    if principal.is_admin:
+        return True
+    return (principal.role == "coordinator" and cpts_id is not None
+            and principal.cpts_id == cpts_id)
+
+
+def require_manage_place(principal, cpts_id: int | None) -> None:
+    if principal is not None and not can_manage_place(principal, cpts_id):
+        raise Forbidden("Seuls un administrateur ou le coordinateur de la CPTS qui référence ce "
+                        "lieu peuvent le modifier.")

@@ -233,11 +233,12 @@ def merge_into(data: dict, current: dict, cpts_ids: list[int]) -> dict:
         new = data["sites"][0]
         new_key = normalise_address(new["address"], new.get("postcode"), new.get("commune"))
         kept = [{"address": s["address"], "postcode": s["postcode"], "commune": s["commune"],
-                 "name": s["name"], "phone": s["phone"]} for s in current["sites"]]
+                 "name": s["name"], "phone": s["phone"], "place_id": s.get("place_id")}
+                for s in current["sites"]]
         keys = [normalise_address(s["address"], s["postcode"], s["commune"]) for s in kept]
         if new_key in keys:
             index = keys.index(new_key)
-            kept[index] = new
+            kept[index] = {"place_id": kept[index]["place_id"], **new}
         else:
             kept.append(new)
             index = len(kept) - 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .openings import closed_sql
 from .slots import paris_local
 
 
@@ -62,23 +63,27 @@ def _cpts_filter(cpts_id: int | None):
 
 def _open_filter(at: datetime | None, kind: str | None):
     """Open at a wall-clock instant: a slot of that weekday containing the time, or the tail
-    after midnight of the previous day's slot that runs past midnight."""
+    after midnight of the previous day's slot that runs past midnight — on a day the slot
+    happens (not a public holiday where its site is, nor a closure: ``openings``)."""
     if at is None:
         return None
     local = paris_local(at)
     day, tm = local.date(), local.time()
     prev = day - timedelta(days=1)
     kind_sql = "AND sl.kind = :slot_kind " if kind else ""
+    closed_today, today_params = closed_sql("open_day", day)
+    closed_prev, prev_params = closed_sql("open_prev", prev)
     sql = f"""EXISTS (SELECT 1 FROM slot sl WHERE sl.professional_id = p.id {kind_sql}AND (
         (sl.weekday = :open_wd AND sl.start_time <= :open_tm
          AND (sl.end_time > :open_tm OR sl.end_time <= sl.start_time)
          AND (sl.valid_from IS NULL OR sl.valid_from <= :open_day)
-         AND (sl.valid_to IS NULL OR sl.valid_to >= :open_day))
+         AND (sl.valid_to IS NULL OR sl.valid_to >= :open_day) AND NOT {closed_today})
      OR (sl.weekday = :open_prev_wd AND sl.end_time <= sl.start_time AND sl.end_time > :open_tm
          AND (sl.valid_from IS NULL OR sl.valid_from <= :open_prev)
-         AND (sl.valid_to IS NULL OR sl.valid_to >= :open_prev))))"""
+         AND (sl.valid_to IS NULL OR sl.valid_to >= :open_prev) AND NOT {closed_prev})))"""
     return sql, {"open_wd": day.isoweekday(), "open_tm": tm, "open_day": day,
-                 "open_prev_wd": prev.isoweekday(), "open_prev": prev, "slot_kind": kind}
+                 "open_prev_wd": prev.isoweekday(), "open_prev": prev, "slot_kind": kind,
+                 **today_params, **prev_params}
 
 
 def _slot_kind_only_filter(at: datetime | None, kind: str | None):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ...errors import ValidationFailed
 from ...geo import GeometryError, in_france, parse_areal, to_ewkb_hex
 from ...geocoding import normalise_address
-from ...models import (CptsMember, InterventionZone, PracticeSite, Professional,
+from ...models import (CptsMember, InterventionZone, Place, PracticeSite, Professional,
                        ProfessionalCompetency, Slot)
 from ..communes import check_known
 from ..geocoding import client_for, place_site
@@ -23,10 +23,8 @@ def _site_key(site: dict) -> str:
     return normalise_address(site.get("address"), site.get("postcode"), site.get("commune"))
 
 
-def replace_sites(session: Session, professional: Professional, sites_in: list[dict],
-                   settings, client, source: str) -> list[PracticeSite]:
-    """Make the sites exactly ``sites_in`` (in order). An unchanged address keeps its row and
-    its geocoding; a new or moved one is placed again."""
+def _checked_keys(session: Session, sites_in: list[dict]) -> list[str]:
+    """The address key of each site, after checking its address, point and place."""
     keys = []
     for i, site in enumerate(sites_in):
         if not (site.get("address") or "").strip():
@@ -37,11 +35,22 @@ def replace_sites(session: Session, professional: Professional, sites_in: list[d
         if site.get("lat") is not None and not in_france(site["lon"], site["lat"]):
             raise ValidationFailed("Ce point n'est pas en France (lat/lon inversés ?).",
                                    errors={f"sites.{i}.lat": ["point hors de France"]})
+        if site.get("place_id") is not None and session.get(Place, site["place_id"]) is None:
+            raise ValidationFailed("Lieu inconnu.", errors={
+                f"sites.{i}.place_id": [f"aucun lieu n° {site['place_id']}"]})
         key = _site_key(site)
         if key in keys:
             raise ValidationFailed("Deux sites ont la même adresse.",
                                    errors={f"sites.{i}.address": ["adresse en double"]})
         keys.append(key)
+    return keys
+
+
+def replace_sites(session: Session, professional: Professional, sites_in: list[dict],
+                   settings, client, source: str) -> list[PracticeSite]:
+    """Make the sites exactly ``sites_in`` (in order). An unchanged address keeps its row and
+    its geocoding; a new or moved one is placed again."""
+    keys = _checked_keys(session, sites_in)
     existing = {s.address_key: s for s in session.scalars(
         select(PracticeSite).where(PracticeSite.professional_id == professional.id))}
     for key, site in list(existing.items()):
@@ -78,6 +87,7 @@ def replace_sites(session: Session, professional: Professional, sites_in: list[d
         if site_in.get("commune"):
             row.commune_code = site_in["commune"]
         row.phone = site_in.get("phone")
+        row.place_id = site_in.get("place_id")
         row.updated_at = now
         out.append(row)
     session.flush()

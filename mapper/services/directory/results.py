@@ -8,7 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .. import features
-from .slots import PARIS, aware, next_slot_of, paris_local, slots_from_json
+from .openings import closed_days
+from .slots import PARIS, aware, next_slot_of, paris_local, slots_from_json, window
 from .views import is_stale
 
 
@@ -22,7 +23,8 @@ DETAILS = """
                 JOIN competency c ON c.id = pc.competency_id
                 WHERE pc.professional_id = p.id) AS competencies,
                (SELECT json_agg(json_build_array(sl.weekday, sl.start_time, sl.end_time,
-                                                 sl.kind, sl.valid_from, sl.valid_to))
+                                                 sl.kind, sl.valid_from, sl.valid_to,
+                                                 sl.site_id))
                 FROM slot sl WHERE sl.professional_id = p.id) AS slots,
                s.id AS site_id, s.name AS site_name, s.address, s.postcode, s.commune_code,
                coalesce(s.commune_name, (SELECT cm.name FROM commune cm
@@ -44,13 +46,14 @@ def build_results(session: Session, hits: list[tuple], at: datetime | None) -> l
         "CAST(:ds AS float8[])) WITH ORDINALITY AS h(pid, sid, d, ord))" + DETAILS),
         {"pids": [h[0] for h in hits], "sids": [h[1] for h in hits],
          "ds": [h[2] for h in hits]}).mappings().all()
-    return result_rows(rows, at)
+    return result_rows(session, rows, at)
 
 
-def result_rows(rows, at: datetime | None) -> list[dict]:
+def result_rows(session: Session, rows, at: datetime | None) -> list[dict]:
     now = datetime.now(timezone.utc)
     ref = aware(at) if at is not None else datetime.now(PARIS)
     local_day = paris_local(ref).date()
+    closed = closed_days(session, [r["id"] for r in rows if r["slots"]], *window(local_day))
     out = []
     for row in rows:
         distance = row["d"]
@@ -66,7 +69,8 @@ def result_rows(rows, at: datetime | None) -> list[dict]:
                 "lat": None if row["lat"] is None else round(row["lat"], 6),
                 "lon": None if row["lon"] is None else round(row["lon"], 6),
                 "precision": row["precision"]},
-            "next_slot": next_slot_of(slots_from_json(row["slots"]), ref, local_day)
+            "next_slot": next_slot_of(slots_from_json(row["slots"]), ref, local_day,
+                                      closed.for_professional(row["id"]))
             if row["slots"] else None,
             "phone": row["phone"], "email": row["email"], "website": row["website"],
             "accepts_new_patients": row["accepts_new_patients"],

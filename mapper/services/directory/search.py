@@ -176,7 +176,7 @@ def _run(session: Session, query: SearchQuery) -> list[dict]:
     elif query.fair_order is not None:
         hits = _fair_hits(session, query, where, params, query.limit)
     elif query.near is not None:
-        return result_rows(_knn_results(session, query, where, params, query.limit),
+        return result_rows(session, _knn_results(session, query, where, params, query.limit),
                            query.open_at)
     else:
         hits = _plain_hits(session, query, where, params, query.limit)

@@ -28,10 +28,12 @@ _ENTRY = text("""
     JOIN profession pr ON pr.code = p.profession_code WHERE p.id = :id
 """)
 _SITES = text("""
-    SELECT id, name, address, postcode, commune_code, commune_name, phone,
-           ST_Y(geom) AS lat, ST_X(geom) AS lon, precision, geocode_status, geocode_score,
-           geocode_source
-    FROM practice_site WHERE professional_id = :id ORDER BY id
+    SELECT s.id, s.name, s.address, s.postcode, s.commune_code, s.commune_name, s.phone,
+           ST_Y(s.geom) AS lat, ST_X(s.geom) AS lon, s.precision, s.geocode_status,
+           s.geocode_score, s.geocode_source, s.place_id, pl.name AS place_name,
+           pl.kind AS place_kind
+    FROM practice_site s LEFT JOIN place pl ON pl.id = s.place_id
+    WHERE s.professional_id = :id ORDER BY s.id
 """)
 _ZONES = text("""
     SELECT id, kind, communes, radius_km, site_id FROM intervention_zone
@@ -83,7 +85,9 @@ def _site_out(s) -> dict:
             "commune_name": s["commune_name"], "phone": s["phone"],
             "lat": _round(s["lat"]), "lon": _round(s["lon"]), "precision": s["precision"],
             "geocode_status": s["geocode_status"], "geocode_source": s["geocode_source"],
-            "geocode_score": s["geocode_score"]}
+            "geocode_score": s["geocode_score"], "place_id": s["place_id"],
+            "place": None if s["place_id"] is None else {
+                "id": s["place_id"], "name": s["place_name"], "kind": s["place_kind"]}}
 
 
 def _zone_out(z, index_of) -> dict:

@@ -47,7 +47,8 @@ def _site(raw: dict, names: dict[str, str]) -> dict:
     town = raw.get("commune_name") or names.get(raw.get("commune") or "")
     site = {"name": raw.get("name"), "address": raw.get("address"),
             "postcode": raw.get("postcode"), "commune_name": town,
-            "phone": raw.get("phone"), "lat": raw.get("lat"), "lon": raw.get("lon")}
+            "phone": raw.get("phone"), "lat": raw.get("lat"), "lon": raw.get("lon"),
+            "place": (raw.get("place") or {}).get("name")}
     site["label"] = _site_label(site)
     return site
 
