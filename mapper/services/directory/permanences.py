@@ -47,10 +47,11 @@ def _location_columns():
     ]
 
 
-def permanences_query(cpts_id: int, *, campaign_id: int | None = None, kind: str | None = None,
+def permanences_query(cpts_id: int | None, *, campaign_id: int | None = None, kind: str | None = None,
                       since: date | datetime | None = None, until: date | datetime | None = None,
                       public_only: bool = True):
-    """The select behind ``upcoming_permanences`` (ordered by start, then id)."""
+    """The select behind ``upcoming_permanences`` (ordered by start, then id); ``cpts_id``
+    None: every CPTS (one permanence by id)."""
     stmt = (
         select(Permanence.id, Permanence.place_id, Permanence.site_id, Permanence.on_date,
                Permanence.start_time, Permanence.end_time, Permanence.starts_at,
@@ -64,10 +65,11 @@ def permanences_query(cpts_id: int, *, campaign_id: int | None = None, kind: str
         .outerjoin(PracticeSite, PracticeSite.id == Permanence.site_id)
         .outerjoin(_SITE_PLACE, _SITE_PLACE.id == PracticeSite.place_id)
         .outerjoin(Professional, Professional.id == PracticeSite.professional_id)
-        .where(Campaign.cpts_id == cpts_id)
         .order_by(Permanence.starts_at, Permanence.id)
     )
     conditions = []
+    if cpts_id is not None:
+        conditions.append(Campaign.cpts_id == cpts_id)
     if campaign_id is not None:
         conditions.append(Campaign.id == campaign_id)
     if kind is not None:
@@ -81,7 +83,7 @@ def permanences_query(cpts_id: int, *, campaign_id: int | None = None, kind: str
     return stmt.where(and_(*conditions)) if conditions else stmt
 
 
-def _row_dict(row) -> dict:
+def row_dict(row) -> dict:
     return {
         "id": row.id,
         "campaign": {"id": row.c_id, "slug": row.c_slug, "name": row.c_name,
@@ -120,4 +122,16 @@ def upcoming_permanences(session: Session, cpts_id: int, *, campaign_id: int | N
         since = datetime.now(timezone.utc)
     stmt = permanences_query(cpts_id, campaign_id=campaign_id, kind=kind, since=since,
                              until=until, public_only=public_only)
-    return [_row_dict(row) for row in session.execute(stmt)]
+    return [row_dict(row) for row in session.execute(stmt)]
+
+
+def permanence_json(row: dict) -> dict:
+    """A row of ``upcoming_permanences`` as JSON values: ISO dates, ``HH:MM`` times, instants
+    in UTC (``…Z``)."""
+    def instant(value: datetime) -> str:
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+    return {**row, "on_date": row["on_date"].isoformat(), "date": row["on_date"].isoformat(),
+            "start": row["start"].strftime("%H:%M"), "end": row["end"].strftime("%H:%M"),
+            "starts_at": instant(row["starts_at"]), "ends_at": instant(row["ends_at"]),
+            "updated_at": instant(row["updated_at"])}
