@@ -11,9 +11,14 @@ from marshmallow import fields
 
 from ..db import get_session
 from ..http.principal import current_principal, require_role
-from ..schemas.campaigns import (CampaignInSchema, CampaignPatchSchema, CampaignQuerySchema,
-                                 PermanenceInSchema, PermanencePatchSchema,
-                                 PermanenceQuerySchema)
+from ..schemas.campaigns import (
+    CampaignInSchema,
+    CampaignPatchSchema,
+    CampaignQuerySchema,
+    PermanenceInSchema,
+    PermanencePatchSchema,
+    PermanenceQuerySchema,
+)
 from ..services.directory import campaigns as svc
 from ..services.directory import permanence_writes as writes
 from ..services.directory.permanences import permanence_json, upcoming_permanences

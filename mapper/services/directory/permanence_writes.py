@@ -18,7 +18,7 @@ from ...models.place import Place
 from .. import audit
 from .calendar import wall_instants
 from .campaigns import get_campaign, require_manage
-from .permanences import row_dict, permanences_query
+from .permanences import permanences_query, row_dict
 
 EDITABLE = ("on_date", "start", "end", "appointment", "notes", "capacity")
 
