@@ -8,7 +8,7 @@ import io
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta, timezone
 
 import icalendar
 import pytest

@@ -122,7 +122,8 @@ def upcoming_permanences(session: Session, cpts_id: int, *, campaign_id: int | N
         since = datetime.now(timezone.utc)
     stmt = permanences_query(cpts_id, campaign_id=campaign_id, kind=kind, since=since,
                              until=until, public_only=public_only)
-    return [row_dict(row) for row in session.execute(stmt)]
+    # Core execution (no ORM row processing): thousands of rows for a feed stay cheap
+    return [row_dict(row) for row in session.connection().execute(stmt)]
 
 
 def permanence_json(row: dict) -> dict:
