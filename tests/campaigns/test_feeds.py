@@ -45,6 +45,7 @@ class Site:
     hidden: str
     ids: list[int]
     token: str
+    app: object = None
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def site(database_factory, live_server_factory, tmp_path_factory) -> Site:
         _, token = create_account(session, email="coord@example.org", role="coordinator",
                                   cpts_id=cpts.id, actor="test")
         out = Site("", cpts.slug, flu.slug, hidden.slug, ids, token)
-    out.url = live_server_factory(app).url
+    out.url, out.app = live_server_factory(app).url, app
     return out
 
 
@@ -164,3 +165,16 @@ def test_csv_export_parsed_back(site):
     assert first["rendez_vous"] == "sans_rdv" and first["capacite"] == "30"
     assert first["type_campagne"] == "vaccination_grippe"
     assert all(r["campagne"] != "interne" and r["type_campagne"] != "depistage" for r in rows)
+
+
+def test_a_renamed_place_reaches_the_feed(site):
+    """The feed's ETag and cached body follow every column, a place's name included."""
+    from sqlalchemy import text
+
+    url = f"{site.url}/cpts/{site.slug}/permanences.ics"
+    _, headers, _ = fetch(url)
+    with get_db(site.app).session_scope() as session:
+        session.execute(text("UPDATE place SET name = 'Salle Jean Moulin'"))
+    status, headers2, body = fetch(url, {"If-None-Match": headers["ETag"]})
+    assert status == 200 and headers2["ETag"] != headers["ETag"]
+    assert b"Salle Jean Moulin" in body

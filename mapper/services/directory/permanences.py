@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import Text, and_, cast, func, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
 from ...models import Campaign, Permanence, PracticeSite, Professional
@@ -136,3 +137,15 @@ def permanence_json(row: dict) -> dict:
             "start": row["start"].strftime("%H:%M"), "end": row["end"].strftime("%H:%M"),
             "starts_at": instant(row["starts_at"]), "ends_at": instant(row["ends_at"]),
             "updated_at": instant(row["updated_at"])}
+
+
+def permanences_fingerprint(session: Session, cpts_id: int, **filters) -> str:
+    """A digest of everything ``upcoming_permanences(session, cpts_id, **filters)`` would
+    return (every column of every row, in order), computed in the database: a feed whose
+    digest did not change is the same feed (ETag, cached body) without reading its rows."""
+    if filters.get("since") is None:
+        filters["since"] = datetime.now(timezone.utc)
+    sub = permanences_query(cpts_id, **filters).subquery("t")
+    rows = func.string_agg(cast(literal_column("t"), Text),
+                           aggregate_order_by(literal("|"), sub.c.starts_at, sub.c.id))
+    return session.scalar(select(func.md5(func.coalesce(rows, literal("")))).select_from(sub))
