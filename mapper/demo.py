@@ -83,8 +83,63 @@ def _link_demo_site(session: Session, settings: Settings) -> list[str]:
     return ["demo: the first professional's site belongs to the demo MSP"]
 
 
+#: The demo campaign: (days after 1 October 2026, start, end, appointment, capacity, notes)
+DEMO_PERMANENCES = (
+    (3, "09:00", "12:00", "sans_rdv", None, "Apportez votre carte Vitale."),
+    (10, "14:00", "18:00", "les_deux", 40, None),
+    (17, "09:00", "12:30", "sur_rdv", 25, "Rendez-vous par téléphone."),
+    (24, "14:00", "19:00", "sans_rdv", None, "Permanence du changement d'heure."),
+    (31, "09:00", "12:00", "sans_rdv", None, None),
+    (45, "10:00", "13:00", "les_deux", 30, "Accès par la cour, rez-de-chaussée."),
+    (63, "14:00", "18:00", "sans_rdv", None, None),
+    (70, "09:00", "12:00", "sur_rdv", 20, "Bon de prise en charge de l'Assurance maladie."),
+    (77, "14:00", "17:30", "sans_rdv", None, None),
+    (98, "09:00", "12:00", "les_deux", 35, None),
+    (112, "14:00", "18:00", "sans_rdv", None, "Dernières doses de la saison."),
+    (130, "09:00", "12:00", "sans_rdv", None, None),
+)
+
+
+def load_campaigns(session: Session, demo_dir: Path, settings: Settings) -> list[str]:
+    """« Vaccination antigrippale 2026-2027 » of the CPTS Paris 14 (fictive): 12 permanences
+    at the CPTS's places, or its members' practices when it has no place, through the use
+    cases. Idempotent (skipped when the campaign exists)."""
+    from datetime import date, time, timedelta
+
+    from sqlalchemy import select
+
+    from .auth.principal import Principal
+    from .models import Campaign, Cpts
+    from .services.directory.campaigns import create_campaign
+    from .services.directory.permanence_writes import create_permanence
+    from .services.pages.campaign_pages import locations
+
+    cpts = session.scalar(select(Cpts).where(Cpts.name == "CPTS Paris 14 (fictive)"))
+    if cpts is None or session.scalar(select(Campaign.id).where(
+            Campaign.cpts_id == cpts.id, Campaign.slug == "grippe-2026-2027")):
+        return []
+    where = locations(session, cpts.id)
+    where = [w for w in where if w["group"] == "place"] or where
+    if not where:
+        return []
+    principal = Principal.system("demo")
+    campaign = create_campaign(session, principal, cpts.id, {
+        "name": "Vaccination antigrippale 2026-2027", "slug": "grippe-2026-2027",
+        "kind": "vaccination_grippe", "starts_on": date(2026, 10, 1),
+        "ends_on": date(2027, 2, 28), "public": True, "description":
+        "Vaccination contre la grippe saisonnière par les pharmaciens, infirmiers, médecins et "
+        "sages-femmes du territoire (données fictives)."})
+    for n, (days, start, end, mode, capacity, notes) in enumerate(DEMO_PERMANENCES):
+        kind, _, ident = where[(n * 5) % len(where)]["value"].partition(":")
+        create_permanence(session, principal, campaign, {
+            kind: int(ident), "on_date": date(2026, 10, 1) + timedelta(days=days),
+            "start": time.fromisoformat(start), "end": time.fromisoformat(end),
+            "appointment": mode, "capacity": capacity, "notes": notes})
+    return [f"campaign {campaign.name}: {len(DEMO_PERMANENCES)} permanences"]
+
+
 LOADERS: list[Callable[[Session, Path, Settings], list[str]]] = [
-    load_communes, load_cpts, load_professionals, load_places]
+    load_communes, load_cpts, load_professionals, load_places, load_campaigns]
 
 
 def load_demo(session: Session, settings: Settings, *, real: bool = False,

@@ -133,7 +133,9 @@ def register(state_or_app) -> None:
                        fr_datetime=fr_datetime, next_opening=next_opening,
                        cpts_status=lambda code: translate(labels.cpts_status(code)),
                        slot_kind=lambda code: translate(labels.slot_kind(code)),
-                       map_status=lambda code: translate(status_style(code).label))
+                       map_status=lambda code: translate(status_style(code).label),
+                       campaign_kind=lambda c: translate(labels.CAMPAIGN_KIND.get(c, c or "")),
+                       appointment_mode=lambda c: translate(labels.APPOINTMENT_MODE.get(c, c)))
     env.globals.update(
         size_category_label=lambda c: translate(labels.SIZE_CATEGORY.get(c, "—")),
         area_label=area_label,
