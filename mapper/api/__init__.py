@@ -5,12 +5,12 @@ from flask import Flask
 
 from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
 from .schemas import COMPONENTS
-from . import (accounts, addresses, arbitrations, communes, coverage, cpts, health,
-               professionals, territories, vocabularies)
+from . import (accounts, addresses, arbitrations, campaign_gaps, communes, coverage, cpts,
+               health, professionals, territories, vocabularies)
 
 BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
               arbitrations.blp, coverage.blp, professionals.blp, vocabularies.blp,
-              addresses.blp]
+              addresses.blp, campaign_gaps.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:
