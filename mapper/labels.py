@@ -15,6 +15,13 @@ CPTS_STATUS = {"intention": N_("Intention"), "projet": N_("Projet"), "valide": N
                "rejete": N_("Rejetée")}
 SLOT_KIND = {"snp": N_("soins non programmés"), "vaccination": N_("vaccination"),
              "permanence": N_("permanence")}
+#: Campaign kinds and how a permanence receives (vocab.CAMPAIGN_KINDS, APPOINTMENT_MODES).
+CAMPAIGN_KIND = {"vaccination_grippe": N_("Vaccination contre la grippe"),
+                 "vaccination_covid": N_("Vaccination contre le Covid-19"),
+                 "vaccination": N_("Vaccination"), "depistage": N_("Dépistage"),
+                 "prevention": N_("Prévention"), "autre": N_("Autre")}
+APPOINTMENT = {"sans_rdv": N_("sans rendez-vous"), "sur_rdv": N_("sur rendez-vous"),
+               "les_deux": N_("avec ou sans rendez-vous")}
 WEEKDAY = (N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"), N_("vendredi"), N_("samedi"),
            N_("dimanche"))
 MONTH = (N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
