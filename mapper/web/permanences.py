@@ -84,3 +84,11 @@ def zones(slug: str, campaign: str):
                            distance=distance, distances=DISTANCES, map=page_map(figure),
                            **HELPERS)
     return html, 422 if errors else 200
+
+
+@bp.app_template_global("permanence_snippets")
+def _permanence_snippets(slug: str, name: str):
+    """For the CPTS page's integration section (templates/web/cpts.html)."""
+    from ..http.snippets import permanence_snippets
+
+    return permanence_snippets(slug, name)
