@@ -110,7 +110,7 @@ MAP_ASSETS: tuple[str, ...] = (
 )
 
 #: The project's own files under STATIC_MAPS_DIR.
-OWN_JS: tuple[str, ...] = ("cpts-maps.js", "cpts-events.js")
+OWN_JS: tuple[str, ...] = ("cpts-maps.js",)
 OWN_CSS: tuple[str, ...] = ("cpts-maps.css",)
 
 

@@ -3,7 +3,7 @@ the campaign is missing (the communes farther than a distance from every permane
 population, for the coordinator).
 
 Data goes as escaped JSON and the browser builds markers, popups and tooltips with
-``textContent`` (``static/maps/cpts-events.js``). Marker keys: n name, a address, la/lo lat/lon,
+``textContent`` (``static/maps/cpts-maps.js``: placeLayer, gapLayer). Marker keys: n name, a address, la/lo lat/lon,
 w when (lines « lundi 5 octobre, 9 h – 12 h »), m appointment label, p phone.
 """
 from __future__ import annotations

@@ -37,6 +37,7 @@ MIN_DISTANCE_KM = 0.5
 MAX_DISTANCE_KM = 50.0
 #: What the API says about the point each commune's population is placed at.
 POPULATION_POINT = "ST_PointOnSurface"
+_BOUNDS = ("%g" % MIN_DISTANCE_KM, "%g" % MAX_DISTANCE_KM)
 
 _GAPS_SQL = text("""
 WITH territory AS (
@@ -137,8 +138,8 @@ def check_distance(raw: str | float | None) -> float:
         value = float("nan")
     if not MIN_DISTANCE_KM <= value <= MAX_DISTANCE_KM:  # NaN fails too
         raise ValidationFailed(N_("Distance invalide."), errors={"distance_km": [
-            N_("un nombre de kilomètres entre %(min)s et %(max)s",
-               min=f"{MIN_DISTANCE_KM:g}", max=f"{MAX_DISTANCE_KM:g}")]})
+            N_("un nombre de kilomètres entre %(min)s et %(max)s", min=_BOUNDS[0],
+               max=_BOUNDS[1])]})
     return value
 
 
