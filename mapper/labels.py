@@ -15,7 +15,7 @@ CPTS_STATUS = {"intention": N_("Intention"), "projet": N_("Projet"), "valide": N
                "rejete": N_("Rejetée")}
 SLOT_KIND = {"snp": N_("soins non programmés"), "vaccination": N_("vaccination"),
              "permanence": N_("permanence")}
-#: Campaigns and permanences (issue 12).
+#: Campaign kinds and how a permanence receives (vocab.CAMPAIGN_KINDS, APPOINTMENT_MODES).
 CAMPAIGN_KIND = {"vaccination_grippe": N_("Vaccination contre la grippe"),
                  "vaccination_covid": N_("Vaccination contre le Covid-19"),
                  "vaccination": N_("Vaccination"), "depistage": N_("Dépistage"),

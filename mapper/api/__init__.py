@@ -5,12 +5,12 @@ from flask import Flask
 
 from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
 from .schemas import COMPONENTS
-from . import (accounts, addresses, arbitrations, campaigns, communes, coverage, cpts, health,
-               places, professionals, territories, vocabularies)
+from . import (accounts, addresses, arbitrations, campaign_gaps, campaigns, communes, coverage,
+               cpts, health, places, professionals, territories, vocabularies)
 
 BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
               arbitrations.blp, coverage.blp, professionals.blp, vocabularies.blp,
-              addresses.blp, places.blp, campaigns.blp]
+              addresses.blp, places.blp, campaigns.blp, campaign_gaps.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:

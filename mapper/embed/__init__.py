@@ -155,3 +155,5 @@ def cpts_widget(slug: str):
         " ".join(origins) if origins else "'none'")
     resp.cache_control.no_store = True
     return resp
+
+from . import permanences  # noqa: E402,F401 - its route on this blueprint

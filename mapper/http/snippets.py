@@ -60,3 +60,17 @@ def widget_snippets(slug: str, name: str, options: WidgetOptions | None = None, 
               f"height=\"{options.height}\" style=\"border:0\" loading=\"lazy\" "
               "referrerpolicy=\"strict-origin-when-cross-origin\"></iframe>")
     return Snippets(script, iframe, url)
+
+
+def permanence_snippets(slug: str, name: str, height: int = 600) -> Snippets:
+    """The snippets of a CPTS's permanences widget (same loader, ``data-widget``)."""
+    url = url_for("embed.permanences_widget", slug=slug, _external=True)
+    title = gettext("Permanences — %(name)s", name=name)
+    attrs = [("src", url_for("static", filename=LOADER, _external=True)), ("data-cpts", slug),
+             ("data-widget", "permanences"), ("data-hauteur", str(height)),
+             ("data-titre", title)]
+    script = f"<script {_attributes(attrs)} async></script>"
+    iframe = (f"<iframe {_attributes([('src', url), ('title', title)])} width=\"100%\" "
+              f"height=\"{height}\" style=\"border:0\" loading=\"lazy\" "
+              "referrerpolicy=\"strict-origin-when-cross-origin\"></iframe>")
+    return Snippets(script, iframe, url)

@@ -28,7 +28,7 @@ from folium.template import Template
 #: The functions of window.CartoCPTS a data element may call.
 FACTORIES = frozenset(
     {"professionCluster", "professionLayer", "areaLayer", "outlineLayer", "legend",
-     "searchedPlace", "setup"}
+     "searchedPlace", "setup", "placeLayer", "gapLayer"}
 )
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}

@@ -11,6 +11,7 @@
  *   data-filtres="…"          search parameters the widget opens with (query string)
  *   data-hauteur="600"        height before the widget has measured itself
  *   data-titre="…"            the iframe's title (its accessible name)
+ *   data-widget="permanences" the CPTS's upcoming permanences instead of its professionals
  */
 (function () {
   "use strict";
@@ -31,7 +32,8 @@
   if (professions) { params.append("choix", professions); }
   if (colour) { params.append("couleur", colour); }
   query.forEach(function (value, key) { params.append(key, value); });
-  var src = origin + "/embed/cpts/" + encodeURIComponent(script.getAttribute("data-cpts"));
+  var src = origin + "/embed/cpts/" + encodeURIComponent(script.getAttribute("data-cpts")) +
+    (script.getAttribute("data-widget") === "permanences" ? "/permanences" : "");
   if (params.toString()) { src += "?" + params.toString(); }
 
   var height = parseInt(script.getAttribute("data-hauteur"), 10);

@@ -837,6 +837,105 @@
     return null;
   }
 
+  /* ---------------------------------------------------------------- permanences (maps/permanences.py)
+
+     placeLayer: one keyboard-reachable marker per place, its popup lists the upcoming dates
+     (data.places: n name, a address, la/lo, w when lines, m appointment, p phone); gapLayer:
+     the communes without a permanence near, shaded by population class (data.styles[cls]).
+     Both carry their own words (data.texts). */
+
+  function trText(texts, key, params) {
+    var text = typeof (texts || {})[key] === 'string' ? texts[key] : key;
+    for (var name in (params || {})) {
+      if (Object.prototype.hasOwnProperty.call(params, name)) { text = text.split('{' + name + '}').join(String(params[name])); }
+    }
+    return text;
+  }
+
+  function formatNumber(n, digits) {
+    try { return Number(n).toLocaleString(LANG, { maximumFractionDigits: digits }); } catch (err) { return String(n); }
+  }
+
+  function placePopup(p, texts) {
+    var box = el('div', 'cpts-popup cpts-event-popup');
+    box.appendChild(el('h3', 'cpts-popup-title', p.n));
+    if (p.a) { box.appendChild(el('p', 'cpts-popup-address', p.a)); }
+    var when = p.w || [];
+    if (when.length) {
+      var list = el('ul', 'cpts-event-when');
+      for (var i = 0; i < when.length; i++) { list.appendChild(el('li', null, when[i])); }
+      box.appendChild(list);
+    }
+    if (p.m) { box.appendChild(el('p', 'cpts-event-mode', p.m)); }
+    if (p.p) {
+      var call = el('a', 'cpts-popup-call', trText(texts, 'call', { phone: p.p }));
+      call.href = 'tel:' + String(p.p).replace(/[^0-9+]/g, '');
+      var line = el('p');
+      line.appendChild(call);
+      box.appendChild(line);
+    }
+    return box;
+  }
+
+  function placeLayer(map, dataId) {
+    var data = readData(dataId) || {};
+    var texts = data.texts || {};
+    var group = L.featureGroup();
+    var places = data.places || [];
+    for (var i = 0; i < places.length; i++) {
+      var p = places[i] || {};
+      if (!isNumber(p.la) || !isNumber(p.lo)) { continue; }
+      var pin = el('span', 'cpts-event-pin');
+      var glyph = el('i', 'fa-solid fa-syringe');
+      glyph.setAttribute('aria-hidden', 'true');
+      pin.appendChild(glyph);
+      var marker = L.marker([p.la, p.lo], {
+        icon: L.divIcon({ className: 'cpts-event-marker', html: pin, iconSize: [32, 32], iconAnchor: [16, 16], popupAnchor: [0, -14] }),
+        title: String(p.n || ''), alt: String(p.n || ''), keyboard: true, riseOnHover: true
+      });
+      marker.bindPopup((function (place) { return function () { return placePopup(place, texts); }; }(p)),
+        { maxWidth: 280, className: 'cpts-leaflet-popup' });
+      group.addLayer(marker);
+    }
+    group.on('add', function () {
+      group.eachLayer(function (m) {
+        var node = m.getElement();
+        if (node) { node.setAttribute('role', 'button'); node.setAttribute('aria-label', m.options.title); }
+      });
+    });
+    return group;
+  }
+
+  function gapTooltip(p, texts) {
+    var box = el('div', 'cpts-tooltip-body');
+    box.appendChild(el('strong', 'cpts-tooltip-title', (p.nom || '') + (p.code ? ' (' + p.code + ')' : '')));
+    if (isNumber(p.population)) {
+      var pop = trText(texts, 'population', { n: formatNumber(p.population, 0) });
+      if (p.estimated) { pop += ' ' + trText(texts, 'estimated'); }
+      box.appendChild(el('p', null, pop));
+    }
+    box.appendChild(el('p', null, isNumber(p.nearest) ? trText(texts, 'nearest', { km: formatNumber(p.nearest, 1) }) : trText(texts, 'none')));
+    return box;
+  }
+
+  function gapLayer(map, dataId) {
+    var data = readData(dataId) || {};
+    var styles = data.styles || [];
+    var texts = data.texts || {};
+    var layer = L.geoJSON(null, {
+      style: function (f) { return styles[(f.properties || {}).cls] || styles[0] || {}; },
+      onEachFeature: function (f, l) {
+        var p = f.properties || {};
+        l.bindTooltip(function () { return gapTooltip(p, texts); }, { sticky: true, className: 'cpts-tooltip' });
+      }
+    });
+    var features = (data.features && data.features.features) || [];
+    for (var i = 0; i < features.length; i++) {
+      try { layer.addData(features[i]); } catch (err) { /* an invalid geometry is skipped */ }
+    }
+    return layer;
+  }
+
   window.CartoCPTS = {
     setup: setup,
     professionCluster: professionCluster,
@@ -845,6 +944,8 @@
     areaLayer: areaLayer,
     legend: legend,
     searchedPlace: searchedPlace,
-    professionalPopup: professionalPopup
+    professionalPopup: professionalPopup,
+    placeLayer: placeLayer,
+    gapLayer: gapLayer
   };
 }(window, document));
