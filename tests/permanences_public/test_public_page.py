@@ -12,7 +12,7 @@ def test_public_page_lists_upcoming_public_permanences(client, perm_world):
     assert "Centre de santé Daguerre" in html and "Pharmacie du Parc" in html
     assert "Campagne interne secrète" not in html
     assert "4 permanences à venir" in html  # the past one and the private one are left out
-    assert "sans rendez-vous" in html and "sur rendez-vous" in html
+    assert "Sans rendez-vous" in html and "Sur rendez-vous" in html
     assert "Apportez votre carte Vitale." in html
     assert 'href="tel:0145000010"' in html
     assert f"webcal://localhost/cpts/{perm_world.slug}/permanences.ics" in html
