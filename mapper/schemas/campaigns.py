@@ -26,7 +26,7 @@ class CampaignInSchema(Schema):
     starts_on = fields.Date(required=True, validate=plausible_date, metadata={"description": "Premier jour"})
     ends_on = fields.Date(required=True, validate=plausible_date, metadata={"description": "Dernier jour (inclus)"})
     description = fields.String(allow_none=True, validate=length(max=5000))
-    public = fields.Boolean(load_default=True, metadata={
+    public = fields.Boolean(load_default=True, truthy={True}, falsy={False}, metadata={
         "description": "Publiée (page publique, flux, exports) ; sinon visible du seul "
                        "coordinateur de la CPTS et des administrateurs"})
 

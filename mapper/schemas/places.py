@@ -74,7 +74,7 @@ class PlaceInSchema(Schema):
     phone = fields.String(allow_none=True, validate=column_length(P.phone))
     website = fields.Url(allow_none=True, schemes={"http", "https"},
                          validate=column_length(P.website))
-    accessible = fields.Boolean(allow_none=True)
+    accessible = fields.Boolean(allow_none=True, truthy={True}, falsy={False})
     notes = fields.String(allow_none=True, validate=length(max=2000))
     cpts = fields.Raw(allow_none=True, metadata={"description": "Identifiant ou slug de CPTS"})
     external_ref = fields.String(allow_none=True, validate=column_length(P.external_ref))

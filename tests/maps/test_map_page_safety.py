@@ -19,7 +19,8 @@ from mapper.maps import (
     render_html,
     render_parts,
 )
-from mapper.maps.assets import ASSETS, MAP_ASSETS, PACKAGES, STATIC_MAPS_DIR, asset_file, resolve
+from mapper.maps.assets import (ASSETS, MAP_ASSETS, OWN_CSS, OWN_JS, PACKAGES, STATIC_MAPS_DIR,
+                                asset_file, resolve)
 from mapper.maps.elements import FACTORIES
 
 CDN_HOSTS = (
@@ -66,7 +67,7 @@ def test_assets_are_served_under_the_prefix_and_exist(page_html, parse_page):
     page = parse_page(page_html)
     urls = [s["src"] for s in page.scripts if "src" in s]
     urls += [link["href"] for link in page.links if link.get("rel") == "stylesheet"]
-    assert len(urls) == len(MAP_ASSETS) + 2
+    assert len(urls) == len(MAP_ASSETS) + len(OWN_JS) + len(OWN_CSS)
     for url in urls:
         path = urlsplit(url).path
         if path.startswith("/assets/"):
