@@ -5,7 +5,7 @@ from flask import Flask
 
 from ..http.principal import current_principal
 from . import (account, csrf, directory, formatting, maps, pages, professionals,
-               territory_pages)
+               rota_pages, territory_pages)
 
 
 def init_web(app: Flask) -> None:
@@ -14,5 +14,5 @@ def init_web(app: Flask) -> None:
     app.permanent_session_lifetime = account.SESSION_LIFETIME
     app.jinja_env.globals["current_principal"] = current_principal
     for blueprint in (pages.bp, account.bp, directory.bp, territory_pages.bp, maps.bp,
-                      professionals.bp):
+                      professionals.bp, rota_pages.bp):
         app.register_blueprint(blueprint)
