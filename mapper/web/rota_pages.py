@@ -26,6 +26,15 @@ from .guards import page_roles
 bp = Blueprint("rota_pages", __name__)
 
 
+def _int(value):
+    """A form's number as an int (Id fields are strict); anything else as given, for the
+    schema to name."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 10 else text
+
+
 def _week() -> date:
     raw = request.values.get("semaine", "")
     try:
@@ -100,7 +109,7 @@ def assign(slug: str):
 
     def action(session, cpts):
         body = load(ShiftInSchema(), {
-            "professional": f.get("professionnel") or None, "date": f.get("date"),
+            "professional": _int(f.get("professionnel")), "date": f.get("date"),
             "start": f.get("debut"), "end": f.get("fin"), "free_places": f.get("places") or 0,
             "overnight": f.get("nuit") == "oui"})
         rota.create_shift(session, current_principal(), cpts, body)
@@ -112,8 +121,8 @@ def assign(slug: str):
 @page_roles()
 def swap(slug: str):
     def action(session, cpts):
-        body = load(SwapSchema(), {"first": request.form.get("premiere") or None,
-                                   "second": request.form.get("seconde") or None})
+        body = load(SwapSchema(), {"first": _int(request.form.get("premiere")),
+                                   "second": _int(request.form.get("seconde"))})
         rota.swap_shifts(session, current_principal(), body["first"], body["second"])
 
     return _act(slug, "swap", action, gettext("Les deux astreintes ont été échangées."))
@@ -143,7 +152,7 @@ def generate(slug: str):
                 "free_places": f.get("places") or 0}
         spec = load(GenerateSchema(), {
             "from": f.get("du"), "to": f.get("au"), "template": [line] * per_day,
-            "professionals": f.getlist("professionnels"),
+            "professionals": [_int(v) for v in f.getlist("professionnels")],
             "skip_holidays": f.get("feries") != "garder", "on_conflict": "refuse"})
         done.update(rota_generate.generate_rota(session, current_principal(), cpts, spec))
 
