@@ -14,9 +14,15 @@ from marshmallow import fields
 
 from ..db import get_session
 from ..errors import ValidationFailed
-from ..http.principal import current_principal, require_auth
-from ..schemas.rota import (GenerateSchema, RangeArgsSchema, RotaHoursSchema, ShiftInSchema,
-                            ShiftPatchSchema, SwapSchema)
+from ..http.principal import require_auth
+from ..schemas.rota import (
+    GenerateSchema,
+    RangeArgsSchema,
+    RotaHoursSchema,
+    ShiftInSchema,
+    ShiftPatchSchema,
+    SwapSchema,
+)
 from ..services.directory import rota, rota_csv, rota_generate, rota_hours
 from ..services.directory.calendar import PARIS
 from ..services.directory.rota_access import require_view_rota

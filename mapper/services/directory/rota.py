@@ -15,11 +15,19 @@ from sqlalchemy.orm import Session
 from ...errors import NotFound
 from ...models import Cpts, Shift
 from .. import audit
-from .rota_access import require_manage_rota, require_view_rota
-from .rota_checks import (Slot, check_free, check_holder, check_place, check_site,
-                          flush_shift, instants, refuse)
-from .rota_views import cpts_shifts, default_range, shift_view
 from .calendar import PARIS
+from .rota_access import require_manage_rota, require_view_rota
+from .rota_checks import (
+    Slot,
+    check_free,
+    check_holder,
+    check_place,
+    check_site,
+    flush_shift,
+    instants,
+    refuse,
+)
+from .rota_views import cpts_shifts, default_range, shift_view
 
 
 def get_shift(session: Session, shift_id: int, *, lock: bool = False) -> Shift:

@@ -10,9 +10,9 @@ that time; the rotation then continues after them. Nobody available: the line st
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
 
 from .rota_checks import Slot, instants
 
