@@ -14,7 +14,7 @@ from marshmallow import fields
 
 from ..db import get_session
 from ..errors import ValidationFailed
-from ..http.principal import require_auth
+from ..http.principal import require_auth, require_role
 from ..schemas.rota import (
     GenerateSchema,
     RangeArgsSchema,
@@ -28,6 +28,7 @@ from ..services.directory.calendar import PARIS
 from ..services.directory.rota_access import require_view_rota
 from ..services.directory.rota_views import default_range
 from ..services.territories import get_cpts
+from ..vocab import ROLES
 from .schemas import SECURITY, Open
 
 blp = Blueprint("rota", __name__, url_prefix="/api/v1",
@@ -36,6 +37,8 @@ SLUG = {"in": "path", "name": "slug", "description": "Identifiant ou slug de la 
         "schema": {"type": "string"}}
 CSV = "text/csv"
 CONFLICT = {"409": "CONFLICT", "422": "UNPROCESSABLE_ENTITY"}
+#: Signed in (401 before the body is read); the rota's own rule then says 403 or not.
+signed_in = require_role(*ROLES)
 
 
 class ShiftSchema(Open):
@@ -95,6 +98,7 @@ class ImportOutSchema(Open):
 
 
 @blp.route("/cpts/<slug>/shifts", parameters=[SLUG])
+@signed_in
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.response(200, ShiftListSchema)
 @blp.doc(security=SECURITY)
@@ -114,6 +118,7 @@ def list_shifts(args, slug: str):
 
 
 @blp.route("/cpts/<slug>/shifts", methods=["POST"], parameters=[SLUG])
+@signed_in
 @blp.arguments(ShiftInSchema)
 @blp.response(201, ShiftSchema)
 @blp.doc(security=SECURITY, responses=CONFLICT)
@@ -126,6 +131,7 @@ def create_shift(body, slug: str):
 
 
 @blp.route("/shifts/<int:shift_id>", methods=["PATCH"])
+@signed_in
 @blp.arguments(ShiftPatchSchema(partial=True))
 @blp.response(200, ShiftSchema)
 @blp.doc(security=SECURITY, responses=CONFLICT)
@@ -138,6 +144,7 @@ def patch_shift(body, shift_id: int):
 
 
 @blp.route("/shifts/<int:shift_id>", methods=["DELETE"])
+@signed_in
 @blp.response(204)
 @blp.doc(security=SECURITY)
 def delete_shift(shift_id: int):
@@ -149,6 +156,7 @@ def delete_shift(shift_id: int):
 
 
 @blp.route("/shifts/swap", methods=["POST"])
+@signed_in
 @blp.arguments(SwapSchema)
 @blp.response(200, SwapOutSchema)
 @blp.doc(security=SECURITY, responses=CONFLICT)
@@ -161,6 +169,7 @@ def swap(body):
 
 
 @blp.route("/cpts/<slug>/shifts/generate", methods=["POST"], parameters=[SLUG])
+@signed_in
 @blp.arguments(GenerateSchema)
 @blp.response(200, GenerateOutSchema)
 @blp.doc(security=SECURITY, responses=CONFLICT)
@@ -176,6 +185,7 @@ def generate(body, slug: str):
 
 
 @blp.route("/cpts/<slug>/oncall-hours", parameters=[SLUG])
+@signed_in
 @blp.response(200, HoursSchema)
 @blp.doc(security=SECURITY)
 def get_hours(slug: str):
@@ -187,6 +197,7 @@ def get_hours(slug: str):
 
 
 @blp.route("/cpts/<slug>/oncall-hours", methods=["PUT"], parameters=[SLUG])
+@signed_in
 @blp.arguments(RotaHoursSchema)
 @blp.response(200, HoursSchema)
 @blp.doc(security=SECURITY, responses={"422": "UNPROCESSABLE_ENTITY"})
@@ -199,6 +210,7 @@ def put_hours(body, slug: str):
 
 
 @blp.route("/cpts/<slug>/shifts.csv", parameters=[SLUG])
+@signed_in
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.doc(security=SECURITY, responses={"200": {"description": "CSV (modèle : docs/rota-csv.md)",
                                                "content": {CSV: {"schema": {"type": "string"}}}}})
@@ -215,6 +227,7 @@ def export_csv(args, slug: str):
 
 
 @blp.route("/cpts/<slug>/shifts.csv", methods=["POST"], parameters=[SLUG])
+@signed_in
 @blp.response(200, ImportOutSchema)
 @blp.doc(security=SECURITY, responses=CONFLICT, requestBody={
     "required": True, "content": {CSV: {"schema": {"type": "string"}}},
