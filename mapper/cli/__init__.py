@@ -3,7 +3,7 @@
 Commands import what they need when they run: ``mapper db start`` must work before the database
 exists, and no command should pay for loading the whole application it does not use.
 """
-from . import accounts, imports, server, territories, tokens  # noqa: F401  (the commands)
+from . import accounts, imports, rota, server, territories, tokens  # noqa: F401  (the commands)
 from .base import main
 
 __all__ = ["main"]

@@ -8,6 +8,7 @@ from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
 from .place import Closure, Place
 from .rota import Shift, ShiftReservation
+from .rota_hours import RotaHours
 from .campaign import Campaign, Permanence
 from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, PracticeSite,
                         Profession, Professional, ProfessionalCompetency, Slot)
@@ -19,4 +20,4 @@ __all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", 
            "LoginAttempt", "LoginThrottle", "SigninLink", "SigninSession",
            "Competency", "CptsMember", "GeocodeCache", "InterventionZone", "PracticeSite",
            "Profession", "Professional", "ProfessionalCompetency", "Slot",
-           "Closure", "Place", "Shift", "ShiftReservation", "Campaign", "Permanence"]
+           "Closure", "Place", "Shift", "ShiftReservation", "RotaHours", "Campaign", "Permanence"]
