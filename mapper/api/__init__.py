@@ -6,11 +6,11 @@ from flask import Flask
 from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
 from .schemas import COMPONENTS
 from . import (accounts, addresses, arbitrations, communes, coverage, cpts, health,
-               professionals, territories, vocabularies)
+               oncall, professionals, territories, vocabularies)
 
 BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
               arbitrations.blp, coverage.blp, professionals.blp, vocabularies.blp,
-              addresses.blp]
+              addresses.blp, oncall.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:

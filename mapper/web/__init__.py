@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..http.principal import current_principal
-from . import (account, csrf, directory, formatting, maps, pages, professionals,
+from . import (account, csrf, directory, formatting, maps, oncall, pages, professionals,
                territory_pages)
 
 
@@ -14,5 +14,5 @@ def init_web(app: Flask) -> None:
     app.permanent_session_lifetime = account.SESSION_LIFETIME
     app.jinja_env.globals["current_principal"] = current_principal
     for blueprint in (pages.bp, account.bp, directory.bp, territory_pages.bp, maps.bp,
-                      professionals.bp):
+                      professionals.bp, oncall.bp):
         app.register_blueprint(blueprint)
