@@ -40,16 +40,16 @@ class OncallLocationSchema(Open):
 
 class OncallShiftSchema(Open):
     id = fields.Integer()
-    on_date = fields.Date()
+    on_date = fields.String(metadata={"format": "date"})
     start = fields.String(metadata={"description": "HH:MM, heure de Paris"})
     end = fields.String(metadata={"description": "HH:MM, heure de Paris"})
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = fields.String(metadata={"format": "date-time"})
+    ends_at = fields.String(metadata={"format": "date-time"})
     now = fields.Boolean(metadata={"description": "En cours en ce moment"})
     free_places = fields.Integer()
     note = fields.String(allow_none=True)
     updated_by = fields.String(allow_none=True)
-    updated_at = fields.DateTime()
+    updated_at = fields.String(metadata={"format": "date-time"})
     professional = fields.Nested(OncallProfessionalSchema)
     location = fields.Nested(OncallLocationSchema)
     phone = fields.String(allow_none=True, metadata={"description": "Téléphone du cabinet"})
@@ -60,8 +60,9 @@ class OncallShiftSchema(Open):
 
 class OncallSchema(Open):
     cpts = fields.Dict()
-    now = fields.DateTime()
-    until = fields.DateTime(metadata={"description": "Fin de la journée (minuit, Paris)"})
+    now = fields.String(metadata={"format": "date-time"})
+    until = fields.String(metadata={"format": "date-time",
+                                           "description": "Fin de la journée (minuit, Paris)"})
     origin = fields.Dict(allow_none=True)
     shifts = fields.List(fields.Nested(OncallShiftSchema))
     count = fields.Integer()
@@ -71,7 +72,7 @@ class ReservationOutSchema(Open):
     id = fields.Integer()
     shift_id = fields.Integer()
     free_places = fields.Integer(metadata={"description": "Places libres restantes"})
-    reserved_at = fields.DateTime()
+    reserved_at = fields.String(metadata={"format": "date-time"})
     note = fields.String(allow_none=True)
 
 
@@ -79,7 +80,7 @@ class FreePlacesOutSchema(Open):
     id = fields.Integer()
     free_places = fields.Integer()
     updated_by = fields.String()
-    updated_at = fields.DateTime()
+    updated_at = fields.String(metadata={"format": "date-time"})
 
 
 @blp.route("/cpts/<id_or_slug>/oncall", parameters=[ID_OR_SLUG])
