@@ -9,7 +9,6 @@ from ..db import get_session
 from ..http.principal import current_principal, require_auth
 from ..schemas.oncall import FreePlacesSchema, OncallQuerySchema, ReservationSchema
 from ..services.directory import oncall, oncall_places
-from ..services.territories import get_cpts
 from .schemas import SECURITY, Open
 
 blp = Blueprint("oncall", __name__, url_prefix="/api/v1",
@@ -85,16 +84,15 @@ class FreePlacesOutSchema(Open):
 
 @blp.route("/cpts/<id_or_slug>/oncall", parameters=[ID_OR_SLUG])
 @blp.arguments(OncallQuerySchema, location="query")
-@blp.response(200, OncallSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"200": {
+    "description": "Les astreintes de maintenant à la fin de la journée",
+    "content": {"application/json": {"schema": OncallSchema}}}})
 def today(args, id_or_slug: str):
     """Qui est d'astreinte maintenant et plus tard aujourd'hui : places libres d'abord, puis
     le plus proche (de lat/lon, sinon du site du professionnel connecté)."""
     require_auth()
-    session = get_session()
     near = None if args["lat"] is None else (args["lat"], args["lon"])
-    return oncall.oncall_today(session, current_principal(), get_cpts(session, id_or_slug),
-                               near=near)
+    return oncall.oncall_today(get_session(), current_principal(), id_or_slug, near=near)
 
 
 @blp.route("/shifts/<int:shift_id>/reservations", methods=["POST"])

@@ -22,7 +22,6 @@ from ..schemas.base import load
 from ..schemas.oncall import FreePlacesSchema, OncallQuerySchema, ReservationSchema
 from ..services.directory import oncall, oncall_places
 from ..services.directory.calendar import PARIS
-from ..services.territories import get_cpts
 from .guards import page_roles
 
 bp = Blueprint("oncall_pages", __name__)
@@ -42,6 +41,15 @@ def day_label(on_date: str, today: date) -> str:
                    date=format_skeleton("MMMMd", day, locale=page_locale()))
 
 
+def when_label(at: str, today: date) -> str:
+    """« aujourd'hui à 14:05 », or the date and time for another day."""
+    local = datetime.fromisoformat(at).astimezone(PARIS)
+    if local.date() == today:
+        return gettext("aujourd'hui à %(time)s", time=f"{local:%H:%M}")
+    return gettext("%(date)s à %(time)s", date=day_label(local.date().isoformat(), today),
+                   time=f"{local:%H:%M}")
+
+
 def _near() -> tuple[tuple[float, float] | None, dict]:
     """?lat=&lon= from the query string (other parameters, such as lang, are the page's)."""
     given = {k: request.args[k] for k in ("lat", "lon") if request.args.get(k, "").strip()}
@@ -56,13 +64,13 @@ def _near() -> tuple[tuple[float, float] | None, dict]:
 def _render_today(slug: str, errors: dict | None = None, values: dict | None = None,
                   status: int = 200):
     session = get_session()
-    cpts = get_cpts(session, slug)
     near, near_errors = _near()
-    board = oncall.oncall_today(session, current_principal(), cpts, near=near)
+    board = oncall.oncall_today(session, current_principal(), slug, near=near)
     now = datetime.fromisoformat(board["now"]).astimezone(PARIS)
     return render_template(
         "web/oncall.html", board=board, errors={**near_errors, **(errors or {})},
         values=values or {}, refreshed=f"{now:%H:%M}", today=now.date(), day_label=day_label,
+        when_label=when_label,
         refresh_seconds=REFRESH_SECONDS, actor_name=oncall.actor_name,
         kept_args=_kept_args()), status
 
@@ -116,7 +124,8 @@ def mine():
     shifts = oncall.my_next_shifts(get_session(), principal.professional_id)
     today_ = datetime.now(PARIS).date()
     return render_template("web/my_shifts.html", shifts=shifts, today=today_,
-                           day_label=day_label, actor_name=oncall.actor_name)
+                           day_label=day_label, when_label=when_label,
+                           actor_name=oncall.actor_name)
 
 
 @bp.route("/moi/astreintes/<int:shift_id>", methods=["POST"])

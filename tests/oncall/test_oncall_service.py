@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mapper.auth.principal import Principal
 from mapper.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
-from mapper.models import AuditEvent, Cpts, Shift, ShiftReservation
+from mapper.models import AuditEvent, Shift, ShiftReservation
 from mapper.schemas.base import load
 from mapper.schemas.oncall import FreePlacesSchema, ReservationSchema
 from mapper.services.directory.calendar import local_instant
@@ -60,7 +60,7 @@ def rota(session, world):
 
 
 def test_now_and_later_today_free_places_first_then_nearest(session, world, rota):
-    board = oncall_today(session, who(world, "pharmacist"), session.get(Cpts, world.cpts["sud"]),
+    board = oncall_today(session, who(world, "pharmacist"), world.cpts["sud"],
                          now=NOW)
     ids = [s["id"] for s in board["shifts"]]
     # free places first (nurse 0.3 km, nurse at night 0.3 km then later, doctor 4 km),
@@ -78,7 +78,7 @@ def test_now_and_later_today_free_places_first_then_nearest(session, world, rota
 
 
 def test_a_given_point_orders_by_distance_from_it(session, world, rota):
-    board = oncall_today(session, who(world, "pharmacist"), session.get(Cpts, world.cpts["sud"]),
+    board = oncall_today(session, who(world, "pharmacist"), world.cpts["sud"],
                          near=(48.861, 2.361), now=NOW)
     free = [s for s in board["shifts"] if s["free_places"]]
     assert free[0]["id"] == rota["doctor_now"]
@@ -87,14 +87,14 @@ def test_a_given_point_orders_by_distance_from_it(session, world, rota):
 
 def test_a_coordinator_without_a_site_gets_no_distances(session, world, rota):
     board = oncall_today(session, who(world, "coordinator"),
-                         session.get(Cpts, world.cpts["sud"]), now=NOW)
+                         world.cpts["sud"], now=NOW)
     assert board["origin"] is None
     assert all(s["distance_km"] is None for s in board["shifts"])
     assert [s["free_places"] > 0 for s in board["shifts"]] == [True, True, True, False]
 
 
 def test_only_the_rota_audience_sees_it(session, world, rota):
-    sud = session.get(Cpts, world.cpts["sud"])
+    sud = world.cpts["sud"]
     with pytest.raises(Forbidden):
         oncall_today(session, who(world, "other"), sud, now=NOW)
     with pytest.raises(Unauthorized):

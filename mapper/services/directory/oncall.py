@@ -20,7 +20,8 @@ from datetime import datetime, time, timedelta, timezone
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ...models import Cpts, CptsMember, PracticeSite
+from ...errors import NotFound
+from ...models import Cpts, CptsMember
 from .calendar import PARIS, local_instant
 from .rota_access import can_view_rota, require_view_rota
 
@@ -74,6 +75,22 @@ WHERE r.shift_id = ANY(:ids) AND r.cancelled_at IS NULL
 ORDER BY r.reserved_at, r.id
 """)
 
+#: The CPTS (by id or slug), the facts of the access rule and the principal's own site, in
+#: one round trip.
+_CONTEXT = text("""
+SELECT c.id, c.slug, c.name, c.region,
+       EXISTS (SELECT 1 FROM cpts_member m
+               WHERE m.cpts_id = c.id AND m.professional_id = :pid) AS member,
+       site.lat, site.lon, site.address, site.commune_name
+FROM cpts c
+LEFT JOIN LATERAL (
+    SELECT ST_Y(f.geom) AS lat, ST_X(f.geom) AS lon, f.address, f.commune_name
+    FROM practice_site f WHERE f.professional_id = :pid AND f.geom IS NOT NULL
+    ORDER BY f.id LIMIT 1) site ON true
+WHERE c.id = :id OR c.slug = :slug
+ORDER BY c.id = :id DESC NULLS LAST LIMIT 1
+""")
+
 _ORIGIN = "SRID=4326;POINT({lon} {lat})"
 
 
@@ -85,21 +102,6 @@ def end_of_local_day(now: datetime) -> datetime:
     """The next Europe/Paris midnight after ``now`` (UTC)."""
     today = now.astimezone(PARIS).date()
     return local_instant(today + timedelta(days=1), time(0, 0))
-
-
-def own_site(session: Session, professional_id: int | None) -> dict | None:
-    """The professional's first located site as ``{lat, lon, address}``, or None."""
-    if professional_id is None:
-        return None
-    row = session.execute(
-        select(PracticeSite.address, PracticeSite.commune_name,
-               PracticeSite.geom.ST_Y(), PracticeSite.geom.ST_X())
-        .where(PracticeSite.professional_id == professional_id,
-               PracticeSite.geom.is_not(None))
-        .order_by(PracticeSite.id).limit(1)).first()
-    if row is None:
-        return None
-    return {"lat": row[2], "lon": row[3], "address": row[0], "commune_name": row[1]}
 
 
 def _shift_out(row, now: datetime) -> dict:
@@ -124,28 +126,41 @@ def _shift_out(row, now: datetime) -> dict:
     }
 
 
-def oncall_today(session: Session, principal, cpts: Cpts, *,
+def _context(session: Session, principal, id_or_slug) -> dict:
+    key = str(id_or_slug).strip()
+    number = int(key) if key.isascii() and key.isdecimal() and len(key) < 10 else None
+    row = session.execute(_CONTEXT, {"id": number, "slug": key.lower(),
+                                     "pid": getattr(principal, "professional_id", None)}
+                          ).mappings().first()
+    if row is None:
+        raise NotFound(f"CPTS inconnue : {key}.")
+    return dict(row)
+
+
+def oncall_today(session: Session, principal, id_or_slug, *,
                  near: tuple[float, float] | None = None, now: datetime | None = None,
                  limit: int = 200) -> dict:
-    """Who is on call in ``cpts`` now and later today (see the module docstring).
+    """Who is on call in the CPTS ``id_or_slug`` now and later today (see the module
+    docstring).
 
     ``near`` is a (lat, lon); without it, the distance is from the signed-in professional's
     own first located site (none: no distance, free places then time decide)."""
-    require_view_rota(session, principal, cpts.id)
+    ctx = _context(session, principal, id_or_slug)
+    require_view_rota(session, principal, ctx["id"],
+                      facts={"region": ctx["region"], "member": ctx["member"]})
     now = now or utcnow()
     until = end_of_local_day(now)
     origin = None
     if near is not None:
         origin = {"lat": near[0], "lon": near[1], "source": "given", "address": None}
-    else:
-        site = own_site(session, getattr(principal, "professional_id", None))
-        if site is not None:
-            origin = {**site, "source": "own_site"}
+    elif ctx["lat"] is not None:
+        origin = {"lat": ctx["lat"], "lon": ctx["lon"], "address": ctx["address"],
+                  "commune_name": ctx["commune_name"], "source": "own_site"}
     point = None if origin is None else _ORIGIN.format(lat=origin["lat"], lon=origin["lon"])
-    rows = session.execute(_TODAY, {"cpts_id": cpts.id, "now": now, "until": until,
+    rows = session.execute(_TODAY, {"cpts_id": ctx["id"], "now": now, "until": until,
                                     "origin": point, "limit": limit}).all()
     shifts = [_shift_out(r, now) for r in rows]
-    return {"cpts": {"id": cpts.id, "slug": cpts.slug, "name": cpts.name},
+    return {"cpts": {"id": ctx["id"], "slug": ctx["slug"], "name": ctx["name"]},
             "now": now.isoformat(), "until": until.isoformat(), "origin": origin,
             "shifts": shifts, "count": len(shifts)}
 
