@@ -45,9 +45,9 @@ def when_label(at: str, today: date) -> str:
     """« aujourd'hui à 14:05 », or the date and time for another day."""
     local = datetime.fromisoformat(at).astimezone(PARIS)
     if local.date() == today:
-        return gettext("aujourd'hui à %(time)s", time=f"{local:%H:%M}")
+        return gettext("aujourd'hui à %(time)s", time=local.strftime("%H:%M"))
     return gettext("%(date)s à %(time)s", date=day_label(local.date().isoformat(), today),
-                   time=f"{local:%H:%M}")
+                   time=local.strftime("%H:%M"))
 
 
 def _near() -> tuple[tuple[float, float] | None, dict]:

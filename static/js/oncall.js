@@ -16,7 +16,10 @@
 
   function refresh() {
     if (document.hidden || busy()) { return; }
-    fetch(window.location.pathname + window.location.search,
+    /* the page's own address (GET), as its « Actualiser » link says: after a refused
+       reservation the address bar holds the form's POST address */
+    var link = block.querySelector("a.refresh-link");
+    fetch(link ? link.href : window.location.pathname + window.location.search,
           {credentials: "same-origin", headers: {"Accept": "text/html"}})
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {

@@ -129,10 +129,16 @@ def run(report) -> None:
         assert resp.status == 200, body[:300]
         counts.append(json.loads(body)["count"])
 
+    def health():  # the machine's own pace (2 shared cores): a reference, no target
+        conn.request("GET", "/api/v1/health")
+        conn.getresponse().read()
+
     try:
+        reference = timed(health, 100)
         samples = timed(query, QUERIES, warmup=20)
     finally:
         conn.close()
         server.close()
     report.note(f"shifts listed per answer: {min(counts)}–{max(counts)}")
+    report.record_latencies("GET /api/v1/health (reference, same server)", reference)
     report.record_latencies("now and later today, HTTP, signed-in professional", samples, 30)
