@@ -72,7 +72,7 @@ def _render_today(slug: str, errors: dict | None = None, values: dict | None = N
         values=values or {}, refreshed=f"{now:%H:%M}", today=now.date(), day_label=day_label,
         when_label=when_label,
         refresh_seconds=REFRESH_SECONDS, actor_name=oncall.actor_name,
-        kept_args=_kept_args()), status
+        kept_args=_kept_args(), reserved=_reserved()), status
 
 
 @bp.route("/astreintes")
@@ -105,10 +105,19 @@ def reserve(slug: str, shift_id: int):
         return _render_today(slug, errors={shift_id: reasons}, values={shift_id: note or ""},
                              status=exc.status)
     session.commit()
-    flash(gettext("Place réservée : il reste %(n)s place(s) libre(s). Appelez le "
-                  "professionnel pour lui adresser le patient.", n=out["free_places"]))
-    return redirect(url_for("oncall_pages.today", slug=slug, **_kept_args())
+    # said in the card itself (the redirect scrolls to it; a flash at the top would be unseen)
+    return redirect(url_for("oncall_pages.today", slug=slug, reservee=shift_id,
+                            restantes=out["free_places"], **_kept_args())
                     + f"#astreinte-{shift_id}", 303)
+
+
+def _reserved() -> dict | None:
+    """The reservation just made (``?reservee=<shift>&restantes=<n>``), said in its card."""
+    try:
+        return {"shift": int(request.args["reservee"]),
+                "left": max(0, int(request.args.get("restantes", "0")))}
+    except (KeyError, ValueError):
+        return None
 
 
 def _kept_args() -> dict:
@@ -139,10 +148,12 @@ def change(shift_id: int):
                     if action == "set" else {"action": action})
         out = oncall_places.change_free_places(session, current_principal(), shift_id,
                                                body["action"], body["value"])
-    except (ValidationFailed, Conflict) as exc:
+    except ValidationFailed:
         session.rollback()
-        flash(next(iter((exc.errors or {}).values()), [exc.detail])[0]
-              if isinstance(exc, ValidationFailed) else exc.detail)
+        flash(gettext("Nombre de places invalide : un nombre entier de 0 à 500."))
+    except Conflict as exc:
+        session.rollback()
+        flash(exc.detail)
     else:
         session.commit()
         flash(gettext("Places libres : %(n)s.", n=out["free_places"]) if out["free_places"]

@@ -152,3 +152,20 @@ def test_a_note_with_a_patient_name_is_refused_on_the_page(client, session, worl
     html = got.get_data(as_text=True)
     assert "pas de nom de patient" in html and 'aria-invalid="true"' in html
     assert _places(session, shift_id) == 50
+
+
+def test_the_holder_sets_a_number_and_a_bad_one_changes_nothing(client, session, world, setup):
+    accounts, shift_id = setup
+    _sign_in(client, session, accounts["holder"][0])
+    got = client.post(f"/moi/astreintes/{shift_id}",
+                      data={"csrf_token": "t", "action": "fixer", "places": "4"})
+    assert got.status_code == 303 and _places(session, shift_id) == 4
+    got = client.post(f"/moi/astreintes/{shift_id}",
+                      data={"csrf_token": "t", "action": "fixer", "places": "-2"},
+                      follow_redirects=True)
+    assert "Nombre de places invalide" in got.get_data(as_text=True)
+    assert _places(session, shift_id) == 4
+    client.post(f"/moi/astreintes/{shift_id}", data={"csrf_token": "t", "action": "complet"})
+    got = client.post(f"/moi/astreintes/{shift_id}", data={"csrf_token": "t", "action": "moins"},
+                      follow_redirects=True)
+    assert "Déjà complet" in got.get_data(as_text=True) and _places(session, shift_id) == 0

@@ -86,8 +86,10 @@ def test_the_pharmacist_reserves_the_nearest_free_place_on_a_phone(browser, site
         first.get_by_label("Note pour le professionnel (facultatif)").fill("plaie, vers 15 h")
         first.get_by_role("button", name="Confirmer : réserver 1 place").click()
         page.wait_for_load_state()
-        assert "Place réservée" in page.locator(".flash").inner_text()
         card = page.locator(f"#astreinte-{site['shifts']['nurse']}")
+        said = card.locator("[role=status]")
+        assert said.is_visible() and "Place réservée" in said.inner_text()
+        assert said.bounding_box()["y"] < PHONE[1]  # seen where the page lands
         assert card.locator(".places").inner_text() == "1 place libre"
         assert _places(site, "nurse") == 1
         assert serious_violations(page) == []
