@@ -6,11 +6,11 @@ from flask import Flask
 from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
 from .schemas import COMPONENTS
 from . import (accounts, addresses, arbitrations, campaign_gaps, campaigns, communes, coverage,
-               cpts, health, places, professionals, rota, territories, vocabularies)
+               cpts, health, oncall, places, professionals, rota, territories, vocabularies)
 
 BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
               arbitrations.blp, coverage.blp, professionals.blp, vocabularies.blp,
-              addresses.blp, places.blp, campaigns.blp, campaign_gaps.blp, rota.blp]
+              addresses.blp, places.blp, campaigns.blp, campaign_gaps.blp, rota.blp, oncall.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:

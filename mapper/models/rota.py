@@ -32,6 +32,9 @@ class Shift(Base):
                           (text("tstzrange(starts_at, ends_at)"), "&&"),
                           name="ex_shift_no_overlap", using="gist"),
         Index("ix_shift_cpts_starts", "cpts_id", "starts_at"),
+        #: "now and later today" of a CPTS: a range overlap (migration 0011).
+        Index("ix_shift_cpts_during", "cpts_id", text("tstzrange(starts_at, ends_at)"),
+              postgresql_using="gist"),
         Index("ix_shift_professional_starts", "professional_id", "starts_at"),
     )
 

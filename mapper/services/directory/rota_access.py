@@ -41,13 +41,25 @@ def _coordinates(principal, cpts_id: int) -> bool:
 def can_view_rota(session: Session, principal, cpts_id: int) -> bool:
     if not _signed_in(principal):
         return False
+    region = member = None
+    if principal.role == "ars":
+        region = session.scalar(select(Cpts.region).where(Cpts.id == cpts_id))
+    elif principal.role == "professional":
+        member = _is_member(session, principal.professional_id, cpts_id)
+    return may_view_rota(principal, cpts_id, region=region, member=bool(member))
+
+
+def may_view_rota(principal, cpts_id: int, *, region: str | None, member: bool) -> bool:
+    """The rule itself, on facts already read (the CPTS's région, whether the principal's
+    professional is a member): for callers that read them with their own query."""
+    if not _signed_in(principal):
+        return False
     if _coordinates(principal, cpts_id):
         return True
     if principal.role == "ars":
-        return principal.can_act_in_region(session.scalar(
-            select(Cpts.region).where(Cpts.id == cpts_id)))
+        return principal.can_act_in_region(region)
     if principal.role == "professional":
-        return _is_member(session, principal.professional_id, cpts_id)
+        return member
     return False
 
 
@@ -78,8 +90,12 @@ def _refuse(principal, message: str) -> None:
     raise Forbidden(message)
 
 
-def require_view_rota(session: Session, principal, cpts_id: int) -> None:
-    if not can_view_rota(session, principal, cpts_id):
+def require_view_rota(session: Session, principal, cpts_id: int, *,
+                      facts: dict | None = None) -> None:
+    """``facts`` (``region``, ``member``): already read by the caller, no query here."""
+    allowed = (may_view_rota(principal, cpts_id, **facts) if facts is not None
+               else can_view_rota(session, principal, cpts_id))
+    if not allowed:
         _refuse(principal, "Les astreintes d'une CPTS ne sont visibles que par ses "
                            "professionnels, sa coordination, l'ARS de sa région et les "
                            "administrateurs.")
