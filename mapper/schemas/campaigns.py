@@ -11,7 +11,7 @@ from marshmallow import fields
 from ..models import Campaign
 from ..vocab import APPOINTMENT_MODES, CAMPAIGN_KINDS
 from .base import Schema, between, length, matches, one_of
-from .fields import ClockTime, Id, column_length, plausible_date
+from .fields import Boolean, ClockTime, Id, column_length, plausible_date
 
 C = Campaign.__table__.c
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -26,7 +26,7 @@ class CampaignInSchema(Schema):
     starts_on = fields.Date(required=True, validate=plausible_date, metadata={"description": "Premier jour"})
     ends_on = fields.Date(required=True, validate=plausible_date, metadata={"description": "Dernier jour (inclus)"})
     description = fields.String(allow_none=True, validate=length(max=5000))
-    public = fields.Boolean(load_default=True, truthy={True}, falsy={False}, metadata={
+    public = Boolean(load_default=True, metadata={
         "description": "Publiée (page publique, flux, exports) ; sinon visible du seul "
                        "coordinateur de la CPTS et des administrateurs"})
 
@@ -48,7 +48,7 @@ class PermanenceInSchema(Schema):
 
 
 class CampaignQuerySchema(Schema):
-    include_private = fields.Boolean(load_default=False, metadata={
+    include_private = Boolean(load_default=False, metadata={
         "description": "Inclure les campagnes non publiées (coordinateur, administrateur)"})
 
 

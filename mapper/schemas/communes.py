@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validates_schema
 
 from .base import Schema, between, length
-from .fields import departement, region
+from .fields import Boolean, departement, region
 
 
 class CommuneQuerySchema(Schema):
@@ -13,7 +13,7 @@ class CommuneQuerySchema(Schema):
     region = fields.String(validate=region())
     q = fields.String(validate=length(2, 100),
                       metadata={"description": "Début du nom ou du code (autocomplétion)"})
-    geometry = fields.Boolean(load_default=True)
+    geometry = Boolean(load_default=True)
     limit = fields.Integer(validate=between(1, 5000))
 
     @validates_schema

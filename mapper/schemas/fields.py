@@ -27,6 +27,16 @@ def insee_code() -> object:
     return matches(INSEE_CODE, "code INSEE à 5 caractères attendu")
 
 
+class Boolean(fields.Boolean):
+    """true/false, or the words of a form, a query string or a CSV cell (« oui », "on",
+    "1"…), never a number: ``0`` in a JSON body is a type error, not « non »."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class LatLon(fields.Field):
     """``"48.83,2.32"`` (lat,lon) → (48.83, 2.32), checked against the globe's ranges."""
 

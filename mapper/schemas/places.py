@@ -14,7 +14,7 @@ from marshmallow import ValidationError, fields, validates_schema
 from ..models import Closure, Place
 from ..vocab import PLACE_KINDS
 from .base import Schema, between, length, matches, one_of
-from .fields import INSEE_CODE, Number, column_length, plausible_date
+from .fields import Boolean, INSEE_CODE, Number, column_length, plausible_date
 
 P = Place.__table__.c
 FINESS_RE = re.compile(r"^(\d{2}|2[AB])\d{7}$")
@@ -74,7 +74,7 @@ class PlaceInSchema(Schema):
     phone = fields.String(allow_none=True, validate=column_length(P.phone))
     website = fields.Url(allow_none=True, schemes={"http", "https"},
                          validate=column_length(P.website))
-    accessible = fields.Boolean(allow_none=True, truthy={True}, falsy={False})
+    accessible = Boolean(allow_none=True)
     notes = fields.String(allow_none=True, validate=length(max=2000))
     cpts = fields.Raw(allow_none=True, metadata={"description": "Identifiant ou slug de CPTS"})
     external_ref = fields.String(allow_none=True, validate=column_length(P.external_ref))

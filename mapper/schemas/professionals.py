@@ -11,7 +11,7 @@ from marshmallow import ValidationError, fields, validates_schema
 from ..models import Competency, PracticeSite, Professional
 from ..vocab import SLOT_KINDS
 from .base import Schema, between, count, length, matches, one_of
-from .fields import (INSEE_CODE, ClockTime, CsvList, LatLon, Number, column_length,
+from .fields import (Boolean, INSEE_CODE, ClockTime, CsvList, LatLon, Number, column_length,
                      plausible_date)
 
 P = Professional.__table__.c
@@ -73,18 +73,18 @@ class ProfessionalInSchema(Schema):
                                metadata={"description": "Code nomenclature RPPS ou rôle CPTS"})
     specialty = fields.String(allow_none=True, validate=column_length(P.specialty))
     competencies = fields.List(fields.String(validate=length(max=64)), validate=count(max=50))
-    accepts_new_patients = fields.Boolean(allow_none=True)
-    home_visits = fields.Boolean()
-    teleconsultation = fields.Boolean()
+    accepts_new_patients = Boolean(allow_none=True)
+    home_visits = Boolean()
+    teleconsultation = Boolean()
     languages = fields.List(fields.String(validate=matches(LANGUAGE, "code de langue ISO 639")),
                             validate=count(max=20))
-    accessible = fields.Boolean(allow_none=True)
+    accessible = Boolean(allow_none=True)
     phone = fields.String(allow_none=True, validate=column_length(P.phone),
                           metadata={"description": "Téléphone public (cabinet)"})
     private_phone = fields.String(allow_none=True, validate=column_length(P.private_phone),
                                   metadata={"description": "Jamais montré au public"})
     email = fields.Email(allow_none=True, validate=column_length(P.email))
-    public_email = fields.Boolean()
+    public_email = Boolean()
     website = fields.Url(allow_none=True, schemes={"http", "https"},
                          validate=column_length(P.website))
     last_verified_at = fields.AwareDateTime(allow_none=True, validate=plausible_date)
@@ -113,15 +113,15 @@ class SearchArgsSchema(Schema):
                          validate=count(max=20),
                          metadata={"description": "Répétable : toutes ces compétences"})
     covers = LatLon(metadata={"description": "lat,lon couvert par une zone d'intervention"})
-    accepting_new_patients = fields.Boolean()
-    open_now = fields.Boolean()
+    accepting_new_patients = Boolean()
+    open_now = Boolean()
     open_at = fields.DateTime(validate=plausible_date,
                               metadata={"description": "ISO 8601 ; sans fuseau : heure de Paris"})
     slot_kind = fields.String(validate=one_of(SLOT_KINDS))
     language = fields.String(validate=matches(LANGUAGE, "code de langue ISO 639"))
-    accessible = fields.Boolean()
-    home_visits = fields.Boolean()
-    teleconsultation = fields.Boolean()
+    accessible = Boolean()
+    home_visits = Boolean()
+    teleconsultation = Boolean()
     cpts = fields.String(validate=length(max=200), metadata={"description": "id ou slug"})
     limit = fields.Integer(load_default=20, validate=between(1, 200))
     format = fields.String(load_default="json", validate=one_of(("json", "geojson")))

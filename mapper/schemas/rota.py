@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, validates_schema
 
 from ..models import Shift
 from .base import Schema, between, count, one_of
-from .fields import ClockTime, Id, column_length, plausible_date
+from .fields import Boolean, ClockTime, Id, column_length, plausible_date
 
 S = Shift.__table__.c
 #: A generation covers at most this many days (two years: a rota, not a calendar).
@@ -21,7 +21,7 @@ class ShiftInSchema(Schema):
                        metadata={"description": "Jour (heure de Paris), AAAA-MM-JJ"})
     start = ClockTime(required=True, metadata={"description": "HH:MM, heure de Paris"})
     end = ClockTime(required=True, metadata={"description": "HH:MM, après start"})
-    overnight = fields.Boolean(load_default=False,
+    overnight = Boolean(load_default=False,
                                metadata={"description": "Finit le lendemain (garde de nuit)"})
     site = Id(allow_none=True, load_default=None,
               metadata={"description": "Un lieu d'exercice du professionnel"})
@@ -48,7 +48,7 @@ class TemplateLineSchema(Schema):
                            metadata={"description": "Jours ISO : 1 = lundi … 7 = dimanche"})
     start = ClockTime(required=True)
     end = ClockTime(required=True)
-    overnight = fields.Boolean(load_default=False)
+    overnight = Boolean(load_default=False)
     free_places = fields.Integer(load_default=0, validate=between(0, 500))
     place = Id(allow_none=True, load_default=None,
                metadata={"description": "Un lieu de la CPTS (sinon : le cabinet du titulaire)"})
@@ -63,12 +63,12 @@ class GenerateSchema(Schema):
                                                     "possibles"})
     professionals = fields.List(Id(), required=True, validate=count(1, 500),
                                 metadata={"description": "Ordre du tour de rôle"})
-    skip_holidays = fields.Boolean(load_default=True,
+    skip_holidays = Boolean(load_default=True,
                                    metadata={"description": "Sauter les jours fériés"})
     on_conflict = fields.String(load_default="refuse", validate=one_of(ON_CONFLICT),
                                 metadata={"description": "refuse : rien n'est écrit si une "
                                           "astreinte chevauche ; skip : la laisser de côté"})
-    dry_run = fields.Boolean(load_default=False,
+    dry_run = Boolean(load_default=False,
                              metadata={"description": "Calculer sans rien écrire"})
 
     @validates_schema

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, pre_load, validates_schema
 from ..models import Cpts
 from ..vocab import CPTS_STATUSES, CREATABLE_STATUSES, DECISIONS
 from .base import Schema, count, length, matches, one_of
-from .fields import Id, column_length, departement, insee_code, region
+from .fields import Boolean, Id, column_length, departement, insee_code, region
 
 #: A territory is a few hundred communes at most; this caps abuse, not real use.
 MAX_COMMUNES = 5_000
@@ -21,7 +21,7 @@ class TerritorySchema(Schema):
                        "et 13055 sont développés)"})
     geometry = fields.Raw(allow_none=True, metadata={
         "description": "GeoJSON Polygon ou MultiPolygon (WGS84 lon/lat)"})
-    repair = fields.Boolean(load_default=False, metadata={
+    repair = Boolean(load_default=False, metadata={
         "description": "Réparer une géométrie invalide au lieu de la refuser"})
 
 
