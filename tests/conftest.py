@@ -159,6 +159,30 @@ def accounts(session):
     return make
 
 
+#: The CSRF secret the ``sign_in`` fixture puts in the session (forms post it as csrf_token).
+CSRF_TOKEN = "test-csrf-token"
+
+
+@pytest.fixture()
+def sign_in(client, session, accounts):
+    """``sign_in("ars", regions=["11"])`` → the account, signed in on ``client`` (a server-side
+    session opened and its cookie set as the sign-in page does; the flow has its own tests),
+    with the CSRF secret ``CSRF_TOKEN``."""
+
+    def make(role: str, **scope):
+        from mapper.services.accounts.sessions import open_session
+
+        account, _ = accounts(role, **scope)
+        token = open_session(session, account)
+        session.commit()
+        with client.session_transaction() as cookie:
+            cookie["sid"] = token
+            cookie["csrf"] = CSRF_TOKEN
+        return account
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

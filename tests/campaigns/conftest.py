@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+
+from tests.conftest import CSRF_TOKEN
 from geoalchemy2.elements import WKTElement
 
 from mapper.models import Campaign, Permanence, Place, PracticeSite
@@ -78,22 +80,4 @@ def site_id(session, world):
     return session.query(PracticeSite.id).filter_by(professional_id=professional_id).scalar()
 
 
-@pytest.fixture()
-def sign_in(client, session, accounts):
-    """``sign_in("coordinator", cpts_id=…)``: signed in on ``client`` (CSRF token ``TOKEN``)."""
-
-    def make(role: str, **scope):
-        from mapper.services.accounts.sessions import open_session
-
-        account, _ = accounts(role, **scope)
-        token = open_session(session, account)
-        session.commit()
-        with client.session_transaction() as cookie:
-            cookie["sid"] = token
-            cookie["csrf"] = TOKEN
-        return account
-
-    return make
-
-
-TOKEN = "test-csrf-token"
+TOKEN = CSRF_TOKEN

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import CSRF_TOKEN
+
 from tests.directory.conftest import build_communes, build_two_cpts
 from tests.factories.world import WorldBuilder
 
@@ -39,22 +41,6 @@ def place_body(**overrides) -> dict:
     return data
 
 
-TOKEN = "test-csrf-token"
+TOKEN = CSRF_TOKEN
 
 
-@pytest.fixture()
-def sign_in(client, session, accounts):
-    """``sign_in("coordinator", cpts_id=…)`` → the account, signed in on ``client``."""
-
-    def make(role: str, **scope):
-        from mapper.services.accounts.sessions import open_session
-
-        account, _ = accounts(role, **scope)
-        token = open_session(session, account)
-        session.commit()
-        with client.session_transaction() as cookie:
-            cookie["sid"] = token
-            cookie["csrf"] = TOKEN
-        return account
-
-    return make

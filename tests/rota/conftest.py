@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.conftest import CSRF_TOKEN
+
 from mapper.auth.principal import Principal
 from mapper.models import Place
 from tests.factories.world import WorldBuilder
@@ -71,23 +73,4 @@ def coordinator(rw) -> Principal:
     return Principal(account_id=None, email="coord", role="coordinator", cpts_id=rw.sud.id)
 
 
-@pytest.fixture()
-def sign_in(client, session, accounts):
-    """``sign_in("ars", regions=["11"])`` → the account, signed in on ``client`` with the
-    CSRF secret ``CSRF`` (a server-side session opened as the sign-in page does)."""
-
-    def make(role: str, **scope):
-        from mapper.services.accounts.sessions import open_session
-
-        account, _ = accounts(role, **scope)
-        token = open_session(session, account)
-        session.commit()
-        with client.session_transaction() as cookie:
-            cookie["sid"] = token
-            cookie["csrf"] = CSRF
-        return account
-
-    return make
-
-
-CSRF = "test-csrf-token"
+CSRF = CSRF_TOKEN

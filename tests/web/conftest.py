@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.conftest import CSRF_TOKEN
+
 from mapper.auth.passwords import hash_password
 from tests.factories.world import ALWAYS_OPEN, WorldBuilder
 from tests.support import make_settings
@@ -68,26 +70,7 @@ def csrf_from(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-@pytest.fixture()
-def sign_in(client, session, accounts):
-    """``sign_in("ars", regions=["11"])`` → the account, signed in on ``client`` (a server-side
-    session opened and its cookie set as the sign-in page does; the flow has its own tests)."""
-
-    def make(role: str, **scope):
-        from mapper.services.accounts.sessions import open_session
-
-        account, _ = accounts(role, **scope)
-        token = open_session(session, account)
-        session.commit()
-        with client.session_transaction() as cookie:
-            cookie["sid"] = token
-            cookie["csrf"] = "test-csrf-token"
-        return account
-
-    return make
-
-
-TOKEN = "test-csrf-token"
+TOKEN = CSRF_TOKEN
 
 
 # -- a live site for the browser ---------------------------------------------------------------
