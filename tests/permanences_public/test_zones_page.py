@@ -2,8 +2,6 @@
 selector, access to a private campaign."""
 from __future__ import annotations
 
-from tests.web.conftest import sign_in  # noqa: F401 - fixture
-
 
 def test_zones_page(client, perm_world):
     resp = client.get(f"/cpts/{perm_world.slug}/campagnes/grippe/zones?distance_km=2")
@@ -17,7 +15,7 @@ def test_zones_page(client, perm_world):
     assert client.get(f"/cpts/{perm_world.slug}/campagnes/inconnue/zones").status_code == 404
 
 
-def test_private_campaign_zones_need_the_coordinator(client, perm_world, sign_in):  # noqa: F811
+def test_private_campaign_zones_need_the_coordinator(client, perm_world, sign_in):
     path = f"/cpts/{perm_world.slug}/campagnes/interne/zones"
     assert client.get(path).status_code == 401
     sign_in("coordinator", cpts_id=perm_world.cpts_id)
