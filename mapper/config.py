@@ -9,6 +9,7 @@ import os
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -45,6 +46,25 @@ def _float(env: dict, name: str, default: float) -> float:
     return value
 
 
+def _base_url(raw: str | None) -> str | None:
+    """``MAPPER_BASE_URL``: an http(s) origin (scheme, host, optional port), no path, query,
+    fragment or credentials: the pages' own paths follow it. Kept without a trailing slash."""
+    if not raw:
+        return None
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"MAPPER_BASE_URL must be an http(s) URL, got {raw!r}")
+    if (parts.path not in ("", "/") or parts.query or parts.fragment or parts.username
+            or parts.password):
+        raise ConfigError(f"MAPPER_BASE_URL must have no path, query, fragment or credentials, "
+                          f"got {raw!r}")
+    try:
+        parts.port  # noqa: B018 (validates the port)
+    except ValueError:
+        raise ConfigError(f"MAPPER_BASE_URL has an invalid port: {raw!r}") from None
+    return raw.strip().rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Typed settings; ``from_env`` is the only constructor used outside tests."""
@@ -73,6 +93,10 @@ class Settings:
     #: The gettext catalogues of the pages (``<lang>/LC_MESSAGES/messages.mo``); a deployment
     #: may point elsewhere to add or override languages without touching the package.
     translations_dir: Path = PROJECT_ROOT / "mapper" / "translations"
+    #: The public address of the service (``MAPPER_BASE_URL``, e.g. ``https://carto.example.fr``):
+    #: every absolute link the service builds (sign-in links, QR codes, feeds, snippets, mails)
+    #: starts with it. None: the request's own host (the CLI: ``http://127.0.0.1:5000``).
+    base_url: str | None = None
 
     @property
     def pg_dir(self) -> Path:
@@ -111,6 +135,7 @@ class Settings:
             translations_dir=Path(env.get("MAPPER_TRANSLATIONS_DIR")
                                   or PROJECT_ROOT / "mapper" / "translations"),
         )
+        kwargs["base_url"] = _base_url(env.get("MAPPER_BASE_URL"))
         if kwargs["autocomplete_rate"] <= 0:
             raise ConfigError("MAPPER_AUTOCOMPLETE_RATE must be > 0")
         if secret:

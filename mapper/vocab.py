@@ -106,3 +106,24 @@ def default_radius_km(professions) -> float:
 def wider_radii_km(radius_km: float, count: int = 2) -> tuple[float, ...]:
     """The next radii to offer after ``radius_km`` found nobody."""
     return tuple(float(r) for r in WIDER_RADII_KM if r > radius_km)[:count]
+
+
+# -- French order (issue 13) -----------------------------------------------------------------
+#: The collation of every sorted list of names (migration 0012d chose its ICU source once).
+FRENCH_COLLATION = "mapper_fr"
+
+
+def french_key(text: str | None) -> tuple[str, str]:
+    """Python's twin of ``COLLATE mapper_fr`` for lists sorted in memory: accents and case
+    count only between otherwise equal words (« Pédicure » < « Psychomotricien »)."""
+    import unicodedata
+
+    text = text or ""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text.casefold())
+                   if not unicodedata.combining(c))
+    return bare, text
+
+
+#: Professions that are not care: CPTS staff find them in the directory, patients are never
+#: offered them as someone to consult (public search, maps, widgets).
+NOT_FOR_PATIENTS = ("coordinateur", "assistant-medical")

@@ -3,7 +3,8 @@
 Commands import what they need when they run: ``mapper db start`` must work before the database
 exists, and no command should pay for loading the whole application it does not use.
 """
-from . import accounts, imports, rota, server, territories, tokens  # noqa: F401  (the commands)
+from . import (accounts, directory, imports, rota, server, territories,  # noqa: F401
+               tokens)  # (the commands)
 from .base import main
 
 __all__ = ["main"]

@@ -43,17 +43,23 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "ars", "coordinator", "professional"]))
 @click.option("--region", "regions", multiple=True, help="Pour le rôle ars (répétable).")
-@click.option("--cpts", "cpts_id", type=click.IntRange(1, 2_147_483_647), help="Pour le rôle coordinator.")
-@click.option("--professional", "professional_id", type=click.IntRange(1, 2_147_483_647),
-              help="Pour le rôle professional.")
+@click.option("--cpts", "cpts_ref", metavar="SLUG|ID",
+              help="Pour le rôle coordinator : slug (mapper cpts list) ou numéro.")
+@click.option("--professional", "professional_ref", metavar="RPPS|ID",
+              help="Pour le rôle professional : RPPS ou numéro de fiche (mapper professionals "
+                   "find).")
 @pass_ctx
-def users_create(ctx: AppContext, email, role, regions, cpts_id, professional_id) -> None:
+def users_create(ctx: AppContext, email, role, regions, cpts_ref, professional_ref) -> None:
     """Create an account; its API token is printed once, as the last line."""
     from ..errors import MapperError
     from ..services.accounts import create_account
+    from ..services.directory.lookup import find_professional, resolve_cpts
 
     try:
         with ctx.db().session_scope() as session:
+            cpts_id = resolve_cpts(session, [cpts_ref])[0] if cpts_ref else None
+            professional_id = (find_professional(session, professional_ref)
+                               if professional_ref else None)
             account, token = create_account(session, email=email, role=role, regions=regions,
                                             cpts_id=cpts_id, professional_id=professional_id)
     except MapperError as exc:
@@ -66,12 +72,14 @@ def users_create(ctx: AppContext, email, role, regions, cpts_id, professional_id
 
 @users.command("invite")
 @click.option("--email", required=True)
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Adresse publique du service, pour construire le lien.")
+@click.option("--base-url", default=None,
+              help="Adresse publique du service, pour construire le lien (par défaut "
+                   "MAPPER_BASE_URL, sinon http://127.0.0.1:5000).")
 @pass_ctx
-def users_invite(ctx: AppContext, email: str, base_url: str) -> None:
+def users_invite(ctx: AppContext, email: str, base_url: str | None) -> None:
     """Print a one-time sign-in link (valid 24 h) for an existing account (no mail server needed)."""
     from ..errors import MapperError
+    from ..http.links import absolute
     from ..services.accounts import create_signin_link
 
     try:
@@ -80,4 +88,9 @@ def users_invite(ctx: AppContext, email: str, base_url: str) -> None:
     except MapperError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"one-time sign-in link for {account.email} (valid 24 h):")
-    click.echo(f"{base_url.rstrip('/')}/connexion/lien/{token}")
+    path = f"/connexion/lien/{token}"
+    if base_url:
+        click.echo(base_url.rstrip("/") + path)
+    else:
+        with ctx.app.app_context():
+            click.echo(absolute(path))

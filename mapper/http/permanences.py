@@ -7,13 +7,13 @@ from datetime import date, time
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from babel.dates import format_date, format_time
-from flask import request
 from flask_babel import gettext
 
 from .. import labels
 from ..maps.permanences import TEXTS, PlaceMarker, build_permanence_map
 from ..services.pages.permanences import PublicPermanences
 from .i18n import page_locale, translate
+from .links import absolute
 from .pagemaps import ASSET_PREFIX, STATIC_PREFIX, PageMap, page_map, tiles
 
 #: Dates listed in a place's popup on the map.
@@ -67,7 +67,7 @@ def permanence_map(data: PublicPermanences) -> PageMap:
 
 
 def _external(path: str) -> str:
-    return request.host_url.rstrip("/") + path
+    return absolute(path)
 
 
 def webcal(url: str) -> str:

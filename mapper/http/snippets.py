@@ -15,10 +15,10 @@ import html
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import url_for
 from flask_babel import gettext
 
 from ..schemas.widget import WidgetOptions
+from .links import external_url
 
 LOADER = "embed/widget.js"
 
@@ -45,11 +45,11 @@ def widget_snippets(slug: str, name: str, options: WidgetOptions | None = None, 
     options = options or WidgetOptions()
     filters = list(filters)
     query = options.query_items(cpts_color) + filters
-    url = url_for("embed.cpts_widget", slug=slug, _external=True)
+    url = external_url("embed.cpts_widget", slug=slug)
     if query:
         url += "?" + urlencode(query)
     title = gettext("Professionnels de santé — %(name)s", name=name)
-    attrs = [("src", url_for("static", filename=LOADER, _external=True)), ("data-cpts", slug)]
+    attrs = [("src", external_url("static", filename=LOADER)), ("data-cpts", slug)]
     for key, value in options.query_items(cpts_color):
         attrs.append(({"choix": "data-professions", "couleur": "data-couleur"}[key], value))
     if filters:
@@ -64,9 +64,9 @@ def widget_snippets(slug: str, name: str, options: WidgetOptions | None = None, 
 
 def permanence_snippets(slug: str, name: str, height: int = 600) -> Snippets:
     """The snippets of a CPTS's permanences widget (same loader, ``data-widget``)."""
-    url = url_for("embed.permanences_widget", slug=slug, _external=True)
+    url = external_url("embed.permanences_widget", slug=slug)
     title = gettext("Permanences — %(name)s", name=name)
-    attrs = [("src", url_for("static", filename=LOADER, _external=True)), ("data-cpts", slug),
+    attrs = [("src", external_url("static", filename=LOADER)), ("data-cpts", slug),
              ("data-widget", "permanences"), ("data-hauteur", str(height)),
              ("data-titre", title)]
     script = f"<script {_attributes(attrs)} async></script>"

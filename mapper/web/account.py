@@ -7,21 +7,39 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
 from ..db import get_session
-from ..errors import TooManyRequests, Unauthorized, ValidationFailed
+from ..errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from ..http.principal import current_principal
 from ..services.accounts import sessions, signin
+from ..services.territories import get_cpts
 
 bp = Blueprint("account", __name__)
 SESSION_LIFETIME = sessions.LIFETIME
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect a signed-in person to another site."""
+def workspace(db, account) -> str:
+    """Where a role works: the review for admins and ARS officers, the CPTS page for its
+    coordinator, their own entry for a professional; the home page otherwise."""
+    if account.role in ("admin", "ars"):
+        return url_for("territory_pages.review")
+    if account.role == "coordinator" and account.cpts_id is not None:
+        try:
+            return url_for("territory_pages.cpts_page", slug=get_cpts(db, account.cpts_id).slug)
+        except NotFound:
+            pass
+    if account.role == "professional" and account.professional_id is not None:
+        return url_for("directory.my_entry")
+    return url_for("web.home")
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    """Only local paths: never redirect a signed-in person to another site (backslashes and
+    control characters, which browsers read as slashes or drop, are refused too)."""
     if not target:
-        return url_for("web.home")
+        return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("web.home")
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 for c in target)):
+        return fallback
     return target
 
 
@@ -51,7 +69,7 @@ def login():
                 _start_session(db, account)
             db.commit()  # the attempt is logged either way (throttling)
             if account is not None:
-                return redirect(_safe_next(request.form.get("next")))
+                return redirect(_safe_next(request.form.get("next"), workspace(db, account)))
             error, status = "Adresse e-mail ou mot de passe incorrect.", 401
     return render_template("web/login.html", error=error, email=email,
                            next=request.values.get("next", "")), status, headers
@@ -98,5 +116,5 @@ def password():
             _start_session(db, account)  # every other session has ended
             db.commit()
             flash("Mot de passe enregistré. Vos autres sessions sont fermées.")
-            return redirect(url_for("web.home"))
+            return redirect(workspace(db, account))
     return render_template("web/password.html", errors=errors), 422 if errors else 200

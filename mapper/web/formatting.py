@@ -14,7 +14,7 @@ from flask_babel import format_date, gettext
 from .. import labels
 from ..http.i18n import page_locale, translate
 from ..maps.style import status_style
-from ..reference import REGIONS
+from ..reference import DEPARTEMENTS, REGIONS, named
 
 PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
@@ -121,15 +121,16 @@ def next_opening(slot: dict | None, today: date | None = None) -> str:
 
 def area_label(region: str | None, departement: str | None) -> str:
     if departement:
-        return gettext("département %(code)s", code=departement)
+        return gettext("département %(name)s", name=named(departement, DEPARTEMENTS))
     if region:
-        return gettext("région %(name)s", name=REGIONS.get(region, region))
+        return gettext("région %(name)s", name=named(region, REGIONS))
     return gettext("France entière")
 
 
 def register(state_or_app) -> None:
     env = state_or_app.jinja_env
-    env.filters.update(fr_int=fr_int, fr_num=fr_num, fr_km=fr_km, fr_percent=fr_percent, fr_date=fr_date,
+    env.filters.update(departement_name=lambda code: named(code, DEPARTEMENTS),
+                       region_name=lambda code: named(code, REGIONS), fr_int=fr_int, fr_num=fr_num, fr_km=fr_km, fr_percent=fr_percent, fr_date=fr_date,
                        fr_datetime=fr_datetime, next_opening=next_opening,
                        cpts_status=lambda code: translate(labels.cpts_status(code)),
                        slot_kind=lambda code: translate(labels.slot_kind(code)),

@@ -14,12 +14,13 @@ from datetime import datetime
 import qrcode
 import qrcode.image.svg
 from babel.dates import get_day_names
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 from flask_babel import format_date, gettext
 from markupsafe import Markup, escape
 
 from ..db import get_session
 from ..http.i18n import language_name, page_locale
+from ..http.links import external_url
 from ..http.pagemaps import ASSET_PREFIX, STATIC_PREFIX, page_map, tiles
 from ..maps.professional import SitePoint, build_professional_map
 from ..services.directory import PARIS
@@ -75,8 +76,7 @@ def _map(page: dict):
 @bp.get("/professionnels/<int:professional_id>")
 def professional(professional_id: int):
     page = professional_page(get_session(), professional_id)
-    url = url_for("professional_pages.professional", professional_id=professional_id,
-                  _external=True)
+    url = external_url("professional_pages.professional", professional_id=professional_id)
     qr = qr_svg(url, gettext("Code QR de cette fiche (%(name)s) : %(url)s",
                              name=page["display_name"], url=url))
     return render_template(

@@ -167,7 +167,7 @@ def test_bad_filters_are_a_french_422(client, data, query):
 
 def test_territory_page(client, data):
     _, text = page(client, "/map/territories?departement=92")
-    assert "Territoires des CPTS — département 92" in text
+    assert "Territoires des CPTS — département Hauts-de-Seine (92)" in text
     assert f'href="/map/cpts/{data["alpha"]}"' in text  # the list links to each CPTS map
     assert "<caption>Paires de CPTS dont les territoires se chevauchent</caption>" in text
     assert "92005, 92006" in text  # shared communes

@@ -100,3 +100,28 @@ def find_professional(session: Session, reference: str, field: str = "profession
         raise ValidationFailed("Professionnel introuvable.", errors={field: [
             f"Aucune fiche ne correspond à « {ref} »."]})
     return found
+
+
+def find_professionals(session: Session, query: str, limit: int = 50) -> list[dict]:
+    """Entries whose name or RPPS number matches ``query`` (accents and case ignored; every
+    word must appear in the first or last name), in French order of names."""
+    words = [w for w in (query or "").split() if w]
+    if not words:
+        raise ValidationFailed("Indiquez un nom ou un numéro RPPS.",
+                               errors={"query": ["nom ou numéro RPPS attendu"]})
+    conds, params = [], {"limit": limit}
+    for i, word in enumerate(words):
+        params[f"w{i}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%")\
+            .replace("_", "\\_") + "%"
+        conds.append(f"(unaccent_lower(p.first_name || ' ' || p.last_name) "
+                     f"LIKE unaccent_lower(:w{i}) OR p.rpps LIKE :w{i})")
+    rows = session.execute(text(f"""
+        SELECT p.id, p.rpps, p.first_name, p.last_name, p.profession_code,
+               coalesce(pr.label, p.profession_code) AS profession_label, p.source,
+               (SELECT string_agg(c.slug, ' ' ORDER BY c.slug) FROM cpts_member m
+                JOIN cpts c ON c.id = m.cpts_id WHERE m.professional_id = p.id) AS cpts
+        FROM professional p LEFT JOIN profession pr ON pr.code = p.profession_code
+        WHERE {' AND '.join(conds)}
+        ORDER BY p.last_name COLLATE mapper_fr, p.first_name COLLATE mapper_fr, p.id
+        LIMIT :limit"""), params)
+    return [dict(r._mapping) for r in rows]

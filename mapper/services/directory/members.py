@@ -72,6 +72,7 @@ def stale_members(session: Session, cpts_id: int) -> list[dict]:
         FROM cpts_member m JOIN professional p ON p.id = m.professional_id
         JOIN profession pr ON pr.code = p.profession_code
         WHERE m.cpts_id = :cpts AND (p.last_verified_at IS NULL OR p.last_verified_at < :limit)
-        ORDER BY p.last_verified_at NULLS FIRST, p.last_name, p.first_name"""),
+        ORDER BY p.last_verified_at NULLS FIRST, p.last_name COLLATE mapper_fr,
+                 p.first_name COLLATE mapper_fr, p.id"""),
         {"cpts": cpts_id, "limit": datetime.now(timezone.utc) - STALE_AFTER})
     return [dict(r._mapping) for r in rows]

@@ -30,7 +30,7 @@ _VIEW = text("""
            coalesce(pl.commune_name, (SELECT cm.name FROM commune cm
                                       WHERE cm.code = pl.commune_code)) AS town
     FROM place pl LEFT JOIN cpts c ON c.id = pl.cpts_id
-    WHERE {where} ORDER BY unaccent_lower(pl.name), pl.id
+    WHERE {where} ORDER BY pl.name COLLATE mapper_fr, pl.id
 """)
 
 

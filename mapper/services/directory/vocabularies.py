@@ -6,18 +6,25 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict
+from ...vocab import FRENCH_COLLATION, NOT_FOR_PATIENTS
 from .. import audit
 
 
-def professions(session: Session) -> list[dict]:
+def professions(session: Session, for_patients: bool = False) -> list[dict]:
+    """RPPS professions, then CPTS roles, each by label in French order. ``for_patients``:
+    only professions a patient consults (never ``NOT_FOR_PATIENTS``: the public choices)."""
+    hidden = list(NOT_FOR_PATIENTS) if for_patients else []
     rows = session.execute(text(
-        "SELECT code, label, kind FROM profession ORDER BY kind DESC, label")).mappings().all()
+        "SELECT code, label, kind FROM profession WHERE code <> ALL(:hidden) "
+        f"ORDER BY kind DESC, label COLLATE {FRENCH_COLLATION}, code"),
+        {"hidden": hidden}).mappings().all()
     return [dict(r) for r in rows]
 
 
 def competencies(session: Session) -> list[dict]:
     rows = session.execute(text(
-        "SELECT slug, label, description FROM competency ORDER BY label")).mappings().all()
+        "SELECT slug, label, description FROM competency "
+        f"ORDER BY label COLLATE {FRENCH_COLLATION}, slug")).mappings().all()
     return [dict(r) for r in rows]
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...maps.data import CoverageCommune, CoverageTotals
-from ..territories.coverage import coverage_geojson
+from ...vocab import french_key
+from ..territories.coverage import coverage, coverage_geojson
 from .territory_map import check_area
 
 
@@ -29,6 +30,8 @@ class CoverageMap:
     multiple: list[CoverageRow]
     region: str | None
     departement: str | None
+    #: What the figures cannot count (``coverage``'s ``missing``).
+    missing: dict
 
     @property
     def population_covered(self) -> int:
@@ -37,28 +40,27 @@ class CoverageMap:
 
 def coverage_map(session: Session, departement: str | None = None, region: str | None = None,
                  status: str | None = None) -> CoverageMap:
-    """Communes of a département / région with the CPTS claiming them, and the totals."""
+    """Communes of a département / région with the CPTS claiming them, and the figures of the
+    coverage report (the same as the API's and the ARS review's: same order, same gaps)."""
     check_area(region, departement)
+    report = coverage(session, departement=departement, region=region, status=status)
     fc = coverage_geojson(session, departement=departement, region=region, status=status)
     ids = sorted({i for f in fc["features"] for i in f["properties"]["covered_by"]})
     names = {r[0]: r[1] for r in session.execute(
         text("SELECT id, name FROM cpts WHERE id = ANY(:ids)"), {"ids": ids})} if ids else {}
-    communes, uncovered, multiple = [], [], []
-    pop_total = pop_uncovered = pop_multiple = 0
-    for f in fc["features"]:
-        p = f["properties"]
-        by = list(p["covered_by"])
-        population = p.get("population") or 0
-        communes.append(CoverageCommune(p["code"], p["nom"], population, f["geometry"], by))
-        pop_total += population
-        row = CoverageRow(p["code"], p["nom"], population, [names.get(i, str(i)) for i in by])
-        if not by:
-            uncovered.append(row)
-            pop_uncovered += population
-        elif len(by) > 1:
-            multiple.append(row)
-            pop_multiple += population
-    totals = CoverageTotals(len(communes), len(uncovered), len(multiple), pop_total,
-                            pop_uncovered, pop_multiple)
-    return CoverageMap(communes, totals, names, uncovered, multiple,
-                       region, departement)
+    communes = [CoverageCommune(f["properties"]["code"], f["properties"]["nom"],
+                                f["properties"].get("population") or 0, f["geometry"],
+                                list(f["properties"]["covered_by"])) for f in fc["features"]]
+
+    def rows(items) -> list[CoverageRow]:
+        return [CoverageRow(c["code"], c["nom"], c["population"],
+                            sorted((names.get(i, str(i)) for i in c.get("cpts", ())),
+                                   key=french_key)) for c in items]
+
+    uncovered = rows(report["uncovered_communes"])
+    multiple = rows(report["multi_covered_communes"])
+    totals = CoverageTotals(report["communes_total"], len(uncovered), len(multiple),
+                            report["population_total"], report["population_uncovered"],
+                            sum(c.population or 0 for c in multiple))
+    return CoverageMap(communes, totals, names, uncovered, multiple, region, departement,
+                       report["missing"])

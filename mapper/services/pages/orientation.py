@@ -23,7 +23,7 @@ from ...errors import MapperError
 from ...messages import N_
 from ...maps.data import ProfessionalMarker
 from ...schemas.orientation import OrientationParams
-from ...vocab import profession_order
+from ...vocab import french_key, profession_order
 from ..directory.filters import professional_filters
 from ..directory.lookup import check_professions, resolve_competencies
 from ..directory.slots import next_slots
@@ -131,7 +131,7 @@ _MEMBERS = """
       FROM practice_site ps LEFT JOIN commune c ON c.code = ps.commune_code
       WHERE ps.professional_id IN (SELECT id FROM m)
       ORDER BY ps.professional_id, ps.geom IS NULL, ps.id) s ON s.id = p.id
-    ORDER BY p.last_name, p.first_name, p.id
+    ORDER BY p.last_name COLLATE mapper_fr, p.first_name COLLATE mapper_fr, p.id
 """
 
 
@@ -250,6 +250,7 @@ def orientation_map(session: Session, id_or_slug: str, filters: OrientationParam
         page=page, pages=pages, unlocated=unlocated, stale=sum(bool(r[13]) for r in rows),
         address_label=address_label, notices=notices, place=place,
         radius_km=radius_of(filters)[0] if place is not None and not filters.covers_me else None,
-        professions=sorted(professions.items(), key=lambda kv: kv[1]),
-        competencies=sorted(vocabularies.competency_labels(session).items(),
-                            key=lambda kv: kv[1]))
+        professions=[(p["code"], p["label"])
+                     for p in sorted(vocabularies.professions(session, for_patients=True),
+                                     key=lambda p: french_key(p["label"]))],
+        competencies=list(vocabularies.competency_labels(session).items()))

@@ -26,7 +26,8 @@ def members(session: Session, cpts_id: int) -> list[dict]:
     rows = session.execute(text("""
         SELECT p.id, p.first_name, p.last_name, p.profession_code AS profession
         FROM cpts_member m JOIN professional p ON p.id = m.professional_id
-        WHERE m.cpts_id = :cpts ORDER BY p.last_name, p.first_name, p.id"""), {"cpts": cpts_id})
+        WHERE m.cpts_id = :cpts
+        ORDER BY p.last_name COLLATE mapper_fr, p.first_name COLLATE mapper_fr, p.id"""), {"cpts": cpts_id})
     return [dict(r._mapping) for r in rows]
 
 

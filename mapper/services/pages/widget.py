@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ...vocab import profession_order
+from ...vocab import NOT_FOR_PATIENTS, french_key, profession_order
 from .orientation import ListEntry, OrientationMap
 
 def member_professions(session: Session, cpts_id: int) -> list[tuple[str, str]]:
-    """(code, label) of the professions of the CPTS's members, in their usual order."""
+    """(code, label) of the professions of the CPTS's members a patient may consult, in their
+    usual order (never ``NOT_FOR_PATIENTS``: the widget's choices are the public's)."""
     rows = session.execute(text(
         "SELECT DISTINCT p.profession_code, coalesce(pr.label, p.profession_code) "
         "FROM cpts_member cm JOIN professional p ON p.id = cm.professional_id "
         "LEFT JOIN profession pr ON pr.code = p.profession_code "
-        "WHERE cm.cpts_id = :id"), {"id": cpts_id}).all()
+        "WHERE cm.cpts_id = :id AND p.profession_code <> ALL(:hidden)"),
+        {"id": cpts_id, "hidden": list(NOT_FOR_PATIENTS)}).all()
     return sorted(((code, label) for code, label in rows),
-                  key=lambda r: (profession_order(r[0]), r[1]))
+                  key=lambda r: (profession_order(r[0]), french_key(r[1])))
 
 
 def offered(present: list[tuple[str, str]], labels: dict[str, str],

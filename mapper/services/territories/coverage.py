@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
 from ...models import CITY_ARRONDISSEMENTS
+from ...reference import departements_of_region
+from ...vocab import FRENCH_COLLATION
 from .. import features
 from ..features import Layer
 
@@ -23,7 +25,7 @@ DRAWN_COVER_SHARE = 0.5
 
 _ROWS = """
     WITH area AS MATERIALIZED (
-      SELECT code, name, population FROM commune c
+      SELECT code, name, population, departement, geom IS NULL AS no_outline FROM commune c
       WHERE {where} AND code <> ALL(:cities)
     ), k AS (
       SELECT id FROM cpts WHERE status <> 'rejete' {status}
@@ -38,13 +40,17 @@ _ROWS = """
     )
     , per AS (
       SELECT a.code, a.name, coalesce(a.population, 0) AS population,
+             a.population IS NULL AS no_population, a.no_outline,
              coalesce(array_agg(cov.cpts_id ORDER BY cov.cpts_id)
                       FILTER (WHERE cov.cpts_id IS NOT NULL), '{{}}') AS cpts
       FROM area a LEFT JOIN cov ON cov.code = a.code
-      GROUP BY a.code, a.name, a.population
+      GROUP BY a.code, a.name, a.population, a.no_outline
     )
 """
 
+
+#: Every list of communes of a coverage report: most inhabitants first, then by name.
+POPULATION_ORDER = f"population DESC, name COLLATE {FRENCH_COLLATION}, code"
 
 _SUMMARY = """
     SELECT json_build_object(
@@ -58,11 +64,24 @@ _SUMMARY = """
           coalesce(sum(population) FILTER (WHERE cardinality(cpts) > 0), 0)::numeric
           / sum(population), 4) ELSE 0 END,
       'uncovered_communes', coalesce(json_agg(json_build_object(
-          'code', code, 'nom', name, 'population', population) ORDER BY code)
+          'code', code, 'nom', name, 'population', population) ORDER BY {order})
           FILTER (WHERE cardinality(cpts) = 0), '[]'::json),
       'multi_covered_communes', coalesce(json_agg(json_build_object(
-          'code', code, 'nom', name, 'population', population, 'cpts', cpts) ORDER BY code)
-          FILTER (WHERE cardinality(cpts) > 1), '[]'::json))::text
+          'code', code, 'nom', name, 'population', population, 'cpts', cpts) ORDER BY {order})
+          FILTER (WHERE cardinality(cpts) > 1), '[]'::json),
+      'missing', json_build_object(
+        'communes_without_outline', coalesce(json_agg(json_build_object(
+            'code', code, 'nom', name, 'population', population) ORDER BY {order})
+            FILTER (WHERE no_outline), '[]'::json),
+        'population_without_outline',
+            coalesce(sum(population) FILTER (WHERE no_outline), 0),
+        'communes_without_population', coalesce(json_agg(json_build_object(
+            'code', code, 'nom', name) ORDER BY name COLLATE {collation}, code)
+            FILTER (WHERE no_population), '[]'::json),
+        'departements_not_loaded', (
+            SELECT coalesce(json_agg(d ORDER BY d), '[]'::json)
+            FROM unnest(CAST(:expected AS text[])) d
+            WHERE NOT EXISTS (SELECT 1 FROM area WHERE area.departement = d))))::text
     FROM per
 """
 
@@ -95,13 +114,19 @@ def coverage_json(session: Session, departement: str | None = None, region: str 
                   status: str | None = None) -> str:
     """:func:`coverage` as JSON text (what the API sends): PostgreSQL builds the document."""
     with_sql, params = _rows(departement, region, status)
-    return session.execute(text(with_sql + _SUMMARY), params).scalar_one()
+    params["expected"] = [departement] if departement else departements_of_region(region)
+    summary = _SUMMARY.format(order=POPULATION_ORDER, collation=FRENCH_COLLATION)
+    return session.execute(text(with_sql + summary), params).scalar_one()
 
 
 def coverage(session: Session, departement: str | None = None, region: str | None = None,
              status: str | None = None) -> dict:
     """``{population_total, population_covered, population_uncovered, coverage_rate,
-    uncovered_communes: [{code, nom, population}], multi_covered_communes: [{…, cpts}]}``."""
+    uncovered_communes: [{code, nom, population}], multi_covered_communes: [{…, cpts}],
+    missing: {…}}``, communes most populous first. ``missing`` says what the figures cannot
+    count: the communes of the area without an outline (``population_without_outline``
+    inhabitants no drawn territory can cover and no map shows), those without a population
+    (counted as 0), and the départements of the area with no commune loaded at all."""
     return json.loads(coverage_json(session, departement, region, status))
 
 

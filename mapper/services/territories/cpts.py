@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ...errors import NotFound
 from ...models import Cpts
 from ...schemas.fields import ORIGIN_RE
+from ...vocab import FRENCH_COLLATION
 from .. import features
 from ..features import Filter, Layer, equals
 from .check import conflicts_with_validated
@@ -99,3 +100,13 @@ def list_cpts_features(session: Session, region: str | None = None,
                        departement: str | None = None, status: str | None = None) -> dict:
     """:func:`cpts_geojson` as a dict."""
     return features.loads(cpts_geojson(session, region, departement, status))
+
+
+def cpts_table(session: Session, region: str | None = None) -> list[dict]:
+    """Every CPTS (of ``region``): id, name, slug, status, région, population, in French order
+    of names (``mapper cpts list``)."""
+    rows = session.execute(text(f"""
+        SELECT id, name, slug, status, region, population FROM cpts
+        WHERE CAST(:region AS text) IS NULL OR region = :region
+        ORDER BY name COLLATE {FRENCH_COLLATION}, id"""), {"region": region})
+    return [dict(r._mapping) for r in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from urllib.parse import urlsplit
 from datetime import datetime, timedelta
 
 from flask import Response, request
@@ -13,6 +14,7 @@ from ... import labels
 from ...db import get_session
 from ...errors import NotFound
 from ...http.i18n import translate
+from ...http.links import absolute, base_url
 from ...services.directory.calendar import PARIS
 from ...services.directory.campaigns import find_campaign
 from ...services.directory.permanence_files import ics_feed, permanences_csv
@@ -36,7 +38,7 @@ def _since():
 
 
 def _page_url(slug: str) -> str:
-    return f"{request.host_url}cpts/{slug}/permanences"
+    return absolute(f"/cpts/{slug}/permanences")
 
 
 def _cached(body: bytes, mimetype: str, filename: str, etag: str | None = None) -> Response:
@@ -53,7 +55,7 @@ def _feed(session, cpts, name: str, filename: str, campaign_id: int | None = Non
     """The feed, its ETag from the rows' digest (computed in the database): a client that has
     it gets a 304, an unchanged feed is served from memory, a changed one is built (events
     that did not change are reused, see ``permanence_files``)."""
-    since, host, page_url = _since(), request.host.split(":")[0], _page_url(cpts.slug)
+    since, host, page_url = _since(), urlsplit(base_url()).hostname, _page_url(cpts.slug)
     digest = permanences_fingerprint(session, cpts.id, campaign_id=campaign_id, since=since)
     modes = {code: translate(label) for code, label in labels.APPOINTMENT_MODE.items()}
     etag = hashlib.sha256(repr((digest, host, page_url, name, sorted(modes.items())))
