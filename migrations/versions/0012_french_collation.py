@@ -7,14 +7,14 @@ else the root collation ``und-x-icu`` (accents and case still secondary), else `
 PostgreSQL built without ICU: order by code points, as before). Queries say ``COLLATE mapper_fr``
 (``mapper.vocab.FRENCH_COLLATION``) whatever was chosen.
 
-Revision ID: 0012d
+Revision ID: 0012
 Revises: 0011
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0012d"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
