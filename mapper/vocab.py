@@ -109,7 +109,7 @@ def wider_radii_km(radius_km: float, count: int = 2) -> tuple[float, ...]:
 
 
 # -- French order (issue 13) -----------------------------------------------------------------
-#: The collation of every sorted list of names (migration 0012d chose its ICU source once).
+#: The collation of every sorted list of names (migration 0012 chose its ICU source once).
 FRENCH_COLLATION = "mapper_fr"
 
 
