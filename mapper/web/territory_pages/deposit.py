@@ -54,9 +54,11 @@ def deposit():
     except (ValidationFailed, Conflict, Forbidden) as exc:
         session.rollback()
         errors: dict[str, list[str]] = {"depot": [exc.detail]}
-        for key, reasons in field_errors(exc, default="depot").items():
-            target = errors.setdefault(FIELDS.get(key, "depot"), [])
-            target.extend(r for r in reasons if r not in target)
+        for key, reasons in field_errors(exc, mapping=FIELDS).items():
+            if key in FIELDS.values():
+                errors[key] = reasons
+            elif key != "_form":
+                errors["depot"].extend(r for r in reasons if r not in errors["depot"])
         try:
             report = territory_report(session, settings=settings, **territory)
         except ValidationFailed as bad:
