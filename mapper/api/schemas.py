@@ -86,6 +86,10 @@ class CheckResultSchema(Open):
     communes = fields.List(fields.Dict())
     overlaps = fields.List(fields.Dict())
     conflicts_with_validated = fields.Boolean()
+    crs = fields.Dict(metadata={"description": (
+        "Tracé seulement : le système de coordonnées lu (code EPSG, nom, source « declared » "
+        "(membre crs), « detected » (Lambert-93 reconnu) ou « default » (WGS84), et "
+        "reprojected : le tracé a été reprojeté en WGS84)")})
 
 
 class PairsSchema(Open):

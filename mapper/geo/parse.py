@@ -7,7 +7,9 @@ cheapest first and stop at the first failure, each with a stable ``code`` and, w
 (lon, lat) of the problem so a map can show it:
 
 1. JSON shape: object with a GeoJSON ``type``; Feature / FeatureCollection / GeometryCollection are
-   unwrapped; any ``crs`` must be WGS84 lon/lat (RFC 7946 has no ``crs`` member at all).
+   unwrapped; a legacy ``crs`` member (RFC 7946 has none, QGIS writes one) is read and the
+   coordinates reprojected to WGS84 lon/lat (:mod:`.crs`); Lambert-93 numbers without a ``crs``
+   are recognised and reprojected too, and ``ParsedGeometry.crs`` says what was read.
 2. Only Polygon and MultiPolygon are areal; anything else is ``not_areal``.
 3. Coordinates walked once in Python: numeric, finite, closed rings of >= 4 positions, and the
    vertex count capped early so a huge payload costs little before it is refused.
@@ -29,8 +31,10 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from .bounds import FRANCE_AREA, points_in_france
 from .convert import areal_part
+from .crs import (WGS84_DEFAULT, CrsProblem, CrsRead, declared_crs, detect_lambert93,
+                  not_degrees, not_degrees_reason, to_wgs84)
 from .errors import GeometryError
-from .reasons import WGS84_NAMES, geos_problem, num, short
+from .reasons import geos_problem, num, short
 
 AREAL_TYPES = frozenset({"Polygon", "MultiPolygon"})
 NON_AREAL_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString"})
@@ -44,11 +48,13 @@ class ParsedGeometry:
     ``geom`` is always a non-empty, valid MultiPolygon in WGS84 lon/lat (2D: any altitude is
     dropped); ``repaired`` says whether ``make_valid`` changed it; ``vertex_count`` counts the
     coordinates of ``geom`` as returned (after any repair or union), closing points included.
+    ``crs`` is the coordinate system the input was read in (and whether it was reprojected).
     """
 
     geom: MultiPolygon
     repaired: bool
     vertex_count: int
+    crs: CrsRead = WGS84_DEFAULT
 
 
 def parse_areal(
@@ -78,6 +84,8 @@ class _Parser:
         self.repair = repair
         self.max_vertices = max_vertices
         self.vertices = 0
+        self.declared: CrsRead | None = None
+        self.crs: CrsRead = WGS84_DEFAULT
 
     def fail(self, code: str, reason: str, location=None) -> GeometryError:
         return GeometryError(reason, code=code, field=self.field, location=location)
@@ -95,6 +103,7 @@ class _Parser:
         parts = [(mp, where) for mp, where in parts if not mp.is_empty]
         if not parts:
             raise self.fail("empty", "la géométrie est vide")
+        parts = self.reproject(parts)
         self.check_bounds(np.concatenate([shapely.get_coordinates(mp) for mp, _ in parts]))
         repaired = False
         valid = []
@@ -104,7 +113,7 @@ class _Parser:
             repaired = repaired or fixed
         geom = valid[0] if len(valid) == 1 else areal_part(shapely.union_all(valid))
         self.check_edges(geom)
-        return ParsedGeometry(geom, repaired, int(shapely.get_num_coordinates(geom)))
+        return ParsedGeometry(geom, repaired, int(shapely.get_num_coordinates(geom)), self.crs)
 
     def members(self, obj, where: str, depth: int) -> list[tuple[dict, str]]:
         """The areal geometry dicts inside ``obj``, each with a prefix locating it for messages."""
@@ -143,20 +152,34 @@ class _Parser:
         raise self.fail("invalid_json", f"{where}type GeoJSON inconnu : {kind!r}")
 
     def check_crs(self, obj: dict, where: str) -> None:
-        crs = obj.get("crs")
-        if crs is None:
+        if obj.get("crs") is None:
             return
-        name = None
-        if isinstance(crs, dict) and crs.get("type") == "name":
-            name = (crs.get("properties") or {}).get("name")
-        if isinstance(name, str) and name.strip().lower() in WGS84_NAMES:
-            return
-        shown = f" « {name} »" if isinstance(name, str) else ""
-        raise self.fail(
-            "unsupported_crs",
-            f"{where}système de coordonnées{shown} non pris en charge : le GeoJSON doit être en "
-            "WGS84 longitude/latitude (RFC 7946), sans membre « crs »",
-        )
+        try:
+            read = declared_crs(obj["crs"])
+        except CrsProblem as exc:
+            raise self.fail("unsupported_crs", f"{where}membre « crs » : {exc}") from None
+        if self.declared is not None and self.declared.code != read.code:
+            raise self.fail("unsupported_crs", f"{where}membre « crs » ({read.code}) différent de "
+                            f"celui du reste du fichier ({self.declared.code})")
+        self.declared = read
+
+    def reproject(self, parts: list[tuple[MultiPolygon, str]]) -> list[tuple[MultiPolygon, str]]:
+        """To WGS84 lon/lat from the declared CRS, or from Lambert-93 recognised by its numbers."""
+        read = self.declared or WGS84_DEFAULT
+        if self.declared is None:
+            xy = np.concatenate([shapely.get_coordinates(mp) for mp, _ in parts])
+            if not_degrees(xy):
+                read = detect_lambert93(xy)
+                if read is None:
+                    raise self.fail("out_of_bounds", not_degrees_reason(xy))
+        self.crs = read
+        if not read.reprojected:
+            return parts
+        try:
+            return [(shapely.transform(mp, lambda c: to_wgs84(c, read)), where)
+                    for mp, where in parts]
+        except CrsProblem as exc:
+            raise self.fail("unsupported_crs", str(exc)) from None
 
     # -- 2./3. coordinates -----------------------------------------------------------------
 
@@ -234,11 +257,7 @@ class _Parser:
             )
         lon, lat = xy[~inside][0]
         if abs(lon) > 180 or abs(lat) > 90:
-            reason = (
-                f"coordonnée [{num(lon)}, {num(lat)}] hors des degrés WGS84 : la géométrie "
-                "est-elle projetée (Lambert-93 ?) ; GeoJSON attend longitude/latitude WGS84"
-            )
-            raise self.fail("out_of_bounds", reason)
+            raise self.fail("out_of_bounds", not_degrees_reason(xy))
         raise self.fail(
             "out_of_bounds",
             f"le point [{num(lon)}, {num(lat)}] est hors de France "

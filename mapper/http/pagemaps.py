@@ -18,7 +18,8 @@ from werkzeug.routing import BuildError
 from ..config import get_settings
 from ..db import get_session
 from ..maps import (OverlapFeature, ProfessionalMarker, TerritoryFeature, TileConfig,
-                    build_orientation_map, build_territory_map, render_parts)
+                    build_orientation_map, render_parts)
+from ..maps.check import build_check_map
 from ..maps.orientation import Searched
 from ..maps.render import page_head
 from ..maps.texts import map_texts
@@ -158,14 +159,17 @@ def _marker(r: dict) -> ProfessionalMarker | None:
 
 
 def report_map(report: dict) -> PageMap:
-    """A checked territory and its overlaps."""
-    territories, checked = [], gettext("Territoire vérifié")
-    if report.get("geometry"):
-        territories.append(TerritoryFeature(0, checked, "", "intention",
-                                            report["geometry"], report.get("population")))
+    """A checked territory on top (labelled), its overlaps under its outline, its neighbours."""
+    checked = gettext("Territoire vérifié")
+    neighbours = [TerritoryFeature(n["id"], n["name"], n["slug"], n["status"], n["geometry"],
+                                   n.get("population"))
+                  for n in report.get("neighbours", []) if n.get("geometry")]
     overlaps = [OverlapFeature(o["geometry"], checked, o["cpts"]["name"],
                                o["population_affected"], o["overlap_area_km2"],
                                o["population_method"] != "communes")
                 for o in report.get("overlaps", []) if o.get("geometry")]
-    return page_map(build_territory_map(territories, overlaps, tiles(),
-                                        title=gettext("Territoire vérifié et chevauchements")))
+    labels = {"candidate": checked, "neighbours": gettext("CPTS voisines"),
+              "overlaps": gettext("Chevauchements"), "legend": gettext("Légende")}
+    return page_map(build_check_map(report.get("geometry"), neighbours, overlaps, tiles(),
+                                    labels=labels, texts=page_texts(),
+                                    title=gettext("Territoire vérifié et chevauchements")))

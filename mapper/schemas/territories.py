@@ -20,7 +20,8 @@ class TerritorySchema(Schema):
         "description": "Codes INSEE (Paris, Lyon, Marseille par arrondissement ; 75056, 69123 "
                        "et 13055 sont développés)"})
     geometry = fields.Raw(allow_none=True, metadata={
-        "description": "GeoJSON Polygon ou MultiPolygon (WGS84 lon/lat)"})
+        "description": "GeoJSON Polygon ou MultiPolygon (WGS84 lon/lat ; un membre « crs » "
+                       "hérité, p. ex. urn:ogc:def:crs:EPSG::2154, est lu et le tracé reprojeté)"})
     repair = Boolean(load_default=False, metadata={
         "description": "Réparer une géométrie invalide au lieu de la refuser"})
 

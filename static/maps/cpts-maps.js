@@ -679,11 +679,22 @@
       fillOpacity: Math.min((isNumber(base.fillOpacity) ? base.fillOpacity : 0.3) + 0.2, 0.9)
     });
     var tooltip = TOOLTIPS[data.kind] || TOOLTIPS.territory;
+    /* data.label: each feature's name as a permanent label (class cpts-area-label and
+       data.labelClass) instead of the hover tooltip; data.interactive false: the shapes let
+       the mouse through to the layers below (the checker's candidate above its overlaps). */
+    var labelClass = 'cpts-tooltip cpts-area-label' + (safeClass(data.labelClass) ? ' ' + safeClass(data.labelClass) : '');
     var options = {
       style: function () { return base; },
+      interactive: data.interactive !== false,
       onEachFeature: function (feature, layer) {
         var properties = feature.properties || {};
-        layer.bindTooltip(function () { return tooltip(map, properties); }, { sticky: true, className: 'cpts-tooltip' });
+        if (data.label) {
+          layer.bindTooltip(function () { return el('span', null, properties.name); },
+            { permanent: true, direction: 'center', className: labelClass });
+        } else {
+          layer.bindTooltip(function () { return tooltip(map, properties); }, { sticky: true, className: 'cpts-tooltip' });
+        }
+        if (data.interactive === false) { return; }
         layer.on('mouseover', function () { layer.setStyle(hover); });
         layer.on('mouseout', function () { layer.setStyle(base); });
       }

@@ -100,10 +100,11 @@ def test_polygon_in_germany_is_out_of_bounds():
 
 
 def test_projected_coordinates_are_out_of_bounds_with_a_hint():
-    lambert93 = polygon(square(652000, 6862000, 1000))
-    err = refused(lambert93)
+    # Web Mercator metres of Nice without a ``crs`` member: not degrees, not Lambert-93
+    mercator = polygon(square(806000, 5440000, 1000))
+    err = refused(mercator)
     assert err.code == "out_of_bounds"
-    assert "Lambert-93" in err.reason
+    assert "pas en degrés" in err.reason and "Lambert-93" in err.reason
 
 
 def test_edge_crossing_outside_france_between_two_regions():

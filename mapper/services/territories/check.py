@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from ...config import Settings
 from ...reference import REGIONS
 from ..communes import commune_names, communes_union_geojson, geometry_geojson
+from .neighbours import neighbours
 from .overlaps import find_overlaps
 from .territory import Territory, build_territory
 
@@ -38,6 +39,8 @@ def check_response(session: Session, territory: Territory, settings: Settings,
         out["expanded"] = territory.expanded
     if territory.repaired:
         out["repaired"] = True
+    if territory.crs:
+        out["crs"] = territory.crs
     out["overlaps"] = overlaps
     out["conflicts_with_validated"] = conflicts_with_validated(overlaps)
     return out
@@ -70,7 +73,7 @@ def territory_report(session: Session, *, communes=None, geometry=None, repair: 
     out.update(kind=territory.kind, region=territory.region,
                region_name=REGIONS.get(territory.region or "", territory.region),
                communes=territory.communes, codes=territory.codes,
-               expanded=territory.expanded, repaired=territory.repaired,
-               geometry=shape, overlaps=overlaps,
+               expanded=territory.expanded, repaired=territory.repaired, crs=territory.crs,
+               geometry=shape, neighbours=neighbours(session, shape), overlaps=overlaps,
                conflicts_with_validated=conflicts_with_validated(overlaps))
     return out

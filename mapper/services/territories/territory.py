@@ -38,6 +38,8 @@ class Territory:
     geom_hex: str | None = None  # drawn kind: EWKB hex of the MultiPolygon (SRID 4326)
     expanded: dict[str, list[str]] = field(default_factory=dict)
     repaired: bool = False
+    #: drawn kind: the coordinate system the upload was read in (``geo.CrsRead.as_dict``)
+    crs: dict | None = None
     # Filled by measure():
     population: int = 0
     population_year: int | None = None
@@ -107,7 +109,7 @@ def build_territory(session: Session, *, communes=None, geometry=None, repair: b
             raise ValidationFailed(exc.reason, errors={exc.field: [exc.reason]},
                                    extra={"geometry_error": exc.as_dict()}) from None
         territory = Territory("drawn", geom_hex=to_ewkb_hex(parsed.geom),
-                              repaired=parsed.repaired)
+                              repaired=parsed.repaired, crs=parsed.crs.as_dict())
     measure(session, territory)
     return territory
 

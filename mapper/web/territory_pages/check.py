@@ -12,6 +12,8 @@ from ...errors import ValidationFailed
 from ...http.pagemaps import report_map
 from ...services.communes import resolve_communes
 from ...services.territories import territory_report
+from ...http.principal import current_principal
+from ...services.territories.deposit import deposit_target
 from ...services.territories.report import report_csv, report_geojson
 from ..guards import field_errors
 from .blueprint import bp
@@ -61,16 +63,25 @@ def _report_from_request() -> tuple[dict | None, dict[str, list[str]], dict]:
     return report, {}, asked
 
 
+def render_check(report, errors, asked, *, deposit_errors=None, deposit_values=None,
+                 status: int | None = None):
+    """The checker page: the forms, and the report with its map and the deposit form."""
+    page_map = report_map(report) if report is not None else None
+    deposit = deposit_target(get_session(), current_principal()) if report else None
+    return render_template("web/check.html", report=report, errors=errors, asked=asked,
+                           page_map=page_map, deposit=deposit,
+                           deposit_errors=deposit_errors or {},
+                           deposit_values=deposit_values or {}), status or (
+                               422 if errors else 200)
+
+
 @bp.route("/territoires/verifier", methods=["GET", "POST"])
 def check():
     asked = {"communes": "", "reparer": False}
-    report, errors, page_map = None, {}, None
+    report, errors = None, {}
     if request.method == "POST" or request.args.get("communes") is not None:
         report, errors, asked = _report_from_request()
-    if report is not None:
-        page_map = report_map(report)
-    return render_template("web/check.html", report=report, errors=errors, asked=asked,
-                           page_map=page_map), 422 if errors else 200
+    return render_check(report, errors, asked)
 
 
 @bp.route("/territoires/verifier/rapport.<fmt>", methods=["GET", "POST"])
