@@ -139,4 +139,5 @@ def test_delete_and_other_cpts_coordinator(session, rw, coordinator):
     rota.delete_shift(session, coordinator, a["id"])
     assert count(session) == 0
     assert session.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity_type == "shift")).all() == ["shift.create", "shift.delete"]
+        AuditEvent.entity_type == "shift").order_by(AuditEvent.id)).all() == [
+        "shift.create", "shift.delete"]
