@@ -70,14 +70,28 @@ def users_create(ctx: AppContext, email, role, regions, cpts_id, professional_id
               help="Adresse publique du service, pour construire le lien.")
 @pass_ctx
 def users_invite(ctx: AppContext, email: str, base_url: str) -> None:
-    """Print a one-time sign-in link (valid 24 h) for an existing account (no mail server needed)."""
+    """Print a one-time sign-in link (valid 24 h) for an existing account, and e-mail it when
+    a mail server is configured (MAPPER_SMTP_HOST). The link is printed either way: if the
+    mail fails, pass it on yourself (the command then exits with status 1)."""
     from ..errors import MapperError
     from ..services.accounts import create_signin_link
+    from ..services.accounts.mail import MailFailed, send, signin_mail
+    from ..services.accounts.signin import LINK_LIFETIME
 
     try:
         with ctx.db().session_scope() as session:
             account, token = create_signin_link(session, email)
     except MapperError as exc:
         raise click.ClickException(exc.detail) from exc
+    link = f"{base_url.rstrip('/')}/connexion/lien/{token}"
     click.echo(f"one-time sign-in link for {account.email} (valid 24 h):")
-    click.echo(f"{base_url.rstrip('/')}/connexion/lien/{token}")
+    click.echo(link)
+    if ctx.settings.smtp is None:
+        return
+    try:
+        send(ctx.settings, signin_mail(account.email, link,
+                                       hours=int(LINK_LIFETIME.total_seconds() // 3600)))
+    except MailFailed as exc:
+        raise click.ClickException(f"e-mail NOT sent ({exc.log_message}); the link above "
+                                   "works: pass it on yourself") from exc
+    click.echo(f"e-mail sent to {account.email}")
