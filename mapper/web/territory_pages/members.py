@@ -28,6 +28,7 @@ def confirm_removal(slug: str, professional_id: int):
     session, _, cpts = _managed(slug)
     entry = member_entry(session, cpts, professional_id)
     return render_template("web/member_remove.html", cpts=cpts, entry=entry,
+                           name=_name(entry),
                            minutes=int(UNDO_WITHIN.total_seconds() // 60))
 
 
@@ -38,7 +39,7 @@ def remove_member(slug: str, professional_id: int):
     entry = member_entry(session, cpts, professional_id)
     removal = remove(session, principal, cpts, professional_id)
     session.commit()
-    name = f"{entry.first_name or ''} {entry.last_name}".strip()
+    name = _name(entry)
     cookie[UNDO_KEY] = {"cpts": cpts.id, "removal": removal, "name": name,
                         "id": professional_id}
     return redirect(url_for("territory_pages.cpts_page", slug=cpts.slug) + "#retrait")
@@ -94,8 +95,13 @@ def invite(slug: str, professional_id: int):
                                   "le journal du service.", email=done.email)
             return _back(cpts, "#membres", message)
     return render_template("web/member_invite.html", cpts=cpts, professional=professional,
+                           name=_name(professional),
                            account=account, email=email, errors=errors), status
 
 
 def _link(token: str) -> str:
     return url_for("account.signin_link", token=token, _external=True)
+
+
+def _name(professional) -> str:
+    return f"{professional.first_name or ''} {professional.last_name}".strip()
