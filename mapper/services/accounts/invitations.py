@@ -24,6 +24,7 @@ from ...config import Settings
 from ...errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ...models import Account, CptsMember, Professional
 from ...models.signin import SigninLink
+from ...schemas.fields import INT4_MAX
 from .. import audit
 from . import mail
 from .accounts import create_account
@@ -61,7 +62,8 @@ def invitee(session: Session, principal, cpts, professional_id: int) -> Professi
     if not can_invite(principal, cpts):
         raise Forbidden("Seuls la coordination de cette CPTS et les administrateurs invitent "
                         "ses membres.")
-    professional = session.get(Professional, professional_id)
+    professional = (session.get(Professional, professional_id)
+                    if 1 <= professional_id <= INT4_MAX else None)
     if professional is None:
         raise NotFound(f"Fiche inconnue : {professional_id}.")
     if not principal.is_admin and session.get(CptsMember, (cpts.id, professional_id)) is None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import Conflict, Forbidden, NotFound
 from ...models import Account, AuditEvent, CptsMember, Professional
+from ...schemas.fields import INT4_MAX
 from .. import audit
 from .lookup import find_professional
 from .views import STALE_AFTER
@@ -24,7 +25,8 @@ def _require_manager(principal, cpts) -> None:
 
 def member_entry(session: Session, cpts, professional_id: int) -> Professional:
     """The entry of a member of this CPTS; 404 when it is not one."""
-    if session.get(CptsMember, (cpts.id, professional_id)) is None:
+    if (not 1 <= professional_id <= INT4_MAX
+            or session.get(CptsMember, (cpts.id, professional_id)) is None):
         raise NotFound("Ce professionnel n'est pas membre de la CPTS.")
     return session.get(Professional, professional_id)
 
@@ -86,7 +88,7 @@ def restore_member(session: Session, principal, cpts, removal_id: int) -> int:
     even an entry kept by its own account (which ``add_member`` would refuse a coordinator:
     this puts back what was, it takes in nothing new). The professional's id."""
     _require_manager(principal, cpts)
-    event = session.get(AuditEvent, removal_id)
+    event = session.get(AuditEvent, removal_id) if 1 <= removal_id <= INT4_MAX else None
     gone = Conflict("Ce retrait ne peut plus être annulé : ajoutez le membre à nouveau par "
                     "son numéro de fiche.")
     if (event is None or event.action != "cpts.member_remove" or event.entity_type != "cpts"

@@ -4,7 +4,7 @@ that nothing happened since); « Inviter » e-mails a one-time sign-in link so t
 claims their entry. Every step is a plain form: no JavaScript needed."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session as cookie, url_for
+from flask import redirect, render_template, request, session as cookie, url_for
 from flask_babel import gettext
 
 from ...config import get_settings
