@@ -65,6 +65,65 @@ def _base_url(raw: str | None) -> str | None:
     return raw.strip().rstrip("/")
 
 
+_YES, _NO = ("1", "true", "yes", "oui", "on"), ("0", "false", "no", "non", "off")
+
+
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _YES + _NO:
+        raise ConfigError(f"{name} must be one of {', '.join(_YES + _NO)}, got {raw!r}")
+    return raw in _YES
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server the service sends through (``MAPPER_SMTP_*``, ``MAPPER_MAIL_FROM``).
+
+    Credentials are never sent in clear to another machine: with a user name, STARTTLS is
+    required unless the server is this host (a local relay)."""
+
+    host: str
+    port: int = 587
+    starttls: bool = True
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = ""
+    timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: dict) -> "SmtpSettings | None":
+        from email.utils import parseaddr
+
+        host = (env.get("MAPPER_SMTP_HOST") or "").strip()
+        names = ("MAPPER_SMTP_PORT", "MAPPER_SMTP_STARTTLS", "MAPPER_SMTP_USERNAME",
+                 "MAPPER_SMTP_PASSWORD", "MAPPER_MAIL_FROM")
+        if not host:
+            given = [n for n in names if env.get(n)]
+            if given:
+                raise ConfigError(f"{', '.join(given)} given without MAPPER_SMTP_HOST")
+            return None
+        port = _int(env, "MAPPER_SMTP_PORT", 587, 1)
+        if port > 65535:
+            raise ConfigError(f"MAPPER_SMTP_PORT must be <= 65535, got {port}")
+        username = env.get("MAPPER_SMTP_USERNAME") or None
+        password = env.get("MAPPER_SMTP_PASSWORD") or None
+        if bool(username) != bool(password):
+            raise ConfigError("MAPPER_SMTP_USERNAME and MAPPER_SMTP_PASSWORD go together")
+        starttls = _bool(env, "MAPPER_SMTP_STARTTLS", True)
+        if username and not starttls and host not in ("localhost", "127.0.0.1", "::1"):
+            raise ConfigError("MAPPER_SMTP_STARTTLS=0 with credentials would send the password "
+                              f"in clear to {host}")
+        sender = (env.get("MAPPER_MAIL_FROM") or "").strip()
+        if "@" not in parseaddr(sender)[1] or "\n" in sender or "\r" in sender:
+            raise ConfigError("MAPPER_MAIL_FROM must be an address such as "
+                              f"'Carto CPTS <noreply@example.org>', got {sender!r}")
+        return cls(host=host, port=port, starttls=starttls, username=username,
+                   password=password, sender=sender,
+                   timeout=_float(env, "MAPPER_SMTP_TIMEOUT", 10.0) or 10.0)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Typed settings; ``from_env`` is the only constructor used outside tests."""
@@ -97,6 +156,8 @@ class Settings:
     #: every absolute link the service builds (sign-in links, QR codes, feeds, snippets, mails)
     #: starts with it. None: the request's own host (the CLI: ``http://127.0.0.1:5000``).
     base_url: str | None = None
+    #: Outgoing mail (invitations): no host, no mail; the links are logged instead.
+    smtp: SmtpSettings | None = None
 
     @property
     def pg_dir(self) -> Path:
@@ -136,6 +197,7 @@ class Settings:
                                   or PROJECT_ROOT / "mapper" / "translations"),
         )
         kwargs["base_url"] = _base_url(env.get("MAPPER_BASE_URL"))
+        kwargs["smtp"] = SmtpSettings.from_env(env)
         if kwargs["autocomplete_rate"] <= 0:
             raise ConfigError("MAPPER_AUTOCOMPLETE_RATE must be > 0")
         if secret:

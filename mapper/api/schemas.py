@@ -146,3 +146,13 @@ def json_or_geojson(description: str, json_component: str) -> dict:
     return {"200": {"description": description, "content": {
         "application/json": {"schema": json_component},
         GEOJSON: {"schema": "FeatureCollection"}}}}
+
+
+class InvitationSentSchema(Open):
+    account = fields.Integer(metadata={"description": "Le compte du professionnel"})
+    email = fields.String()
+    account_created = fields.Boolean(metadata={"description": "Compte créé par l'invitation"})
+    mail_sent = fields.Boolean(metadata={
+        "description": "Faux quand aucun serveur de messagerie n'est configuré (le lien est "
+                       "alors inscrit dans le journal du service)"})
+    expires_at = fields.String(metadata={"description": "Fin de validité du lien (24 h)"})

@@ -77,20 +77,34 @@ def users_create(ctx: AppContext, email, role, regions, cpts_ref, professional_r
                    "MAPPER_BASE_URL, sinon http://127.0.0.1:5000).")
 @pass_ctx
 def users_invite(ctx: AppContext, email: str, base_url: str | None) -> None:
-    """Print a one-time sign-in link (valid 24 h) for an existing account (no mail server needed)."""
+    """Print a one-time sign-in link (valid 24 h) for an existing account, and e-mail it when
+    a mail server is configured (MAPPER_SMTP_HOST). The link is printed either way: if the
+    mail fails, pass it on yourself (the command then exits with status 1)."""
     from ..errors import MapperError
     from ..http.links import absolute
     from ..services.accounts import create_signin_link
+    from ..services.accounts.mail import MailFailed, send, signin_mail
+    from ..services.accounts.signin import LINK_LIFETIME
 
     try:
         with ctx.db().session_scope() as session:
             account, token = create_signin_link(session, email)
     except MapperError as exc:
         raise click.ClickException(exc.detail) from exc
-    click.echo(f"one-time sign-in link for {account.email} (valid 24 h):")
     path = f"/connexion/lien/{token}"
     if base_url:
-        click.echo(base_url.rstrip("/") + path)
+        link = base_url.rstrip("/") + path
     else:
         with ctx.app.app_context():
-            click.echo(absolute(path))
+            link = absolute(path)
+    click.echo(f"one-time sign-in link for {account.email} (valid 24 h):")
+    click.echo(link)
+    if ctx.settings.smtp is None:
+        return
+    try:
+        send(ctx.settings, signin_mail(account.email, link,
+                                       hours=int(LINK_LIFETIME.total_seconds() // 3600)))
+    except MailFailed as exc:
+        raise click.ClickException(f"e-mail NOT sent ({exc.log_message}); the link above "
+                                   "works: pass it on yourself") from exc
+    click.echo(f"e-mail sent to {account.email}")

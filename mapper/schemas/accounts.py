@@ -27,3 +27,13 @@ class AccountCreateSchema(Schema):
 
 class TokenCreateSchema(Schema):
     label = fields.String(validate=length(max=200), load_default=None, allow_none=True)
+
+
+class InvitationSchema(Schema):
+    """An invitation to a member of a CPTS. ``email`` is required when the entry has no
+    account yet; an entry that has one is invited at its account's address only (another
+    address is a 409)."""
+    email = fields.Email(load_default=None, allow_none=True,
+                         validate=column_length(Account.__table__.c.email),
+                         metadata={"description": "Adresse du professionnel (si la fiche n'a "
+                                                  "pas encore de compte)"})

@@ -5,6 +5,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from ..db import get_session
 from ..errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
@@ -95,6 +96,11 @@ def signin_link(token: str):
     if account is None:
         return render_template("web/login.html", error=(
             "Ce lien de connexion est invalide, déjà utilisé ou expiré."), email="", next=""), 400
+    if account.role == "professional" and account.professional_id is not None:
+        # an invited member lands on their entry; the page offers to choose a password
+        flash(gettext("Vous êtes connecté·e. Vérifiez votre fiche, puis choisissez votre mot "
+                      "de passe pour revenir sans lien."))
+        return redirect(url_for("directory.my_entry"))
     return redirect(url_for("account.password"))
 
 

@@ -154,7 +154,9 @@ def test_coordinator_manages_members(client, world, sign_in, session):
     resp = client.post(f"/cpts/{slug}/membres/{world.pros['physio']}/retirer",
                        data={"csrf_token": TOKEN})
     assert resp.status_code == 302
-    assert "Chloé Petit" not in client.get(f"/cpts/{slug}").get_data(as_text=True)
+    html = client.get(f"/cpts/{slug}").get_data(as_text=True)
+    assert '<span class="name">Chloé Petit</span>' not in html  # the list; the undo names her
+    assert "Chloé Petit a été retiré·e de la CPTS" in html
     assert audit_count(session, "cpts.member_add") == 1
     assert audit_count(session, "cpts.member_remove") == 1
     resp = client.post(f"/cpts/{slug}/membres/{world.pros['physio']}/retirer",

@@ -23,8 +23,10 @@ def _exists(session: Session, model, ident) -> bool:
 
 
 def create_account(session: Session, *, email: str, role: str, regions=(), cpts_id=None,
-                   professional_id=None, actor="cli") -> tuple[Account, str]:
-    """Validate the scope that goes with the role, store the account, return it with a token."""
+                   professional_id=None, actor="cli",
+                   with_token: bool = True) -> tuple[Account, str | None]:
+    """Validate the scope that goes with the role, store the account, return it with a token
+    (none when ``with_token`` is false: an invited person signs in by link, not by token)."""
     errors: dict[str, list[str]] = {}
     email = (email or "").strip().lower()
     if not EMAIL_RE.match(email):
@@ -56,7 +58,7 @@ def create_account(session: Session, *, email: str, role: str, regions=(), cpts_
                       professional_id=professional_id)
     session.add(account)
     session.flush()
-    token = issue_token(session, account, label="created by users create")
+    token = issue_token(session, account, label="created by users create") if with_token else None
     audit.record(session, actor, "account.create", "account", account.id,
                  after={"email": email, "role": role, "regions": regions, "cpts_id": cpts_id,
                         "professional_id": professional_id})

@@ -12,7 +12,7 @@ from .entries import (comparable, confirm_entry, create_professional, delete_pro
                       update_professional, upsert_professional)
 from .filters import SearchQuery, professional_filters
 from .lookup import find_existing, resolve_competencies, resolve_cpts
-from .members import add_member, remove_member, stale_members
+from .members import add_member, remove_member, restore_member, stale_members
 from .results import results_geojson
 from .search import cpts_professionals, search_professionals
 from .slots import PARIS, next_slots, paris_local
@@ -24,7 +24,7 @@ __all__ = [
     "confirm_entry", "cpts_professionals", "create_professional", "delete_professional",
     "find_existing", "is_stale", "next_slots", "paris_local", "professional_filters",
     "professional_for", "professional_private", "professional_public",
-    "professional_zone_geojson", "public_view", "remove_member", "resolve_competencies",
+    "professional_zone_geojson", "public_view", "remove_member", "restore_member", "resolve_competencies",
     "resolve_cpts", "results_geojson", "search_professionals", "stale_members",
     "update_professional", "upsert_professional",
 ]

@@ -3,7 +3,7 @@ configurator and snippets; its managers add and remove members, create entries, 
 territory and the widget's colour."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, session as cookie, url_for
 from flask_babel import gettext
 
 from ...config import get_settings
@@ -16,7 +16,6 @@ from ...schemas.colors import DEFAULT_COLOR
 from ...schemas.widget import DEFAULT_HEIGHT, MAX_HEIGHT, MIN_HEIGHT, WidgetOptions
 from ...services.communes import resolve_communes
 from ...services.directory import add_member as add, create_professional
-from ...services.directory import remove_member as remove
 from ...services.geocoding import client_for
 from ...services.pages.cpts_page import cpts_page as cpts_read_model
 from ...services.pages.widget import member_professions
@@ -24,6 +23,19 @@ from ...services.territories import get_cpts, update_cpts
 from ..entry_forms import NEW_ENTRY_FIELDS, new_entry_body, new_entry_errors
 from ..guards import field_errors, page_roles
 from .blueprint import bp
+
+
+#: The flask-session key of the « Annuler » offered once after « Retirer » (``members``).
+UNDO_KEY = "member_undo"
+
+
+def undo_offer(cpts_id: int) -> dict | None:
+    """The « Annuler » the CPTS page offers once, right after a removal."""
+    offer = cookie.get(UNDO_KEY)
+    if offer and offer.get("cpts") == cpts_id:
+        cookie.pop(UNDO_KEY, None)
+        return offer
+    return None
 
 
 def _widget_options() -> tuple[WidgetOptions, dict]:
@@ -51,7 +63,8 @@ def _render_cpts(slug: str, errors=None, values=None, status=200):
               "bounds": (MIN_HEIGHT, MAX_HEIGHT, DEFAULT_HEIGHT),
               "snippets": widget_snippets(cpts["slug"], cpts["name"], options,
                                           cpts_color=cpts.get("brand_color"))}
-    return render_template("web/cpts.html", page_map=page_map, widget=widget,
+    undo = undo_offer(cpts["id"]) if page["manager"] else None
+    return render_template("web/cpts.html", page_map=page_map, widget=widget, undo=undo,
                            errors=errors, values=values or {}, **page), status
 
 
@@ -115,15 +128,6 @@ def add_member(slug: str):
             exc.status)
     session.commit()
     return _back(cpts, "#membres", "Membre ajouté.")
-
-
-@bp.route("/cpts/<slug>/membres/<int:professional_id>/retirer", methods=["POST"])
-@page_roles("coordinator", "ars", "admin")
-def remove_member(slug: str, professional_id: int):
-    session, principal, cpts = _managed(slug)
-    remove(session, principal, cpts, professional_id)
-    session.commit()
-    return _back(cpts, "#membres", "Membre retiré de la CPTS.")
 
 
 @bp.route("/cpts/<slug>/territoire", methods=["POST"])
