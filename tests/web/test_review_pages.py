@@ -263,7 +263,7 @@ def test_admin_chooses_the_region(client, world, sign_in):
     assert "Revue des territoires — Île-de-France" in html  # the région with projects
     assert '<option value="93">' in html  # every région to choose from
     html = client.get("/ars?region=93").get_data(as_text=True)
-    assert "Aucun projet en attente dans cette région." in html
+    assert "Aucune CPTS ne correspond à ces filtres." in html and "0 CPTS dans la région" in html
     assert client.get("/ars?region=XX").status_code == 403
 
 
