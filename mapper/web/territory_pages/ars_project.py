@@ -38,10 +38,17 @@ def _project_map(page: dict):
                                page["geometry"], cpts["population"])
     neighbours = [TerritoryFeature(n["id"], n["name"], n["slug"], n["status"], n["geometry"],
                                    n["population"]) for n in page["neighbours"]]
-    overlaps = [OverlapFeature(o["geometry"], cpts["name"], o["cpts"]["name"],
-                               o["population_affected"], o["overlap_area_km2"],
-                               o["population_method"] != "communes")
-                for o in page["overlaps"] if o.get("geometry")]
+    # one shape per overlapping area: CPTS sharing the same communes are listed together
+    areas: dict = {}
+    for o in page["overlaps"]:
+        if o.get("geometry"):
+            key = tuple(o["shared_communes"]) or ("cpts", o["cpts"]["id"])
+            areas.setdefault(key, []).append(o)
+    overlaps = [OverlapFeature(group[0]["geometry"], cpts["name"],
+                               ", ".join(o["cpts"]["name"] for o in group),
+                               group[0]["population_affected"], group[0]["overlap_area_km2"],
+                               group[0]["population_method"] != "communes")
+                for group in areas.values()]
     labels = {"subject": cpts["name"], "neighbours": gettext("CPTS voisines"),
               "overlaps": gettext("Chevauchements"), "title": gettext("Légende")}
     return page_map(build_project_map(
