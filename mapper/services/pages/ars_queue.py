@@ -27,12 +27,13 @@ STATUS_ORDER = {"projet": 0, "intention": 1, "valide": 2, "rejete": 3}
 
 _ROWS = text("""
     SELECT k.id, k.name, k.slug, k.status, k.population, k.area_km2, k.size_category,
-           k.territory_kind,
-           coalesce((SELECT array_agg(DISTINCT c.departement) FROM commune c
-                     WHERE c.code IN (SELECT commune_code FROM cpts_commune WHERE cpts_id = k.id
-                                      UNION SELECT commune_code FROM cpts_drawn_commune
-                                      WHERE cpts_id = k.id)), '{}') AS departements
-    FROM cpts k WHERE k.region = :region
+           k.territory_kind, coalesce(d.departements, '{}') AS departements
+    FROM cpts k LEFT JOIN LATERAL (
+      SELECT array_agg(DISTINCT c.departement) AS departements
+      FROM (SELECT commune_code FROM cpts_commune WHERE cpts_id = k.id
+            UNION SELECT commune_code FROM cpts_drawn_commune WHERE cpts_id = k.id) m
+      JOIN commune c ON c.code = m.commune_code) d ON true
+    WHERE k.region = :region
     ORDER BY k.name COLLATE "fr-x-icu", k.id
 """)
 
