@@ -81,6 +81,24 @@ def _signed_in(db, base: str) -> requests.Session:
     return browser
 
 
+def _read_model(report, db, region: str) -> None:
+    """The queue's read model alone (its two statements and the Python around them)."""
+    from mapper.config import Settings
+    from mapper.services.pages import ars_queue
+    from tests.benchmarks.run import timed
+
+    settings = Settings()
+    params = {"region": region, "min_km2": settings.overlap_min_km2,
+              "min_share": settings.overlap_min_share}
+    with db.session_scope() as session:
+        for name, statement in (("rows", ars_queue._ROWS), ("pairs", ars_queue._PAIRS)):
+            report.record_latencies(f"queue statement {name} (SQL)", timed(
+                lambda statement=statement: session.execute(statement, params).all(), 30))
+        report.record_latencies("review_queue read model (no HTTP)", timed(
+            lambda: ars_queue.review_queue(session, region, ars_queue.QueueFilters(),
+                                           settings), 30))
+
+
 def run(report) -> None:
     from tests.benchmarks.run import BenchServer, timed
 
@@ -90,6 +108,7 @@ def run(report) -> None:
             SELECT region, count(*), count(*) FILTER (WHERE status = 'projet') FROM cpts
             GROUP BY region ORDER BY count(*) DESC LIMIT 1""")).one()
     report.note(f"busiest région {region}: {n} CPTS, {projects} projects")
+    _read_model(report, db, region)
     server = BenchServer(url, session_cookie_secure=False)  # plain HTTP on 127.0.0.1
     try:
         browser = _signed_in(db, server.url)

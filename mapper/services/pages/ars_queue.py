@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ...reference import DEPARTEMENT_REGION
+from ..communes import commune_names
 
 PER_PAGE = 20
 #: The statuses in the queue's order after the projects that need a decision.
@@ -38,7 +39,7 @@ _ROWS = text("""
 """)
 
 # Every overlapping pair with a side in the région: (id, other id, other's name/slug/status,
-# shared communes as « name (code) »).
+# shared commune codes).
 _PAIRS = text("""
     WITH mine AS (SELECT id FROM cpts WHERE region = :region AND status <> 'rejete'),
     live AS (SELECT id, area_km2 FROM cpts WHERE status <> 'rejete'),
@@ -71,9 +72,7 @@ _PAIRS = text("""
       SELECT id, other, codes FROM communes
       UNION ALL SELECT list_id, drawn_id, '{}'::text[] FROM geometric
       UNION ALL SELECT drawn_id, list_id, '{}'::text[] FROM geometric)
-    SELECT p.id, p.other, o.name, o.slug, o.status,
-           coalesce((SELECT array_agg(c.name || ' (' || c.code || ')' ORDER BY c.code)
-                     FROM commune c WHERE c.code = ANY(p.codes)), '{}') AS shared
+    SELECT p.id, p.other, o.name, o.slug, o.status, p.codes
     FROM pairs p JOIN cpts o ON o.id = p.other
     WHERE p.id IN (SELECT id FROM mine)
     ORDER BY o.name COLLATE "fr-x-icu", o.id
@@ -100,10 +99,14 @@ class QueueFilters:
 
 def _claimants(session: Session, region: str, settings: Settings) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
-    for r in session.execute(_PAIRS, {"region": region, "min_km2": settings.overlap_min_km2,
-                                      "min_share": settings.overlap_min_share}):
-        out.setdefault(r.id, []).append({"id": r.other, "name": r.name, "slug": r.slug,
-                                         "status": r.status, "shared": list(r.shared)})
+    rows = session.execute(_PAIRS, {"region": region, "min_km2": settings.overlap_min_km2,
+                                    "min_share": settings.overlap_min_share}).all()
+    # names in one statement: a name per pair row would make the plan costly enough for JIT
+    names = commune_names(session, [c for r in rows for c in r.codes])
+    for r in rows:
+        out.setdefault(r.id, []).append({
+            "id": r.other, "name": r.name, "slug": r.slug, "status": r.status,
+            "shared": [f"{names.get(c, c)} ({c})" for c in r.codes]})
     return out
 
 
