@@ -82,3 +82,27 @@ def test_accessibility(browser, site, path):
         assert serious_violations(page) == []
     finally:
         context.close()
+
+
+def test_refused_decision_lands_on_the_form(browser, site):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        sign_in(page, site)
+        page.goto(f"{site}/ars/projets/cpts-nord")
+        page.check("#decision-valide")
+        page.fill("#motif", "Motif gardé")
+        page.click("button:has-text('Enregistrer la décision')")
+        page.wait_for_load_state()
+        error = page.locator("#decision-erreur")
+        assert "chevauche une CPTS validée" in error.inner_text()
+        assert error.is_visible() and _in_viewport(page, "#decision-erreur")
+        assert page.input_value("#motif") == "Motif gardé"
+    finally:
+        context.close()
+
+
+def _in_viewport(page, selector: str) -> bool:
+    return page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
+                                   return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+                         selector)

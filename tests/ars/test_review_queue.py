@@ -91,7 +91,7 @@ def test_project_page(client, session, tmp_path, sign_in):
     assert "Chevauche une CPTS validée" in html
     assert "5 000 habitants" in html.replace("\u202f", " ")  # 2000 + 3000
     assert "cpts-map-data" in html and "CPTS voisines" in html
-    assert 'action="/ars/projets/cpts-nord/decision"' in html
+    assert 'action="/ars/projets/cpts-nord/decision#decision"' in html  # lands on the form
     assert "Création" in html  # history from the audit trail
     assert "/ars/communes/75002/arbitrage?retour=cpts-nord" in html
     assert ids
