@@ -42,19 +42,16 @@ def test_ars_of_another_region_is_refused(client, world, sign_in):
     assert resp.status_code == 403
 
 
-def test_ars_review_shows_projects_overlaps_coverage(client, world, sign_in):
+def test_ars_review_shows_the_queue(client, world, sign_in):
     sign_in("ars", regions=["11"])
     resp = client.get("/ars")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert "Revue des territoires — Île-de-France" in html
-    assert "Projets en attente de décision (2)" in html
+    assert "Revue des territoires <span class=\"h1-sub\">Île-de-France" in html
+    assert "2 projets à décider" in html
     assert "CPTS Projet Nord" in html and "CPTS Est" in html
-    assert "Chevauche une CPTS validée" in html  # Projet Nord vs Sud on 75002
-    assert "Commune 75-2 (75002)" in html
-    assert "Taux de couverture" in html and "Zones blanches" in html
-    assert "Commune 75-16" in html  # the most populated commune in no CPTS
-    assert "territoire conforme" in html  # the decision history (Sud validated)
+    assert "Commune 75-2 (75002)" in html  # Projet Nord vs Sud on 75002
+    assert "/map/coverage?region=11" in html
 
 
 def test_decision_needs_a_reason_and_a_choice(client, world, sign_in, session):
@@ -69,7 +66,7 @@ def test_decision_needs_a_reason_and_a_choice(client, world, sign_in, session):
         resp = client.post(f"/ars/decision/{est}", data={"csrf_token": TOKEN, **data})
         html = resp.get_data(as_text=True)
         assert resp.status_code == 422, data
-        assert f'id="d{est}-{field}-erreur"' in html and message in html
+        assert f'id="{field}-erreur"' in html and message in html
     assert status_of(session, est) == "projet"
     assert audit_count(session, "cpts.decision") == before
     resp = client.post(f"/ars/decision/{est}", data={"decision": "valide", "motif": "ok"})
@@ -87,12 +84,12 @@ def test_decisions(client, world, sign_in, session):
     assert status_of(session, nord) == "projet"
     resp = client.post(f"/ars/decision/{est}", data={
         "csrf_token": TOKEN, "decision": "valide", "motif": "Territoire cohérent, pas de chevauchement"})
-    assert resp.status_code == 302 and resp.headers["Location"] == "/ars?region=11"
+    assert resp.status_code == 302 and resp.headers["Location"] == "/ars/projets/cpts-est#decision"
     assert status_of(session, est) == "valide"
-    html = client.get("/ars").get_data(as_text=True)
+    html = client.get("/ars/projets/cpts-est").get_data(as_text=True)
     assert "CPTS Est : CPTS validée." in html
     assert "Territoire cohérent, pas de chevauchement" in html  # history
-    assert "Projets en attente de décision (1)" in html
+    assert "1 projet à décider" in client.get("/ars").get_data(as_text=True)
     resp = client.post(f"/ars/decision/{nord}",
                        data={"csrf_token": TOKEN, "decision": "rejete", "motif": "doublon"})
     assert resp.status_code == 302 and status_of(session, nord) == "rejete"
@@ -265,10 +262,10 @@ def test_ars_cannot_create_entries(client, world, sign_in):
 def test_admin_chooses_the_region(client, world, sign_in):
     sign_in("admin")
     html = client.get("/ars").get_data(as_text=True)
-    assert "Revue des territoires — Île-de-France" in html  # the région with projects
+    assert "Île-de-France</span>" in html  # the région with projects
     assert '<option value="93">' in html  # every région to choose from
     html = client.get("/ars?region=93").get_data(as_text=True)
-    assert "Aucun projet en attente dans cette région." in html
+    assert "Aucune CPTS ne correspond à ces filtres." in html and "0 CPTS dans la région" in html
     assert client.get("/ars?region=XX").status_code == 403
 
 

@@ -1,27 +1,27 @@
-"""The ARS review of a région: projects and their overlaps, coverage and zones blanches,
-decisions with a mandatory reason, history."""
+"""The ARS review queue of a région (``/ars``): projects needing a decision first, overlapping
+ones at the top with their claimants; filters and pages are GET parameters (the URL is the
+view, shareable); each row leads to the project's page (``ars_project``)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from urllib.parse import urlencode
+
+from flask import render_template, request, url_for
 
 from ...config import get_settings
 from ...db import get_session
-from ...errors import Conflict, Forbidden, ValidationFailed
+from ...errors import Forbidden
 from ...http.principal import current_principal
 from ...reference import REGIONS
-from ...schemas.base import load
-from ...schemas.territories import DecisionSchema
-from ...services.pages.review import ars_review, regions_with_projects, review_regions
-from ...services.territories import decide, get_cpts
-from ..guards import field_errors, page_roles
+from ...services.pages.ars_queue import QueueFilters, review_queue
+from ...services.pages.review import regions_with_projects, review_regions
+from ...vocab import CPTS_STATUSES, SIZE_CATEGORIES
+from ..guards import page_roles
 from .blueprint import bp
 
-#: The decision form's words for a problem of a field.
-WORDING = {"decision": "Choisissez « Valider » ou « Rejeter ».",
-           "reason": "Le motif est obligatoire."}
 
-
-def _review_region(principal) -> tuple[str, list[str]]:
+def review_region(principal) -> tuple[str, list[str]]:
+    """The région asked (else the first with projects) and the reviewer's régions; Forbidden
+    for a région outside the account's."""
     allowed = review_regions(principal)
     region = request.values.get("region") or ""
     if not region:
@@ -32,58 +32,41 @@ def _review_region(principal) -> tuple[str, list[str]]:
     return region, allowed
 
 
-def _render_review(region: str, allowed: list[str], errors=None, values=None, status=200):
-    page = ars_review(get_session(), region, get_settings())
-    return render_template(
-        "web/ars.html", region=region, region_name=REGIONS.get(region, region),
-        regions=[(r, REGIONS.get(r, r)) for r in allowed], errors=errors or {},
-        values=values or {}, **page), status
+def _int(raw: str | None, default: int | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 6 else default
+
+
+def queue_filters(args) -> QueueFilters:
+    """The filters of the query string; an unknown value is no filter (never an error)."""
+    status = args.get("statut", "")
+    size = _int(args.get("taille"), None)
+    return QueueFilters(status=status if status in CPTS_STATUSES else "",
+                        departement=(args.get("departement") or "").strip().upper()[:3],
+                        overlap=args.get("chevauchement") == "1",
+                        size=size if size in SIZE_CATEGORIES else None,
+                        page=_int(args.get("page"), 1) or 1)
+
+
+def _page_url(region: str, filters: QueueFilters, page: int) -> str:
+    params = {"region": region, "statut": filters.status, "departement": filters.departement,
+              "chevauchement": "1" if filters.overlap else "",
+              "taille": filters.size or "", "page": page if page > 1 else ""}
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"{url_for('territory_pages.review')}?{query}"
 
 
 @bp.route("/ars")
 @page_roles("ars", "admin")
 def review():
-    region, allowed = _review_region(current_principal())
-    return _render_review(region, allowed)
-
-
-def _form_errors(exc: ValidationFailed, reason: str) -> dict[str, list[str]]:
-    errors = field_errors(exc, mapping={"reason": "motif"}, default="decision")
-    if "decision" in (exc.errors or {}):
-        errors["decision"] = [WORDING["decision"]]
-    if "reason" in (exc.errors or {}) and not reason:
-        errors["motif"] = [WORDING["reason"]]
-    return errors
-
-
-@bp.route("/ars/decision/<int:cpts_id>", methods=["POST"])
-@page_roles("ars", "admin")
-def decision(cpts_id: int):
-    session, principal = get_session(), current_principal()
-    cpts = get_cpts(session, cpts_id)
-    if not principal.can_act_in_region(cpts.region):
-        raise Forbidden("Cette CPTS est hors des régions de votre compte.")
-    choice = request.form.get("decision", "")
-    reason = request.form.get("motif", "").strip()
-    status = 422
-    try:
-        body = load(DecisionSchema(), {"decision": choice, "reason": reason})
-    except ValidationFailed as exc:
-        errors = _form_errors(exc, reason)
-    else:
-        try:
-            decide(session, principal, cpts, body["decision"], body["reason"],
-                   settings=get_settings())
-        except (ValidationFailed, Conflict) as exc:
-            session.rollback()
-            status = exc.status
-            errors = field_errors(exc, mapping={"reason": "motif", "communes": "decision",
-                                                "geometry": "decision"}, default="decision")
-        else:
-            session.commit()
-            word = "validée" if choice == "valide" else "rejetée"
-            flash(f"{cpts.name} : CPTS {word}.")
-            return redirect(url_for("territory_pages.review", region=cpts.region))
-    values = {"cpts_id": cpts_id, "decision": choice, "motif": reason}
-    return _render_review(cpts.region, review_regions(principal), {cpts_id: errors}, values,
-                          status)
+    region, allowed = review_region(current_principal())
+    filters = queue_filters(request.args)
+    queue = review_queue(get_session(), region, filters, get_settings())
+    pages = {"previous": _page_url(region, filters, queue["page"] - 1)
+             if queue["page"] > 1 else None,
+             "next": _page_url(region, filters, queue["page"] + 1)
+             if queue["page"] < queue["pages"] else None}
+    return render_template(
+        "web/ars.html", region=region, region_name=REGIONS.get(region, region),
+        regions=[(r, REGIONS.get(r, r)) for r in allowed], filters=filters,
+        statuses=CPTS_STATUSES, sizes=SIZE_CATEGORIES, links=pages, **queue)

@@ -1,0 +1,145 @@
+"""The ARS review queue of a région: every CPTS of the région, the projects that need a decision
+first and, among them, those that overlap another CPTS at the very top with their claimants;
+filters (status, département, overlap, size category) and pagination.
+
+Overlaps are computed set-based in one statement for the whole région, with the semantics of
+``territories.overlaps`` (DESIGN.md, "Overlap semantics"): two commune lists overlap on the
+communes they share; a drawn territory against a commune list on what the stored cut
+(``cpts_drawn_commune``) puts inside those communes, and two drawings on their intersection
+measured on ``geography``; geometric overlaps under the tolerance (``overlap_min_km2`` and
+``overlap_min_share`` of the smaller territory) are slivers. Rejected CPTS claim nothing.
+Names are sorted with the French ICU collation.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ...config import Settings
+from ...reference import DEPARTEMENT_REGION
+from ..communes import commune_names
+
+PER_PAGE = 20
+#: The statuses in the queue's order after the projects that need a decision.
+STATUS_ORDER = {"projet": 0, "intention": 1, "valide": 2, "rejete": 3}
+
+_ROWS = text("""
+    SELECT k.id, k.name, k.slug, k.status, k.population, k.area_km2, k.size_category,
+           k.territory_kind, coalesce(d.departements, '{}') AS departements
+    FROM cpts k LEFT JOIN LATERAL (
+      SELECT array_agg(DISTINCT c.departement) AS departements
+      FROM (SELECT commune_code FROM cpts_commune WHERE cpts_id = k.id
+            UNION SELECT commune_code FROM cpts_drawn_commune WHERE cpts_id = k.id) m
+      JOIN commune c ON c.code = m.commune_code) d ON true
+    WHERE k.region = :region
+    ORDER BY k.name COLLATE "fr-x-icu", k.id
+""")
+
+# Every overlapping pair with a side in the région: (id, other id, other's name/slug/status,
+# shared commune codes).
+_PAIRS = text("""
+    WITH mine AS (SELECT id FROM cpts WHERE region = :region AND status <> 'rejete'),
+    live AS (SELECT id, area_km2 FROM cpts WHERE status <> 'rejete'),
+    communes AS (
+      SELECT a.cpts_id AS id, b.cpts_id AS other,
+             array_agg(a.commune_code ORDER BY a.commune_code) AS codes
+      FROM cpts_commune a JOIN mine ON mine.id = a.cpts_id
+      JOIN cpts_commune b ON b.commune_code = a.commune_code AND b.cpts_id <> a.cpts_id
+      JOIN live ON live.id = b.cpts_id
+      GROUP BY a.cpts_id, b.cpts_id),
+    cut AS (  -- a drawn territory and a commune list, either way round
+      SELECT cc.cpts_id AS list_id, dc.cpts_id AS drawn_id, sum(dc.inside_km2) AS area
+      FROM cpts_drawn_commune dc JOIN cpts_commune cc ON cc.commune_code = dc.commune_code
+      WHERE cc.cpts_id <> dc.cpts_id
+        AND (cc.cpts_id IN (SELECT id FROM mine) OR dc.cpts_id IN (SELECT id FROM mine))
+      GROUP BY cc.cpts_id, dc.cpts_id),
+    drawn AS (
+      SELECT a.id AS list_id, b.id AS drawn_id,
+             ST_Area(ST_Intersection(a.geom, b.geom)::geography) / 1e6 AS area
+      FROM cpts a JOIN cpts b ON a.id < b.id AND ST_Intersects(a.geom, b.geom)
+      WHERE a.territory_kind = 'drawn' AND b.territory_kind = 'drawn'
+        AND a.status <> 'rejete' AND b.status <> 'rejete'
+        AND (a.id IN (SELECT id FROM mine) OR b.id IN (SELECT id FROM mine))),
+    geometric AS (
+      SELECT g.list_id, g.drawn_id FROM (SELECT * FROM cut UNION ALL SELECT * FROM drawn) g
+      JOIN live x ON x.id = g.list_id JOIN live y ON y.id = g.drawn_id
+      WHERE g.area >= :min_km2
+        AND g.area >= :min_share * least(coalesce(x.area_km2, g.area), coalesce(y.area_km2, g.area))),
+    pairs AS (
+      SELECT id, other, codes FROM communes
+      UNION ALL SELECT list_id, drawn_id, '{}'::text[] FROM geometric
+      UNION ALL SELECT drawn_id, list_id, '{}'::text[] FROM geometric)
+    SELECT p.id, p.other, o.name, o.slug, o.status, p.codes
+    FROM pairs p JOIN cpts o ON o.id = p.other
+    WHERE p.id IN (SELECT id FROM mine)
+    ORDER BY o.name COLLATE "fr-x-icu", o.id
+""")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue's form asks: a status, a département, overlapping only, a size category,
+    the page (1-based)."""
+
+    status: str = ""
+    departement: str = ""
+    overlap: bool = False
+    size: int | None = None
+    page: int = 1
+
+    def matches(self, row: dict) -> bool:
+        return ((not self.status or row["status"] == self.status)
+                and (not self.departement or self.departement in row["departements"])
+                and (not self.overlap or bool(row["claimants"]))
+                and (self.size is None or row["size_category"] == self.size))
+
+
+def _claimants(session: Session, region: str, settings: Settings) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    rows = session.execute(_PAIRS, {"region": region, "min_km2": settings.overlap_min_km2,
+                                    "min_share": settings.overlap_min_share}).all()
+    # names in one statement: a name per pair row would make the plan costly enough for JIT
+    names = commune_names(session, [c for r in rows for c in r.codes])
+    for r in rows:
+        out.setdefault(r.id, []).append({
+            "id": r.other, "name": r.name, "slug": r.slug, "status": r.status,
+            "shared": [f"{names.get(c, c)} ({c})" for c in r.codes]})
+    return out
+
+
+def _priority(row: dict) -> tuple[int, int]:
+    """Projects with an overlap, then the other projects, then the other statuses."""
+    if row["status"] == "projet":
+        return (0 if row["claimants"] else 1, 0)
+    return (2, STATUS_ORDER.get(row["status"], 9))
+
+
+def review_queue(session: Session, region: str, filters: QueueFilters, settings: Settings,
+                 per_page: int = PER_PAGE) -> dict:
+    """The page of the queue ``filters`` asks for, with the counts of the région and of the
+    filtered list, and the choices of the filters (the région's départements)."""
+    claimants = _claimants(session, region, settings)
+    rows = []
+    for r in session.execute(_ROWS, {"region": region}):
+        row = dict(r._mapping)
+        row["departements"] = sorted(d for d in row["departements"] if d)
+        row["claimants"] = claimants.get(row["id"], []) if row["status"] != "rejete" else []
+        rows.append(row)
+    rows.sort(key=_priority)  # stable: French order of names inside each group
+    selected = [r for r in rows if filters.matches(r)]
+    pages = max(1, math.ceil(len(selected) / per_page))
+    page = min(max(1, filters.page), pages)
+    departements = sorted({d for r in rows for d in r["departements"]
+                           if DEPARTEMENT_REGION.get(d) == region})
+    return {
+        "rows": selected[(page - 1) * per_page: page * per_page],
+        "page": page, "pages": pages, "per_page": per_page, "matching": len(selected),
+        "counts": {"total": len(rows),
+                   "to_decide": sum(r["status"] == "projet" for r in rows),
+                   "overlapping": sum(r["status"] == "projet" and bool(r["claimants"])
+                                      for r in rows)},
+        "departements": departements,
+    }
