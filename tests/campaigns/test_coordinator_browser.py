@@ -51,8 +51,9 @@ def _signed_in(browser, url, *, width=390, height=844, locale="fr-FR"):
     page.goto(f"{url}/connexion")
     page.fill("#email", "coord@example.org")
     page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    assert "/connexion" not in page.url
     return context, page, guard
 
 
@@ -69,7 +70,7 @@ def test_pages_fit_a_phone_and_pass_axe(browser, site, locale):
     try:
         for path in _pages(ids):
             response = page.goto(url + path)
-            assert response.status == 200, path
+            assert response.status == 200 and page.url == url + path, path
             assert page.evaluate("document.documentElement.lang") == locale[:2]
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
             assert serious_violations(page) == [], path
@@ -95,8 +96,8 @@ def test_a_permanence_is_added_with_the_keyboard(browser, site):
             page.locator("#" + page.evaluate("document.activeElement.id")).fill(value)
         page.locator("#ajout-notes").focus()
         page.keyboard.type("Sans rendez-vous, au rez-de-chaussée")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         assert "Permanence ajoutée." in page.inner_text("body")
         assert "14:00–17:30" in page.inner_text("body")
         guard.assert_clean()

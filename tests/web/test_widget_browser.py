@@ -148,6 +148,7 @@ def test_keyboard_only_search_toggle_and_result(widget_site, guarded_page):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # "Chercher"
     frame.locator(".w-summary", has_text="à moins de").wait_for()
+    frame.locator(".w-toggle:not([hidden])").wait_for()  # shown by its deferred script
     widget = page.frames[1]
     widget.focus("#w-adresse")  # after the new page: from the field, on with Tab
     for _ in range(6):
