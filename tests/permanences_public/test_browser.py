@@ -84,6 +84,9 @@ def test_public_page_on_a_phone_keyboard_only(site, guarded_page):
     popup = page.locator(".cpts-event-popup")
     popup.wait_for()
     assert "Pharmacie du Parc" in popup.inner_text()
+    # axe measures colours as drawn: wait for the end of Leaflet's popup fade-in
+    page.wait_for_function("""() => { const p = document.querySelector('.leaflet-popup');
+        return p && getComputedStyle(p).opacity === '1'; }""")
     assert serious_violations(page, LEAFLET) == []
     page.set_viewport_size(DESKTOP)
     page.goto(f"{site['url']}/cpts/{site['world'].slug}/permanences")
