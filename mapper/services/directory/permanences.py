@@ -16,7 +16,7 @@ from sqlalchemy import Text, and_, cast, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
-from ...models import Campaign, Permanence, PracticeSite, Professional
+from ...models import Campaign, Commune, Permanence, PracticeSite, Professional
 from ...models.place import Place
 from .calendar import local_instant
 
@@ -40,7 +40,8 @@ def _location_columns():
         func.coalesce(Place.kind, _SITE_PLACE.kind, literal("cabinet")).label("loc_kind"),
         func.coalesce(Place.address, PracticeSite.address).label("loc_address"),
         func.coalesce(Place.postcode, PracticeSite.postcode).label("loc_postcode"),
-        func.coalesce(Place.commune_name, PracticeSite.commune_name).label("loc_commune"),
+        func.coalesce(Place.commune_name, PracticeSite.commune_name,
+                      Commune.name).label("loc_commune"),
         func.ST_Y(geom).label("loc_lat"), func.ST_X(geom).label("loc_lon"),
         func.coalesce(Place.phone, PracticeSite.phone, Professional.phone).label("loc_phone"),
         func.coalesce(Place.accessible, _SITE_PLACE.accessible,
@@ -66,6 +67,8 @@ def permanences_query(cpts_id: int | None, *, campaign_id: int | None = None, ki
         .outerjoin(PracticeSite, PracticeSite.id == Permanence.site_id)
         .outerjoin(_SITE_PLACE, _SITE_PLACE.id == PracticeSite.place_id)
         .outerjoin(Professional, Professional.id == PracticeSite.professional_id)
+        .outerjoin(Commune, Commune.code == func.coalesce(Place.commune_code,
+                                                          PracticeSite.commune_code))
         .order_by(Permanence.starts_at, Permanence.id)
     )
     conditions = []
