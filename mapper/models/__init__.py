@@ -6,6 +6,7 @@ from .commune import CITY_ARRONDISSEMENTS, Commune, Postcode
 from .signin import LoginAttempt, LoginThrottle, SigninLink, SigninSession
 from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
+from .iris import CptsIris, Iris
 from .place import Closure, Place
 from .rota import Shift, ShiftReservation
 from .rota_hours import RotaHours
@@ -20,4 +21,4 @@ __all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", 
            "LoginAttempt", "LoginThrottle", "SigninLink", "SigninSession",
            "Competency", "CptsMember", "GeocodeCache", "InterventionZone", "PracticeSite",
            "Profession", "Professional", "ProfessionalCompetency", "Slot",
-           "Closure", "Place", "Shift", "ShiftReservation", "RotaHours", "Campaign", "Permanence"]
+           "Closure", "CptsIris", "Iris", "Place", "Shift", "ShiftReservation", "RotaHours", "Campaign", "Permanence"]
