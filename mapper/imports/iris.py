@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pyogrio
+from pyogrio.raw import read as read_raw
 import shapely
 
 from ..geo.crs import CrsProblem, declared_crs, to_wgs84
@@ -109,11 +110,12 @@ def _features(path: Path, names: dict, report: ImportReport):
     seen: set[str] = set()
     number = 0
     for skip in range(0, max(names["_count"], 1), BATCH):
-        _, _, geometries, data = pyogrio.raw.read(path, columns=columns, skip_features=skip,
-                                                  max_features=BATCH)
+        meta, _, geometries, data = read_raw(path, columns=columns, skip_features=skip,
+                                             max_features=BATCH)
+        read_fields = [str(n).upper() for n in meta["fields"]]
         for i, wkb in enumerate(geometries):
             number += 1
-            values = {f: data[k][i] for k, f in enumerate(FIELDS)}
+            values = {f: data[k][i] for k, f in enumerate(read_fields)}
             try:
                 row = _row(values, wkb, read)
             except FeatureRejected as exc:

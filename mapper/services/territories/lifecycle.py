@@ -24,7 +24,8 @@ from .check import conflicts_with_validated
 from .cpts import current_overlaps
 from .naming import check_name_free, clean_name, unique_slug
 from .overlaps import find_overlaps
-from .storage import (lock_territories, member_codes, store_territory, sync_validated)
+from .storage import (lock_territories, member_codes, member_iris, store_territory,
+                      sync_validated)
 from .territory import Territory, build_territory
 
 #: Sites allowed to frame a CPTS's widget: they go into one CSP header, which must stay short.
@@ -74,6 +75,8 @@ def clean_fields(data: dict) -> dict:
 
 
 def _territory_field(territory: Territory) -> str:
+    if territory.iris:
+        return "iris"
     return "communes" if territory.kind == "communes" else "geometry"
 
 
@@ -88,7 +91,7 @@ def _refuse_validated_overlap(territory: Territory, overlaps: list[dict], what: 
                        slug="overlaps-validated-cpts")
 
 
-def _snapshot(cpts: Cpts, codes: list[str] | None = None) -> dict:
+def _snapshot(cpts: Cpts, codes: list[str] | None = None, iris=None) -> dict:
     snap = {"name": cpts.name, "slug": cpts.slug, "status": cpts.status, "region": cpts.region,
             "website": cpts.website, "contact_email": cpts.contact_email,
             "embed_origins": list(cpts.embed_origins or []), "brand_color": cpts.brand_color,
@@ -96,6 +99,8 @@ def _snapshot(cpts: Cpts, codes: list[str] | None = None) -> dict:
             "area_km2": cpts.area_km2, "size_category": cpts.size_category}
     if codes is not None:
         snap["communes"] = codes
+    if iris:
+        snap["iris"] = iris
     return snap
 
 
@@ -104,7 +109,7 @@ def _require_region_scope(principal, region: str | None) -> None:
         raise Forbidden("Ce territoire est hors des régions de votre compte ARS.")
 
 
-def create_cpts(session: Session, principal, *, name, communes=None, geometry=None,
+def create_cpts(session: Session, principal, *, name, communes=None, geometry=None, iris=None,
                 repair: bool = False, status: str = "projet", website=None, contact_email=None,
                 embed_origins=None, brand_color=None, settings: Settings) -> Cpts:
     """A new CPTS (intention or projet). Overlap with projects is allowed and reported;
@@ -119,7 +124,7 @@ def create_cpts(session: Session, principal, *, name, communes=None, geometry=No
     fields = clean_fields({"website": website, "contact_email": contact_email,
                             "embed_origins": embed_origins, "brand_color": brand_color})
     territory = build_territory(session, communes=communes, geometry=geometry, repair=repair,
-                                settings=settings)
+                                settings=settings, iris=iris)
     _require_region_scope(principal, territory.region)
     check_name_free(session, name)
     lock_territories(session)
@@ -135,7 +140,7 @@ def create_cpts(session: Session, principal, *, name, communes=None, geometry=No
                        errors={"name": ["déjà utilisé"]}) from None
     store_territory(session, cpts, territory)
     audit.record(session, principal, "cpts.create", "cpts", cpts.id,
-                 after=_snapshot(cpts, territory.codes or None))
+                 after=_snapshot(cpts, territory.codes or None, territory.iris))
     return cpts
 
 
@@ -144,7 +149,7 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
     """PATCH: plain fields and/or the territory, under the same rules as creation."""
     if not principal.can_manage_cpts(cpts.id, cpts.region):
         raise Forbidden("Vous ne gérez pas cette CPTS.")
-    before = _snapshot(cpts, member_codes(session, cpts.id))
+    before = _snapshot(cpts, member_codes(session, cpts.id), member_iris(session, cpts.id))
     if "name" in data:
         name = clean_name(data["name"])
         if name != cpts.name:
@@ -159,12 +164,12 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
         cpts.status = data["status"]
     for key, value in clean_fields(data).items():
         setattr(cpts, key, value)
-    if "communes" in data or "geometry" in data:
+    if "communes" in data or "geometry" in data or "iris" in data:
         if principal.role == "coordinator" and cpts.status == "valide":
             raise Forbidden("Le territoire d'une CPTS validée ne peut être modifié que par "
                             "l'ARS.")
         territory = build_territory(session, communes=data.get("communes"),
-                                    geometry=data.get("geometry"),
+                                    geometry=data.get("geometry"), iris=data.get("iris"),
                                     repair=bool(data.get("repair")), settings=settings)
         if principal.role == "ars":
             _require_region_scope(principal, territory.region)
@@ -180,7 +185,8 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
         raise Conflict("Une CPTS porte déjà ce nom.", errors={"name": ["déjà utilisé"]}) from None
     cpts.updated_at = session.execute(text("SELECT now()")).scalar_one()
     audit.record(session, principal, "cpts.update", "cpts", cpts.id, before=before,
-                 after=_snapshot(cpts, member_codes(session, cpts.id)))
+                 after=_snapshot(cpts, member_codes(session, cpts.id),
+                                     member_iris(session, cpts.id)))
     return cpts
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...config import Settings
+from .iris_overlaps import add_iris, iris_pairs, units_geojson
 from .overlaps import ratio, arbitrations_for, drawn_cut, find_overlaps
 from .territory import Territory
 
@@ -33,10 +34,11 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
 
     Each item: ``a`` and ``b`` ({id, name, slug, status, region}), ``shared_communes``,
     ``overlap_area_km2``, ``share_of_a``, ``share_of_b``, ``population_affected``,
-    ``population_method``, ``arbitrated``, ``arbitrated_communes``, ``both_validated`` and
-    ``geometry`` (GeoJSON of the overlap when a drawn polygon is involved, else null: draw the
-    shared communes). Commune pairs are one set-based query; drawn territories are compared
-    geometrically, one at a time.
+    ``population_method``, ``arbitrated``, ``arbitrated_communes``, ``both_validated``,
+    ``level`` ("iris" when computed on the IRIS of a split commune, else "commune"),
+    ``shared_iris`` and ``geometry`` (GeoJSON of the overlap when a drawn polygon or IRIS are
+    involved, else null: draw the shared communes). Commune pairs are one set-based query;
+    drawn territories are compared geometrically, one at a time.
     """
     info = {r.id: r for r in session.execute(_CPTS_INFO)}
 
@@ -57,6 +59,7 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
         area = float(r.area)
         pairs[(r.a_id, r.b_id)] = _pair(ref(r.a_id), ref(r.b_id), list(r.codes), area,
                                         int(r.population), "communes", info, arbitrated, None)
+    _fold_iris(session, pairs, info, ref, wanted)
     for cid, r in info.items():
         if r.territory_kind != "drawn":
             continue
@@ -78,6 +81,24 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
     return [pairs[k] for k in sorted(pairs)]
 
 
+def _fold_iris(session: Session, pairs: dict, info, ref, wanted) -> None:
+    """IRIS-level pairs (``iris_overlaps``) added to, or merged into, the commune pairs."""
+    rows = [r for r in iris_pairs(session) if wanted(r.a_id, r.b_id)]
+    arb = arbitrations_for(session, [c for r in rows for c in r.communes])
+    for r in rows:
+        key = (r.a_id, r.b_id)
+        pair = pairs.get(key)
+        if pair is None:
+            pair = pairs[key] = _pair(ref(r.a_id), ref(r.b_id), [], 0.0, 0, "iris", info, [],
+                                      None)
+        both = [c for c in set(r.communes) | set(pair["shared_communes"])
+                if {r.a_id, r.b_id} <= arb.get(c, set())]
+        add_iris(pair, r.codes, r.population, r.area, r.communes, both)
+        pair["share_of_a"] = ratio(pair["overlap_area_km2"], info[r.a_id].area_km2)
+        pair["share_of_b"] = ratio(pair["overlap_area_km2"], info[r.b_id].area_km2)
+        pair["geometry"] = units_geojson(session, pair["shared_communes"], r.codes)
+
+
 def _pair(a: dict, b: dict, shared, area, population, method, info, arbitrated,
           geometry) -> dict:
     return {
@@ -91,5 +112,7 @@ def _pair(a: dict, b: dict, shared, area, population, method, info, arbitrated,
         "arbitrated": bool(shared) and len(arbitrated) == len(shared),
         "arbitrated_communes": arbitrated,
         "both_validated": a["status"] == "valide" and b["status"] == "valide",
+        "level": "commune",
+        "shared_iris": [],
         "geometry": geometry,
     }
