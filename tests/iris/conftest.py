@@ -84,3 +84,11 @@ def iris_world(session, tmp_path):
     assert import_iris_population(session, write_populations(tmp_path / "pop.csv")).ok
     session.commit()
     return session
+
+
+@pytest.fixture()
+def admin(accounts):
+    from tests.support import bearer
+
+    _, token = accounts("admin")
+    return bearer(token)
