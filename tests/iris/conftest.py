@@ -3,7 +3,8 @@ their real formats: IGN's CONTOURS-IRIS as a Lambert-93 GeoPackage (written with
 pyogrio) and INSEE's « base-ic-evol-struct-pop » as a ``;`` CSV with a P21_POP column.
 
 Commune 01001 (grid cell 0,0) is split into four IRIS (quadrants, type H); 01002 is one IRIS
-(type Z). Populations are fractional, as INSEE publishes them.
+(type Z). Populations are fractional, as INSEE publishes them, and sum to a little less than
+the commune populations of the grid (another vintage).
 """
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ from tests.territories.conftest import GRID_ORIGIN, GRID_STEP, load_grid
 SPLIT = "01001"
 #: code → (name, type, population, (i0, j0, i1, j1) in cells of the grid)
 IRIS = {
-    "010010101": ("Vieux Port", "H", 812.37, (0, 0, 0.5, 0.5)),
-    "010010102": ("Les Arènes", "H", 1534.9, (0.5, 0, 1, 0.5)),
-    "010010103": ("Saint-Roch", "H", 2210.05, (0, 0.5, 0.5, 1)),
+    "010010101": ("Vieux Port", "H", 212.37, (0, 0, 0.5, 0.5)),
+    "010010102": ("Les Arènes", "H", 334.9, (0.5, 0, 1, 0.5)),
+    "010010103": ("Saint-Roch", "H", 310.05, (0, 0.5, 0.5, 1)),
     "010010104": ("La Colline", "A", 97.6, (0.5, 0.5, 1, 1)),
-    "010020000": ("Commune 01-2", "Z", 2001.0, (1, 0, 2, 1)),
+    "010020000": ("Commune 01-2", "Z", 1987.4, (1, 0, 2, 1)),
 }
 FIELDS = ["CODE_IRIS", "NOM_IRIS", "INSEE_COM", "NOM_COM", "IRIS", "TYP_IRIS"]
 TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
