@@ -44,3 +44,10 @@ def test_without_iris_the_report_stays_at_commune_level(iris_world, client, admi
     create(client, admin, "CPTS Ville", communes=[SPLIT])
     report = coverage(iris_world, departement="01")
     assert report["population_level"] == "commune" and report["iris_level_communes"] == []
+
+
+def test_coverage_page_says_iris_level(iris_world, client, admin):
+    create(client, admin, "CPTS Nord", iris=["010010101"])
+    html = client.get("/map/coverage", query_string={"departement": "01"}).get_data(as_text=True)
+    assert "à l&#39;échelle des IRIS" in html or "à l'échelle des IRIS" in html
+    assert f"({SPLIT}) : 212 hab. couverts" in html
