@@ -89,3 +89,60 @@ def add_iris(item: dict, codes, population, area, communes, arbitrated_communes)
     item["arbitrated"] = bool(whole) and whole <= set(arbitrated_communes)
     item["arbitrated_communes"] = sorted(set(item["arbitrated_communes"])
                                          | (set(communes) & set(arbitrated_communes)))
+
+
+# Drawn territories against IRIS, geometric (geography km²), population weighted by the share
+# of each IRIS's area inside: a drawn candidate against the IRIS CPTS hold in the communes it
+# cuts, or IRIS of a candidate against the drawn CPTS (their subdivided parts).
+_DRAWN_VS_HELD = text("""
+    WITH t AS (SELECT ST_GeomFromEWKB(decode(:g, 'hex')) AS g),
+    o AS (
+      SELECT ci.cpts_id, i.code, i.population, i.area_km2,
+             ST_CollectionExtract(ST_Intersection(i.geom, t.g), 3) AS g
+      FROM t JOIN cpts_iris ci ON ci.commune_code = ANY(:communes)
+      JOIN iris i ON i.code = ci.iris_code AND ST_Intersects(i.geom, t.g))
+    SELECT k.id, k.name, k.slug, k.status, k.area_km2, {measures}
+    FROM o JOIN cpts k ON k.id = o.cpts_id AND k.status <> 'rejete'
+                      AND k.id IS DISTINCT FROM CAST(:self AS integer)
+    WHERE {sliver}
+    GROUP BY k.id
+""")
+_HELD_VS_DRAWN = text("""
+    WITH o AS (
+      SELECT p.cpts_id, i.code, i.population, i.area_km2,
+             ST_CollectionExtract(ST_Intersection(i.geom, p.geom), 3) AS g
+      FROM iris i JOIN cpts_part p ON ST_Intersects(i.geom, p.geom)
+      WHERE i.code = ANY(:iris))
+    SELECT k.id, k.name, k.slug, k.status, k.area_km2, {measures}
+    FROM o JOIN cpts k ON k.id = o.cpts_id AND k.status <> 'rejete'
+                      AND k.id IS DISTINCT FROM CAST(:self AS integer)
+    WHERE {sliver}
+    GROUP BY k.id
+""")
+#: IRIS a drawing only touches (or cuts by a hair, edges redrawn in another projection) are not
+#: listed: the same share as the communes a drawing cuts (territory.MIN_COMMUNE_SHARE).
+_SLIVER = "ST_Area(o.g::geography) / 1e6 >= 1e-4 * coalesce(o.area_km2, 0)"
+_MEASURES = """
+    sum(ST_Area(o.g::geography)) / 1e6 AS area,
+    sum(coalesce(o.population, 0) * ST_Area(o.g::geography) / 1e6
+        / nullif(o.area_km2, 0)) AS population,
+    array_agg(DISTINCT o.code) AS codes,
+    CASE WHEN :with_geometry THEN ST_AsGeoJSON(ST_Multi(ST_Union(o.g)), 6) END AS geometry"""
+_DRAWN_VS_HELD = text(_DRAWN_VS_HELD.text.format(measures=_MEASURES, sliver=_SLIVER))
+_HELD_VS_DRAWN = text(_HELD_VS_DRAWN.text.format(measures=_MEASURES, sliver=_SLIVER))
+
+
+def drawn_iris_overlaps(session: Session, *, geom_hex: str | None = None, communes=(),
+                        iris=(), self_id: int | None, with_geometry: bool) -> list:
+    """Rows (id, name, slug, status, area_km2, area, population, codes, geometry): a drawn
+    candidate (``geom_hex``, cutting ``communes``) against the IRIS CPTS hold there, or the
+    ``iris`` of a candidate against drawn CPTS."""
+    params = {"self": self_id, "with_geometry": with_geometry}
+    if geom_hex is not None:
+        if not communes:
+            return []
+        return session.execute(_DRAWN_VS_HELD, {**params, "g": geom_hex,
+                                                "communes": list(communes)}).all()
+    if not iris:
+        return []
+    return session.execute(_HELD_VS_DRAWN, {**params, "iris": list(iris)}).all()

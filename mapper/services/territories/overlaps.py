@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ..communes import UNION
-from .iris_overlaps import add_iris, candidate_iris_overlaps, units_geojson
+from .iris_overlaps import (add_iris, candidate_iris_overlaps, drawn_iris_overlaps,
+                            units_geojson)
 from .territory import Territory
 
 #: Drawn territories and overlap regions are cut into pieces of at most this many vertices.
@@ -172,6 +173,9 @@ def find_overlaps(session: Session, territory: Territory, settings: Settings, *,
                 out.append(_item(r, [], r.area, r.population, "area_weighted", cand_area, [],
                                  geometry))
         _iris_overlaps(session, territory, out, self_id, with_geometry)
+        _drawn_iris(session, out, settings, drawn_iris_overlaps(
+            session, iris=territory.iris, self_id=self_id, with_geometry=with_geometry),
+            cand_area)
     else:
         cut = territory.cut
         if cut:
@@ -188,6 +192,10 @@ def find_overlaps(session: Session, territory: Territory, settings: Settings, *,
             if significant(r.area or 0.0, cand_area, r.area_km2, settings):
                 out.append(_item(r, [], r.area, r.population, "area_weighted", cand_area, [],
                                  r.geometry))
+        if cut:
+            _drawn_iris(session, out, settings, drawn_iris_overlaps(
+                session, geom_hex=territory.geom_hex, communes=sorted(cut), self_id=self_id,
+                with_geometry=with_geometry), cand_area)
     out.sort(key=lambda o: (o["cpts"]["status"] != "valide", -o["overlap_area_km2"],
                             o["cpts"]["id"]))
     return out
@@ -214,6 +222,29 @@ def _iris_overlaps(session: Session, territory: Territory, out: list[dict],
         item["share_of_existing"] = ratio(item["overlap_area_km2"], r.area_km2)
         if with_geometry:
             item["geometry"] = units_geojson(session, item["shared_communes"], r.codes)
+
+
+def _drawn_iris(session: Session, out: list[dict], settings: Settings, rows,
+                cand_area: float) -> None:
+    """Geometric overlaps between a drawing and IRIS (area-weighted population), added to the
+    CPTS's item when there is one; below the tolerance they are slivers."""
+    by_id = {o["cpts"]["id"]: o for o in out}
+    for r in rows:
+        item = by_id.get(r.id)
+        area = float(r.area or 0.0) + (item["overlap_area_km2"] if item else 0.0)
+        if not significant(area, cand_area, r.area_km2, settings):
+            continue
+        if item is None:
+            item = _item(r, [], 0.0, 0.0, "area_weighted", cand_area, [])
+            out.append(item)
+        item["overlap_area_km2"] = round(area, 4)
+        item["population_affected"] += int(round(float(r.population or 0)))
+        item["share_of_candidate"] = ratio(area, cand_area)
+        item["share_of_existing"] = ratio(area, r.area_km2)
+        item.update(level="iris", population_method="area_weighted",
+                    shared_iris=sorted(set(item["shared_iris"]) | set(r.codes)))
+        if r.geometry and "geometry" not in item:
+            item["geometry"] = json.loads(r.geometry)
 
 
 def _drawn_on_communes(session: Session, territory: Territory, codes) -> dict | None:

@@ -78,6 +78,7 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
             pairs[key] = _pair(ref(key[0]), ref(key[1]), [], o["overlap_area_km2"],
                                o["population_affected"], "area_weighted", info, [],
                                o.get("geometry"))
+            pairs[key].update(level=o["level"], shared_iris=o["shared_iris"])
     return [pairs[k] for k in sorted(pairs)]
 
 
