@@ -7,7 +7,8 @@ between CPTS, some of its IRIS (``cpts_iris``). Two territories then overlap on:
 - the IRIS one holds in a commune the other holds whole (the whole commune claims all its IRIS).
 
 Two CPTS holding *different* IRIS of one commune do not overlap. The population affected is the
-sum of the IRIS populations (INSEE), not the commune's; the result says ``level: "iris"``.
+sum of the IRIS populations (INSEE), not the commune's; the result says ``level: "iris"`` (and
+keeps ``population_method: "communes"``, an exact sum over units, not an area estimate).
 Whole-commune against whole-commune stays in ``overlaps``/``pairs`` (``level: "commune"``).
 """
 from __future__ import annotations
@@ -83,8 +84,7 @@ def add_iris(item: dict, codes, population, area, communes, arbitrated_communes)
     item["shared_iris"] = list(codes)
     item["population_affected"] += int(round(float(population)))
     item["overlap_area_km2"] = round(item["overlap_area_km2"] + float(area), 4)
-    item["level"] = "iris"
-    item["population_method"] = "iris" if not item["shared_communes"] else "communes+iris"
+    item["level"] = "iris"  # population_method stays "communes": an exact sum over units
     whole = set(item["shared_communes"]) | set(communes)
     item["arbitrated"] = bool(whole) and whole <= set(arbitrated_communes)
     item["arbitrated_communes"] = sorted(set(item["arbitrated_communes"])

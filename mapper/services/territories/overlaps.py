@@ -213,7 +213,7 @@ def _iris_overlaps(session: Session, territory: Territory, out: list[dict],
     for r in rows:
         item = by_id.get(r.id)
         if item is None:
-            item = _item(r, [], 0.0, 0.0, "iris", territory.area_km2, [])
+            item = _item(r, [], 0.0, 0.0, "communes", territory.area_km2, [])
             out.append(item)
         both = [c for c in set(r.communes) | set(item["shared_communes"])
                 if {self_id, r.id} <= arb.get(c, set())]

@@ -90,8 +90,8 @@ def _fold_iris(session: Session, pairs: dict, info, ref, wanted) -> None:
         key = (r.a_id, r.b_id)
         pair = pairs.get(key)
         if pair is None:
-            pair = pairs[key] = _pair(ref(r.a_id), ref(r.b_id), [], 0.0, 0, "iris", info, [],
-                                      None)
+            pair = pairs[key] = _pair(ref(r.a_id), ref(r.b_id), [], 0.0, 0, "communes", info,
+                                      [], None)
         both = [c for c in set(r.communes) | set(pair["shared_communes"])
                 if {r.a_id, r.b_id} <= arb.get(c, set())]
         add_iris(pair, r.codes, r.population, r.area, r.communes, both)
