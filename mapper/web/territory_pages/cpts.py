@@ -20,6 +20,7 @@ from ...services.geocoding import client_for
 from ...services.pages.cpts_page import cpts_page as cpts_read_model
 from ...services.pages.widget import member_professions
 from ...services.territories import get_cpts, update_cpts
+from ...services.territories.storage import member_iris
 from ..entry_forms import NEW_ENTRY_FIELDS, new_entry_body, new_entry_errors
 from ..guards import field_errors, page_roles
 from .blueprint import bp
@@ -137,7 +138,11 @@ def edit_territory(slug: str):
     raw = request.form.get("communes", "")
     try:
         codes = resolve_communes(session, raw)
-        update_cpts(session, principal, cpts, {"communes": codes}, settings=get_settings())
+        data = {"communes": codes}
+        kept = member_iris(session, cpts.id)  # the IRIS of split communes stay (API to change)
+        if kept:
+            data["iris"] = kept
+        update_cpts(session, principal, cpts, data, settings=get_settings())
     except (ValidationFailed, Conflict, Forbidden) as exc:
         session.rollback()
         return _render_cpts(cpts.slug, {"communes": field_errors(exc, default="communes")
