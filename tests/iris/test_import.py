@@ -89,3 +89,4 @@ def test_cli_imports_both_files_one_line_per_report(fresh_database, tmp_path):
     with Session(engine) as session:
         assert session.execute(text("SELECT count(*) FROM iris")).scalar_one() == len(IRIS)
     engine.dispose()
+
