@@ -21,11 +21,14 @@ import functools
 import hashlib
 import importlib
 import posixpath
+import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 import folium
+
+from .style import ICONS
 
 #: Where the project's own map JS/CSS live (served by Flask's static route).
 STATIC_MAPS_DIR = Path(__file__).resolve().parents[2] / "static" / "maps"
@@ -72,6 +75,33 @@ PACKAGES: dict[str, AssetPackage] = {
 }
 
 
+#: Font-Awesome's stylesheets cut to the glyphs the maps use (``style.ICONS``): 14 KB instead
+#: of 81 KB that a phone parses before it draws the map (~0.1 s at a quarter of a laptop's CPU).
+ICONS_CSS = "css/icons.min.css"
+_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)(\{content:"[^"]*"\})')
+
+
+@functools.cache
+def icon_css() -> bytes:
+    """``fontawesome.min.css`` with only the ``:before`` rules of ``style.ICONS`` (every other
+    rule kept as it is), then ``solid.min.css`` (the font face: its relative URLs still hold,
+    the file is served from the same folder)."""
+    base = PACKAGES["font-awesome"].base_dir / "css"
+    wanted = {f".{icon}:before" for icon in ICONS}
+
+    def keep(rule: re.Match) -> str:
+        selectors = [s for s in rule.group(1).split(",") if s in wanted]
+        return ",".join(selectors) + rule.group(2) if selectors else ""
+
+    css = _ICON_RULE.sub(keep, (base / "fontawesome.min.css").read_text(encoding="utf-8"))
+    return (css + "\n" + (base / "solid.min.css").read_text(encoding="utf-8")).encode()
+
+
+def generated(package: str, filename: str) -> bytes | None:
+    """The content of a file made from a package's own files, or None."""
+    return icon_css() if (package, filename) == ("font-awesome", ICONS_CSS) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Asset:
     """A named file to link from a page: ``package``/``path``, ``kind`` js or css."""
@@ -86,6 +116,7 @@ ASSETS: dict[str, Asset] = {
     "leaflet_css": Asset("leaflet", "leaflet.css", "css"),
     "fontawesome_css": Asset("font-awesome", "css/fontawesome.min.css", "css"),
     "fontawesome_solid_css": Asset("font-awesome", "css/solid.min.css", "css"),
+    "icons_css": Asset("font-awesome", ICONS_CSS, "css"),
     "jquery_js": Asset("jquery", "jquery.min.js", "js"),
 }
 
@@ -93,8 +124,7 @@ ASSETS: dict[str, Asset] = {
 MAP_ASSETS: tuple[str, ...] = (
     "leaflet_js",
     "leaflet_css",
-    "fontawesome_css",
-    "fontawesome_solid_css",
+    "icons_css",
 )
 
 #: The project's own files under STATIC_MAPS_DIR.
@@ -122,6 +152,16 @@ def resolve(package: str, filename: str) -> tuple[Path, str] | None:
     return base, normalized
 
 
+def asset_version(name: str) -> str:
+    """The ``?v=`` of a named asset: its package's version, and for a generated file a digest
+    of what it is made of."""
+    asset = ASSETS[name]
+    version = PACKAGES[asset.package].version
+    if generated(asset.package, asset.path) is not None:
+        version += "-" + hashlib.sha256(generated(asset.package, asset.path)).hexdigest()[:8]
+    return version
+
+
 def asset_file(name: str) -> Path:
     """Filesystem path of a named asset (used by tests and checks)."""
     asset = ASSETS[name]
@@ -130,8 +170,7 @@ def asset_file(name: str) -> Path:
 
 def asset_url(name: str, asset_prefix: str) -> str:
     asset = ASSETS[name]
-    pkg = PACKAGES[asset.package]
-    return f"{asset_prefix.rstrip('/')}/{pkg.name}/{asset.path}?v={pkg.version}"
+    return f"{asset_prefix.rstrip('/')}/{asset.package}/{asset.path}?v={asset_version(name)}"
 
 
 def asset_urls(asset_prefix: str, names: tuple[str, ...] = MAP_ASSETS) -> list[tuple[str, str]]:
