@@ -107,8 +107,13 @@ def _icon_rules() -> str:
 def icon_font() -> bytes:
     """The solid font with only the glyphs of ``style.ICONS`` (their code points are those of
     the kept rules), as WOFF2."""
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
+
+    # The packaged font's 'head' table has two bytes of padding fontTools warns about.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
     points = {int(code, 16) for code in re.findall(r'content:"\\([0-9a-f]+)"', _icon_rules())}
     font = TTFont(PACKAGES["font-awesome"].base_dir / "webfonts" / "fa-solid-900.woff2")
