@@ -14,6 +14,7 @@ from ...reference import REGIONS
 from ..communes import communes_union_geojson
 from ..territories import get_cpts, list_arbitrations
 from ..territories.check import conflicts_with_validated, name_shared_communes
+from ..territories.conciliation import states_for
 from ..territories.overlaps import arbitrations_for, find_overlaps
 from ..territories.storage import stored_territory
 
@@ -88,6 +89,7 @@ def project_overlaps(session: Session, cpts, settings: Settings) -> list[dict]:
             commune["claimants"] = claims.get(commune["code"], [])
             commune["arbitrated"] = ({k["id"] for k in commune["claimants"]}
                                      <= arbitrated.get(commune["code"], set()))
+    states_for(session, cpts.id, overlaps)
     return overlaps
 
 
