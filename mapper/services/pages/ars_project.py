@@ -47,10 +47,13 @@ _CLAIMS = text("""
 
 _HISTORY = text("""
     SELECT e.at, e.actor, e.action, e.reason, e.entity_type, e.entity_id,
-           e.before ->> 'status' AS before_status, e.after ->> 'status' AS after_status
+           e.before ->> 'status' AS before_status, e.after ->> 'status' AS after_status,
+           e.after ->> 'state' AS after_state
     FROM audit_event e
     WHERE (e.entity_type = 'cpts' AND e.entity_id = :id)
        OR (e.action = 'arbitration.record' AND e.entity_id = ANY(:codes))
+       OR (e.entity_type = 'conciliation'
+           AND (e.entity_id LIKE :id || '-%' OR e.entity_id LIKE '%-' || :id))
     ORDER BY e.at DESC, e.id DESC LIMIT :limit
 """)
 
@@ -94,7 +97,8 @@ def project_overlaps(session: Session, cpts, settings: Settings) -> list[dict]:
 
 
 def project_history(session: Session, cpts_id: int, codes, limit: int = 50) -> list[dict]:
-    """Audit events of the CPTS and arbitrations of its shared communes, newest first."""
+    """Audit events of the CPTS, arbitrations of its shared communes and the conciliation of
+    its overlaps, newest first."""
     rows = session.execute(_HISTORY, {"id": str(cpts_id), "codes": sorted(codes),
                                       "limit": limit})
     return [dict(r._mapping) for r in rows]
