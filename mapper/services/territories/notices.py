@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from html import escape
 
-from sqlalchemy import or_, select
+from sqlalchemy import ARRAY, String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from ...config import Settings
@@ -32,7 +32,8 @@ def recipients(session: Session, cpts_ids, regions, author_id: int | None) -> li
     """Active coordinators of these CPTS and ARS officers of these régions, by e-mail."""
     query = select(Account).where(Account.active.is_(True), or_(
         (Account.role == "coordinator") & Account.cpts_id.in_(list(cpts_ids)),
-        (Account.role == "ars") & Account.regions.overlap(sorted(r for r in regions if r))))
+        (Account.role == "ars")
+        & Account.regions.op("&&")(cast(sorted(r for r in regions if r), ARRAY(String(3))))))
     if author_id is not None:
         query = query.where(Account.id != author_id)
     return list(session.scalars(query.order_by(Account.email)))
