@@ -20,8 +20,7 @@ from .storage import lock_territories, validated_conflict
 
 def record_arbitration(session: Session, principal, *, commune: str, cpts_ids, reason: str
                        ) -> dict:
-    """Let several CPTS share one commune (e.g. "partage par quartiers"). Replaces any earlier
-    arbitration of that commune. The shared commune then no longer blocks validation."""
+    """Let several CPTS share one commune, replacing its earlier arbitration (module doc)."""
     code = str(commune or "").strip().upper()
     row = session.get(Commune, code) if code else None
     if row is None:
