@@ -23,8 +23,7 @@ from ..guards import field_errors, page_roles
 from .blueprint import bp
 
 #: The decision form's words for a problem of a field.
-WORDING = {"decision": N_("Choisissez une décision : « Valider », « Contrat ACI signé » ou "
-                          "« Rejeter »."),
+WORDING = {"decision": N_("Choisissez « Valider » ou « Rejeter »."),
            "reason": N_("Le motif est obligatoire.")}
 #: The history's words for the audit actions of a CPTS.
 ACTIONS = {"cpts.create": N_("Création"), "cpts.update": N_("Modification"),
