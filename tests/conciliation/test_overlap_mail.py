@@ -66,6 +66,7 @@ def test_a_new_overlapping_project_is_told_to_those_concerned(site):
     assert "CPTS Nord : Commune 75-2 (75002)" in ars and "CPTS Sud" in ars
     assert "https://carto.example.fr/ars/projets/cpts-centre" in ars
     assert "https://carto.example.fr/cpts/cpts-centre" in coord
+    assert "Il chevauche le territoire de votre CPTS :" in coord
 
 
 def test_a_territory_change_is_told_and_a_down_server_loses_only_the_message(site):

@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 
 #: What happened to the project, as the message says it.
 EVENTS = {"create": "a été déposé", "update": "a changé de territoire"}
+#: Why the recipient is told: the ARS of the région, the coordinator of the project itself, the
+#: coordinator of a CPTS it overlaps.
+WHY = {"ars": "Il chevauche le territoire d'autres CPTS de votre région :",
+       "own": "Il chevauche le territoire d'autres CPTS :",
+       "theirs": "Il chevauche le territoire de votre CPTS :"}
 
 
 def recipients(session: Session, cpts_ids, regions, author_id: int | None) -> list[Account]:
@@ -67,8 +72,8 @@ def overlap_mails(session: Session, cpts: Cpts, overlaps: list[dict], event: str
     mails = []
     for account in recipients(session, ids, regions, author_id):
         url = link(account.role, cpts)
-        why = ("Il chevauche le territoire d'autres CPTS de votre région :" if account.role ==
-               "ars" else "Il chevauche le territoire d'autres CPTS, dont peut-être la vôtre :")
+        why = WHY["ars" if account.role == "ars" else
+                  "own" if account.cpts_id == cpts.id else "theirs"]
         text = (f"Bonjour,\n\n{what}\n{why}\n\n" + "\n".join(f"- {x}" for x in lines)
                 + f"\n\nVoir le projet : {url}\n\nL'ARS mène la conciliation des "
                 "chevauchements entre projets.\n\n-- \nCarto CPTS\n")
