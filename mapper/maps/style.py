@@ -136,6 +136,7 @@ STATUS_STYLES: dict[str, AreaStyle] = {
     "intention": AreaStyle(N_("Lettre d'intention"), "#b7791f", "#f6c85f", 0.30, 2, "4 4"),
     "projet": AreaStyle(N_("Projet"), "#1f5fa8", "#5b9bd5", 0.30),
     "valide": AreaStyle(N_("Validée par l'ARS"), "#23753a", "#4caf50", 0.35),
+    "aci_signe": AreaStyle(N_("Contrat ACI signé"), "#0f5132", "#2e8b57", 0.40, 3),
     "rejete": AreaStyle(N_("Rejetée"), "#6b6b6b", "#a0a0a0", 0.20, 1.5, "2 6"),
 }
 
