@@ -6,7 +6,7 @@ as validated (its communes join ``cpts_validated_commune``, nothing to migrate: 
 (``cpts_a`` < ``cpts_b``).
 
 Revision ID: 0013a
-Revises: 0012
+Revises: 0013
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013a"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ def test_down_and_up(database_factory):
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO cpts (name, slug, status, territory_kind) "
                           "VALUES ('CPTS Signée', 'cpts-signee', 'aci_signe', 'communes')"))
-    command.downgrade(alembic_config(url), "0012")
+    command.downgrade(alembic_config(url), "0013")
     with engine.begin() as conn:
         assert conn.execute(text("SELECT status FROM cpts")).scalar() == "valide"
         assert conn.execute(text("SELECT to_regclass('overlap_conciliation')")).scalar() is None
