@@ -1,7 +1,7 @@
 """IRIS (sub-commune units) and the IRIS a CPTS territory holds.
 
 Revision ID: 0013c
-Revises: 0012
+Revises: 0013a (re-chained after merging main)
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013c"
-down_revision = "0012"
+down_revision = "0013a"
 branch_labels = None
 depends_on = None
 

@@ -196,7 +196,7 @@ def find_overlaps(session: Session, territory: Territory, settings: Settings, *,
             _drawn_iris(session, out, settings, drawn_iris_overlaps(
                 session, geom_hex=territory.geom_hex, communes=sorted(cut), self_id=self_id,
                 with_geometry=with_geometry), cand_area)
-    out.sort(key=lambda o: (o["cpts"]["status"] != "valide", -o["overlap_area_km2"],
+    out.sort(key=lambda o: (o["cpts"]["status"] not in ("valide", "aci_signe"), -o["overlap_area_km2"],
                             o["cpts"]["id"]))
     return out
 

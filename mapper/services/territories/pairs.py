@@ -12,6 +12,7 @@ from ...config import Settings
 from .iris_overlaps import add_iris, iris_pairs, units_geojson
 from .overlaps import ratio, arbitrations_for, drawn_cut, find_overlaps
 from .territory import Territory
+from ...vocab import VALIDATED_STATUSES
 
 _PAIRS = text("""
     SELECT a.cpts_id AS a_id, b.cpts_id AS b_id,
@@ -112,7 +113,7 @@ def _pair(a: dict, b: dict, shared, area, population, method, info, arbitrated,
         "population_method": method,
         "arbitrated": bool(shared) and len(arbitrated) == len(shared),
         "arbitrated_communes": arbitrated,
-        "both_validated": a["status"] == "valide" and b["status"] == "valide",
+        "both_validated": {a["status"], b["status"]} <= set(VALIDATED_STATUSES),
         "level": "commune",
         "shared_iris": [],
         "geometry": geometry,
