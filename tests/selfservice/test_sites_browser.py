@@ -1,0 +1,135 @@
+"""In Chromium, phone and desktop: a CPTS website on another origin (a second real HTTP server)
+holds the widget's iframe code copied from the CPTS page. Before the coordinator authorises
+that site, the browser refuses to frame the widget (CSP frame-ancestors); the coordinator adds
+the site through the « Sites autorisés » form, sees the preview framed in the page, and the
+third-party page then shows the widget. axe-core finds nothing serious on the CPTS page;
+screenshots go to $MAPPER_SHOTS (if set)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+
+from tests.conftest import PageGuard
+from tests.support import make_settings, serious_violations
+from tests.web.conftest import PASSWORD, seed
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+SHOTS = os.environ.get("MAPPER_SHOTS")
+
+
+def third_party_site(environ, start_response):
+    """A CPTS's own website: a heading, the snippet given in ``?snippet=``, a paragraph."""
+    snippet = parse_qs(environ.get("QUERY_STRING", "")).get("snippet", [""])[0]
+    body = ('<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>CPTS Sud — trouver un professionnel</title></head><body>'
+            f'<h1>Trouver un professionnel</h1>{snippet}<p>Pied de page.</p></body></html>')
+    data = body.encode()
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                              ("Content-Length", str(len(data)))])
+    return [data]
+
+
+@pytest.fixture(scope="module")
+def site(database_factory, live_server_factory, tmp_path_factory):
+    from mapper import create_app
+    from mapper.auth.passwords import hash_password
+    from mapper.db import get_db
+    from mapper.services.accounts import create_account
+
+    app = create_app(make_settings(database_factory("selfservice")))
+    with get_db(app).session_scope() as session:
+        world = seed(session, tmp_path_factory.mktemp("selfservice"))
+    with get_db(app).session_scope() as session:
+        account, _ = create_account(session, email="coord@example.org", role="coordinator",
+                                    actor="test", cpts_id=world.cpts["sud"])
+        account.password_hash = hash_password(PASSWORD)
+    server = live_server_factory(app)
+    return {"url": server.url, "world": world, "email": "coord@example.org"}
+
+
+@pytest.fixture()
+def open_page(browser):
+    contexts = []
+
+    def make(viewport: dict):
+        context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris",
+                                      viewport=viewport, is_mobile=viewport is PHONE,
+                                      has_touch=viewport is PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        return page, PageGuard(page)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=False)
+
+
+def sign_in(page, site) -> None:
+    page.goto(f"{site['url']}/connexion")
+    page.fill("#email", site["email"])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]:has-text('Se connecter')")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("viewport, label", [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
+        site, open_page, live_server_factory, viewport, label):
+    third = live_server_factory(third_party_site)
+    slug = site["world"].slugs["sud"]
+    page, guard = open_page(viewport)
+    sign_in(page, site)
+    page.goto(f"{site['url']}/cpts/{slug}#sites-autorises")
+    snippet = page.input_value("#snippet")  # the plain iframe, as the coordinator copies it
+    assert f"/embed/cpts/{slug}" in snippet
+
+    # before: the CPTS website does not show the widget, the browser refuses the frame
+    visitor, seen = open_page(viewport)
+    visitor.goto(f"{third.url}/?{urlencode({'snippet': snippet})}")
+    visitor.wait_for_load_state("load")
+    visitor.wait_for_timeout(500)
+    assert visitor.locator("iframe").count() == 1
+    assert visitor.frames[1].locator(".w-form").count() == 0
+    assert any("frame-ancestors" in e for e in seen.console_errors), seen.console_errors
+
+    # the coordinator adds the site (typed with a trailing slash: normalised)
+    field = page.locator("#origines")
+    field.scroll_into_view_if_needed()
+    current = field.input_value()
+    assert current == "https://cpts-sud.example.org" or third.origin not in current
+    field.fill(f"{current}\n{third.origin}/".strip())
+    page.click("#form-sites button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url.endswith("#sites-autorises")
+    assert page.locator(".origins code", has_text=third.origin).count() == 1
+    assert page.locator(".origins code", has_text="https://cpts-sud.example.org").count() == 1
+    shot(page, f"selfservice-sites-{label}")
+
+    # the preview in the page: the widget itself, framed by the service
+    preview = page.locator("#widget-preview")
+    preview.scroll_into_view_if_needed()
+    page.frame_locator("#widget-preview").locator(".w-form").wait_for()
+    shot(page, f"selfservice-preview-{label}")
+    assert serious_violations(page, exclude=(".leaflet-control-container",)) == []
+    guard.assert_clean()
+
+    # after: the CPTS website shows the widget in its frame
+    visitor.reload()
+    frame = visitor.frame_locator("iframe")
+    frame.locator(".w-form").wait_for()
+    assert frame.locator("#w-adresse").is_visible()
+    assert "CPTS Sud" in frame.locator("body").inner_text()
+    shot(visitor, f"selfservice-third-party-{label}")
