@@ -36,6 +36,8 @@ def test_the_member_list_links_to_each_entry_form_prefilled(client, world, sign_
     sign_in("coordinator", cpts_id=world.cpts["sud"])
     page = client.get(f"/cpts/{world.slugs['sud']}").get_data(as_text=True)
     assert f'href="{url(world)}"' in page and "Modifier la fiche" in page
+    assert f'<th scope="row"><a href="{url(world, world.pros["doctor"])}">Bernard Durand</a>' \
+        in page  # the entries to check again lead to their form
     html = client.get(url(world)).get_data(as_text=True)
     assert "Fiche de Anaïs Martin" in html
     assert f'action="{url(world)}"' in html
