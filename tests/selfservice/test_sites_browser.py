@@ -55,6 +55,17 @@ def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
     field.scroll_into_view_if_needed()
     current = field.input_value()
     assert current == "https://cpts-sud.example.org" or third.origin not in current
+    # a path and http:// for a public site are refused, in place, the page opened there
+    field.fill(f"{current}\nhttp://www.cpts-sud.fr/trouver".strip())
+    page.click("#form-sites button[type=submit]")
+    page.wait_for_load_state()
+    error = page.locator("#origines-erreur")
+    assert error.is_visible() and "sans chemin" in error.inner_text()
+    assert page.evaluate("() => window.location.hash") == "#sites-autorises"
+    assert page.evaluate("() => document.querySelector('#origines').getBoundingClientRect()"
+                         ".top") < viewport["height"]  # on screen, not far below
+    shot(page, f"selfservice-sites-error-{label}")
+    field = page.locator("#origines")
     field.fill(f"{current}\n{third.origin}/".strip())
     page.click("#form-sites button[type=submit]")
     page.wait_for_load_state()
@@ -69,7 +80,8 @@ def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
     page.frame_locator("#widget-preview").locator(".w-form").wait_for()
     shot(page, f"selfservice-preview-{label}")
     assert serious_violations(page, exclude=(".leaflet-control-container",)) == []
-    guard.assert_clean()
+    assert [e for e in guard.console_errors if "status of 422" not in e] == []
+    assert not guard.page_errors and not guard.dialogs and not guard.foreign_requests
 
     # after: the CPTS website shows the widget in its frame
     visitor.reload()
