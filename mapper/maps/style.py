@@ -87,6 +87,17 @@ def profession_style(code: str | None) -> ProfessionStyle:
     return PROFESSION_STYLES.get(str(code or "").strip().lower(), DEFAULT_PROFESSION_STYLE)
 
 
+#: The glyphs the map script draws itself (``static/maps/cpts-maps.js``: popups, pins, buttons).
+SCRIPT_GLYPHS = ("fa-location-dot", "fa-triangle-exclamation", "fa-calendar-check",
+                 "fa-circle-check", "fa-circle-xmark", "fa-map-pin", "fa-phone", "fa-xmark",
+                 "fa-house-user", "fa-layer-group")
+#: Every glyph a map may show: the only ones the maps' Font-Awesome stylesheet defines
+#: (``assets.icon_css``; a test checks the script uses no other).
+ICONS: tuple[str, ...] = tuple(sorted({
+    *SCRIPT_GLYPHS, DEFAULT_PROFESSION_STYLE.icon,
+    *(style.icon for style in PROFESSION_STYLES.values())}))
+
+
 def check_icon(icon: str) -> str:
     """Reject anything that is not a plain Font-Awesome icon name (it ends up in a class list)."""
     if not _ICON_RE.match(icon):
