@@ -80,6 +80,16 @@ def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
     page.frame_locator("#widget-preview").locator(".w-form").wait_for()
     shot(page, f"selfservice-preview-{label}")
     assert serious_violations(page, exclude=(".leaflet-control-container",)) == []
+    # the preview follows the configurator's choices as they change
+    page.fill("#widget-couleur", "#aa3300")
+    page.wait_for_function("() => document.getElementById('widget-preview')"
+                           ".getAttribute('src').includes('couleur=%23aa3300')")
+    head = page.frame_locator("#widget-preview").locator(".w-head")
+    head.wait_for()
+    page.wait_for_function("() => { const f = document.getElementById('widget-preview');"
+                           " const h = f.contentDocument && f.contentDocument.querySelector("
+                           "'.w-head'); return h && getComputedStyle(h).backgroundColor === "
+                           "'rgb(170, 51, 0)'; }")
     assert [e for e in guard.console_errors if "status of 422" not in e] == []
     assert not guard.page_errors and not guard.dialogs and not guard.foreign_requests
 
