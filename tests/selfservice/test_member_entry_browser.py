@@ -20,6 +20,7 @@ def test_coordinator_edits_a_member_entry_from_the_member_list(site, open_page, 
     page.goto(f"{site['url']}/cpts/{world.slugs['sud']}#membres")
     link = page.get_by_role("link", name="Modifier la fiche de Bernard Durand")
     link.scroll_into_view_if_needed()
+    shot(page, f"selfservice-member-list-{label}")
     link.click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Fiche de Bernard Durand"
