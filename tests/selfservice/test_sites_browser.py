@@ -30,27 +30,9 @@ def third_party_site(environ, start_response):
     return [data]
 
 
-@pytest.mark.parametrize("viewport, label", [(PHONE, "phone"), (DESKTOP, "desktop")])
-def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
-        site, open_page, live_server_factory, viewport, label):
-    third = live_server_factory(third_party_site)
-    slug = site["world"].slugs["sud"]
-    page, guard = open_page(viewport)
-    sign_in_browser(page, site)
-    page.goto(f"{site['url']}/cpts/{slug}#sites-autorises")
-    snippet = page.input_value("#snippet")  # the plain iframe, as the coordinator copies it
-    assert f"/embed/cpts/{slug}" in snippet
-
-    # before: the CPTS website does not show the widget, the browser refuses the frame
-    visitor, seen = open_page(viewport)
-    visitor.goto(f"{third.url}/?{urlencode({'snippet': snippet})}")
-    visitor.wait_for_load_state("load")
-    visitor.wait_for_timeout(500)
-    assert visitor.locator("iframe").count() == 1
-    assert visitor.frames[1].locator(".w-form").count() == 0
-    assert any("frame-ancestors" in e for e in seen.console_errors), seen.console_errors
-
-    # the coordinator adds the site (typed with a trailing slash: normalised)
+def authorise(page, third, viewport, label) -> None:
+    """The coordinator adds the third-party site (typed with a trailing slash: normalised),
+    after a refused value shown in place."""
     field = page.locator("#origines")
     field.scroll_into_view_if_needed()
     current = field.input_value()
@@ -74,7 +56,10 @@ def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
     assert page.locator(".origins code", has_text="https://cpts-sud.example.org").count() == 1
     shot(page, f"selfservice-sites-{label}")
 
-    # the preview in the page: the widget itself, framed by the service
+
+def check_preview(page, label) -> None:
+    """The preview in the page: the widget itself, framed by the service, following the
+    configurator's choices."""
     preview = page.locator("#widget-preview")
     preview.scroll_into_view_if_needed()
     page.frame_locator("#widget-preview").locator(".w-form").wait_for()
@@ -90,6 +75,31 @@ def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
                            " const h = f.contentDocument && f.contentDocument.querySelector("
                            "'.w-head'); return h && getComputedStyle(h).backgroundColor === "
                            "'rgb(170, 51, 0)'; }")
+
+
+
+@pytest.mark.parametrize("viewport, label", [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_coordinator_authorises_a_site_and_sees_the_widget_framed_from_it(
+        site, open_page, live_server_factory, viewport, label):
+    third = live_server_factory(third_party_site)
+    slug = site["world"].slugs["sud"]
+    page, guard = open_page(viewport)
+    sign_in_browser(page, site)
+    page.goto(f"{site['url']}/cpts/{slug}#sites-autorises")
+    snippet = page.input_value("#snippet")  # the plain iframe, as the coordinator copies it
+    assert f"/embed/cpts/{slug}" in snippet
+
+    # before: the CPTS website does not show the widget, the browser refuses the frame
+    visitor, seen = open_page(viewport)
+    visitor.goto(f"{third.url}/?{urlencode({'snippet': snippet})}")
+    visitor.wait_for_load_state("load")
+    visitor.wait_for_timeout(500)
+    assert visitor.locator("iframe").count() == 1
+    assert visitor.frames[1].locator(".w-form").count() == 0
+    assert any("frame-ancestors" in e for e in seen.console_errors), seen.console_errors
+
+    authorise(page, third, viewport, label)
+    check_preview(page, label)
     assert [e for e in guard.console_errors if "status of 422" not in e] == []
     assert not guard.page_errors and not guard.dialogs and not guard.foreign_requests
 
