@@ -3,8 +3,9 @@ map, in its name and colours, for its website's iframe (see ``mapper.http.snippe
 
 Only these pages may be framed, and only by the origins a CPTS configured (``embed_origins``,
 defaulting to the origin of its ``website``), through CSP ``frame-ancestors``; with none the
-widget cannot be framed at all. Everything else gets ``frame-ancestors 'none'`` and
-``X-Frame-Options: DENY`` from ``mapper.http.security``. Registered by ``create_app``.
+widget cannot be framed at all. ``?apercu=1`` adds the service's own origin (``'self'``): the
+preview on the CPTS page, which no other site gains from. Everything else gets
+``frame-ancestors 'none'`` and ``X-Frame-Options: DENY`` from ``mapper.http.security``. Registered by ``create_app``.
 
 The query string is the one set of orientation parameters (``schemas.orientation``) plus the
 widget's own options (``schemas.widget``). Bad parameters do not give an error page (which
@@ -37,6 +38,8 @@ bp = Blueprint("embed", __name__, url_prefix="/embed")
 
 #: Results listed in the widget; the full map page lists them all.
 WIDGET_LIST = 10
+#: The parameter of the preview framed by the CPTS page (module doc).
+PREVIEW = "apercu"
 #: The widget's own fields, not carried over as hidden inputs (a new search replaces them).
 _FORM_FIELDS = {"adresse", "address", "profession", "lat", "lon", "near", "page", "rayon",
                 "radius_km"}
@@ -144,8 +147,9 @@ def cpts_widget(slug: str):
     html = cached_page(("embed.cpts_widget", request.full_path), render)
     origins = frame_ancestors(cpts)
     resp = make_response(html, 422 if errors else 200)
+    ancestors = (["'self'"] if request.args.get(PREVIEW) == "1" else []) + origins
     resp.headers["Content-Security-Policy"] = content_security_policy(
-        " ".join(origins) if origins else "'none'")
+        " ".join(ancestors) if ancestors else "'none'")
     resp.cache_control.no_store = True
     return resp
 

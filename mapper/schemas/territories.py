@@ -42,7 +42,9 @@ class CptsFieldsSchema(Schema):
     contact_email = fields.String(allow_none=True, validate=column_length(K.contact_email))
     embed_origins = fields.List(fields.String(validate=length(max=200)), validate=count(max=20),
                                 metadata={
-        "description": "Origines autorisées à intégrer le widget (https://site.fr)"})
+        "description": "Origines autorisées à intégrer le widget (https://site.fr[:port], sans "
+                       "chemin ; http:// seulement pour localhost) ; normalisées (minuscules, "
+                       "punycode, port par défaut retiré), doublons retirés"})
     brand_color = fields.String(allow_none=True, validate=length(max=20), metadata={
         "description": "Couleur du widget, #rrggbb (la couleur du texte en est déduite) ; "
                        "null pour la couleur par défaut", "example": "#1d4f91"})

@@ -11,7 +11,7 @@ from ..directory.members import stale_members
 from ..directory.search import cpts_professionals
 from ..directory.vocabularies import professions
 from ..territories.conciliation import states_for
-from ..territories.cpts import cpts_feature, get_cpts
+from ..territories.cpts import cpts_feature, frame_ancestors, get_cpts
 
 
 def members_by_profession(members: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -34,6 +34,7 @@ def cpts_page(session: Session, principal, id_or_slug, settings: Settings) -> di
         "groups": members_by_profession(members),
         "communes": commune_names(session, feature["properties"]["communes"]),
         "manager": manager,
+        "frame_origins": frame_ancestors(cpts),  # where the widget shows today
         "stale": stale_members(session, cpts.id) if manager else [],
         "territory_locked": manager and principal.role == "coordinator"
         and cpts.status in VALIDATED_STATUSES,

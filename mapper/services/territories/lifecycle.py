@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ...errors import Conflict, Forbidden, ValidationFailed
+from ...messages import N_
 from ...models import Cpts
 from ...schemas.colors import normalize_color
-from ...schemas.fields import EMAIL_RE, ORIGIN_RE
+from ...schemas.fields import EMAIL_RE
+from ...schemas.origins import clean_origins
 from ...vocab import CREATABLE_STATUSES, DECISION_FROM, DECISIONS, VALIDATED_STATUSES
 from .. import audit
 from .check import conflicts_with_validated
@@ -32,8 +34,8 @@ from .storage import (lock_territories, member_codes, member_iris, store_territo
                       sync_validated)
 from .territory import Territory, build_territory
 
-#: Sites allowed to frame a CPTS's widget: they go into one CSP header, which must stay short.
-MAX_ORIGINS = 20
+WEBSITE_REASON = N_("Adresse de site invalide : indiquez l'adresse complète, par exemple "
+                    "https://www.cpts-exemple.fr.")
 
 
 def clean_fields(data: dict) -> dict:
@@ -46,7 +48,7 @@ def clean_fields(data: dict) -> dict:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
                 raise ValidationFailed("Adresse du site invalide.",
-                                       errors={"website": ["URL http(s) attendue"]})
+                                       errors={"website": [WEBSITE_REASON]})
         out["website"] = url
     if "contact_email" in data:
         email = (data["contact_email"] or "").strip() or None
@@ -55,18 +57,10 @@ def clean_fields(data: dict) -> dict:
                                    errors={"contact_email": ["adresse e-mail invalide"]})
         out["contact_email"] = email
     if "embed_origins" in data:
-        origins = []
-        if len(data["embed_origins"] or []) > MAX_ORIGINS:
-            raise ValidationFailed("Trop d'origines.", errors={"embed_origins": [
-                f"{MAX_ORIGINS} origines au plus"]})
-        for origin in data["embed_origins"] or []:
-            origin = str(origin).strip().rstrip("/")
-            if len(origin) > 200 or not ORIGIN_RE.match(origin):
-                raise ValidationFailed(
-                    "Origine invalide.", errors={"embed_origins": [
-                        f"origine invalide : {origin!r} (attendu : https://hote[:port])"]})
-            if origin not in origins:
-                origins.append(origin)
+        origins, reasons = clean_origins(data["embed_origins"])
+        if reasons:
+            raise ValidationFailed("Sites autorisés invalides.",
+                                   errors={"embed_origins": reasons})
         out["embed_origins"] = origins
     if "brand_color" in data:
         raw = data["brand_color"]

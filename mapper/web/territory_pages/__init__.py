@@ -6,6 +6,7 @@ report, shareable), an uploaded GeoJSON is a POST. The ARS review and a CPTS's m
 forms are for the roles and scopes the territory services enforce again.
 """
 from . import ars_project, check, conciliation, cpts, deposit, members, review  # noqa: F401  (each registers its views on the blueprint)
+from . import embedding, member_entry  # noqa: F401  (the CPTS's sites; a member's entry)
 from .blueprint import bp
 
 __all__ = ["bp"]

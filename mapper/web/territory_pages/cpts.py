@@ -64,7 +64,9 @@ def _render_cpts(slug: str, errors=None, values=None, status=200):
               "color": options.color or cpts.get("brand_color") or DEFAULT_COLOR,
               "bounds": (MIN_HEIGHT, MAX_HEIGHT, DEFAULT_HEIGHT),
               "snippets": widget_snippets(cpts["slug"], cpts["name"], options,
-                                          cpts_color=cpts.get("brand_color"))}
+                                          cpts_color=cpts.get("brand_color")),
+              "preview": url_for("embed.cpts_widget", slug=cpts["slug"], apercu="1",
+                                 **dict(options.query_items(cpts.get("brand_color"))))}
     undo = undo_offer(cpts["id"]) if page["manager"] else None
     return render_template("web/cpts.html", page_map=page_map, widget=widget, undo=undo,
                            errors=errors, values=values or {}, **page), status
