@@ -1,0 +1,101 @@
+"""Overlap areas for the territories map: one piece per set of claimants, and who touches whom.
+
+Commune territories: every commune claimed by two or more (non-rejected) CPTS is grouped with
+the other communes claimed by exactly the same CPTS, and each group is drawn as the union of
+its communes: Nice claimed by three CPTS is one piece naming the three. Drawn territories are
+compared geometrically by ``overlap_pairs`` (one piece per pair: the intersection).
+
+``adjacency`` gives the pairs of CPTS whose (simplified) outlines touch or overlap, for the map
+to colour neighbours differently.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+#: Simplification of the outlines drawn on a région map (degrees, ≈ 40 m).
+SIMPLIFY_DEGREES = 0.0004
+#: Two outlines closer than this (degrees, ≈ 100 m) are neighbours: simplification may open
+#: hairline gaps between territories that share a border.
+NEIGHBOUR_GAP = 0.001
+
+
+@dataclass
+class OverlapPiece:
+    """CPTS ids claiming the piece, its communes ("Nom (code)"), population, area, GeoJSON."""
+
+    claimant_ids: list[int]
+    communes: list[str] = field(default_factory=list)
+    population: int | None = None
+    area_km2: float | None = None
+    estimated: bool = False
+    geometry: dict | None = None
+
+
+_COMMUNE_PIECES = text("""
+    WITH claims AS (
+        SELECT cc.commune_code, array_agg(cc.cpts_id ORDER BY cc.cpts_id) AS ids
+        FROM cpts_commune cc JOIN cpts k ON k.id = cc.cpts_id AND k.status <> 'rejete'
+        GROUP BY cc.commune_code HAVING count(*) > 1)
+    SELECT cl.ids,
+           array_agg(c.name || ' (' || c.code || ')' ORDER BY c.population DESC NULLS LAST,
+                     c.code) AS communes,
+           sum(c.population) AS population, sum(c.area_km2) AS area,
+           ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_Union(c.geom), :tol), 5) AS geometry
+    FROM claims cl JOIN commune c ON c.code = cl.commune_code
+    WHERE cl.ids && CAST(:ids AS int[])
+    GROUP BY cl.ids
+    ORDER BY sum(c.population) DESC NULLS LAST, cl.ids
+""")
+
+_ADJACENT = text("""
+    WITH t AS (SELECT id, ST_SimplifyPreserveTopology(geom, :tol) AS g FROM cpts
+               WHERE id = ANY(:ids) AND geom IS NOT NULL)
+    SELECT a.id, b.id FROM t a JOIN t b
+      ON a.id < b.id AND ST_Expand(a.g, :gap) && b.g AND ST_DWithin(a.g, b.g, :gap)
+""")
+
+
+def commune_pieces(session: Session, ids: list[int]) -> list[OverlapPiece]:
+    """Shared communes grouped by their set of claimants (any of ``ids`` among them)."""
+    if not ids:
+        return []
+    rows = session.execute(_COMMUNE_PIECES, {"ids": list(ids), "tol": SIMPLIFY_DEGREES})
+    return [OverlapPiece(list(r.ids), list(r.communes),
+                         None if r.population is None else int(r.population),
+                         None if r.area is None else round(float(r.area), 4), False,
+                         json.loads(r.geometry) if r.geometry else None) for r in rows]
+
+
+def drawn_pieces(pairs: list[dict], ids: set[int]) -> list[OverlapPiece]:
+    """The geometric overlaps (a drawn territory involved) of ``overlap_pairs``, one per pair."""
+    out = []
+    for pair in pairs:
+        claimants = [pair["a"]["id"], pair["b"]["id"]]
+        if pair["shared_communes"] or not ids.intersection(claimants):
+            continue
+        out.append(OverlapPiece(claimants, [], pair["population_affected"],
+                                pair["overlap_area_km2"],
+                                pair["population_method"] != "communes", pair.get("geometry")))
+    return out
+
+
+def adjacency(session: Session, ids: list[int]) -> list[tuple[int, int]]:
+    """Pairs of CPTS (among ``ids``) whose outlines touch, overlap or nearly touch."""
+    if len(ids) < 2:
+        return []
+    rows = session.execute(_ADJACENT, {"ids": list(ids), "tol": SIMPLIFY_DEGREES,
+                                       "gap": NEIGHBOUR_GAP})
+    return [(a, b) for a, b in rows]
+
+
+def claimant_info(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """id -> (name, slug, status) of these CPTS (claimants may lie outside the area)."""
+    if not ids:
+        return {}
+    rows = session.execute(text("SELECT id, name, slug, status FROM cpts WHERE id = ANY(:ids)"),
+                           {"ids": sorted(ids)})
+    return {r.id: (r.name, r.slug, r.status) for r in rows}
