@@ -21,7 +21,7 @@ from mapper.maps.elements import DataControl, DataLayer, control_label
 from mapper.maps.formatting import N_, fr_int, plural
 from mapper.maps.geometry import Bounds, compact_geometry, feature
 from mapper.maps.style import OVERLAP_STYLE
-from mapper.maps.territory_style import fill_colour, outline, status_label
+from mapper.maps.territory_style import REJECTED_FILL, fill_colour, outline, status_label
 from mapper.vocab import CPTS_STATUSES
 
 OVERLAP_PANE = "cptsOverlaps"
@@ -84,7 +84,10 @@ def _add_status_layers(m: folium.Map, by_status: dict[str, list], url_template: 
         style = outline(key)
         label = status_label(key) if key != "autre" else N_("Statut inconnu")
         if key != "autre" or features:
-            legend_items.append({"color": "#ffffff", "stroke": "#1f2933", "border": style.border,
+            grey = style.grey
+            legend_items.append({"color": REJECTED_FILL if grey else "#ffffff",
+                                 "stroke": "#6b6b6b" if grey else "#1f2933",
+                                 "border": style.border,
                                  "label": label, "detail": fr_int(len(features))})
         if not features:
             continue

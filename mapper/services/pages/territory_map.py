@@ -3,7 +3,7 @@ colouring: neighbours differ) with its name, its status as an outline, and the o
 one piece per set of claimants, listing every one of them.
 
 Outlines are simplified for a région-wide map (``overlap_areas.SIMPLIFY_DEGREES``) and written
-with 5 decimals by PostgreSQL; the label point is ``ST_PointOnSurface`` (always inside).
+with 4 decimals by PostgreSQL; the label point is ``ST_PointOnSurface`` (always inside).
 """
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from ...maps.territory_style import TERRITORY_PALETTE
 from ...reference import DEPARTEMENT_REGION, REGIONS
 from .. import features
 from ..territories.cpts import CPTS, in_departement
-from ..territories.overlap_areas import (SIMPLIFY_DEGREES, adjacency, claimant_info,
+from ..territories.overlap_areas import (DECIMALS, SIMPLIFY_DEGREES, adjacency, claimant_info,
                                          commune_pieces, drawn_pieces)
 from ..territories.pairs import overlap_pairs
 
 MAP_LAYER = replace(
-    CPTS, geometry=f"ST_SimplifyPreserveTopology(k.geom, {SIMPLIFY_DEGREES})",
+    CPTS, geometry=f"ST_Simplify(k.geom, {SIMPLIFY_DEGREES}, true)",
     properties=CPTS.properties + (
         ("label", "CASE WHEN k.geom IS NULL THEN NULL ELSE json_build_array("
                   "round(ST_X(ST_PointOnSurface(k.geom))::numeric, 5), "
@@ -78,7 +78,7 @@ def _territories(session: Session, region, departement, status):
     fc = features.loads(features.collection(
         session, MAP_LAYER, [features.equals("k.region", region),
                              features.equals("k.status", status), in_departement(departement)],
-        precision=5))
+        precision=DECIMALS))
     rows = []
     for f in fc["features"]:
         p = f["properties"]

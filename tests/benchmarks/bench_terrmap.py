@@ -1,0 +1,84 @@
+"""Territories map benchmark (issue 13): ``/map/territories`` for the région with most CPTS.
+
+Set-up: as ``bench_ars`` (every metropolitan commune of the open-data pack with populations and
+1 000 generated CPTS of 35 communes, neighbours sometimes sharing communes; without the pack a
+grid of generated communes in one région).
+
+Measured through real HTTP (waitress in a thread): the HTML size of the page and its server
+latency; then in Debian's Chromium, five fresh loads, each timed from navigation to a usable
+map: Leaflet's map created, every territory layer added (their paths drawn) and the labels laid
+out (``performance.now()`` at that moment, i.e. since navigation start).
+
+Targets: ≤ 1,5 MB of HTML and usable in ≤ 2 s.
+"""
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import requests
+from sqlalchemy import text
+
+from tests.benchmarks.bench_ars import _load
+
+CHROMIUM = "/usr/bin/chromium"
+LOADS = 5
+USABLE = """() => {
+  const pane = document.querySelector('.leaflet-overlay-pane');
+  const labels = document.querySelectorAll('.cpts-territory-label');
+  return pane && pane.querySelectorAll('path').length > 0 && labels.length > 0
+    && document.querySelector('.cpts-arranged') !== null
+    && document.querySelectorAll('.cpts-territory-label:not(.cpts-label-hidden)').length > 0;
+}"""
+
+
+def _browser_times(url: str, report) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for _ in range(LOADS):
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = context.new_page()
+                page.goto(url, wait_until="commit")
+                page.wait_for_function(USABLE, timeout=60_000, polling=20)
+                times.append(page.evaluate("() => performance.now()"))
+                shown = page.locator(".cpts-territory-label:not(.cpts-label-hidden)").count()
+                context.close()
+        finally:
+            browser.close()
+    report.note(f"labels shown at the opening zoom: {shown}")
+    return times
+
+
+def run(report) -> None:
+    from tests.benchmarks.run import BenchServer, timed
+
+    url, db = _load(report)
+    with db.session_scope() as session:
+        region, n = session.execute(text(
+            "SELECT region, count(*) FROM cpts GROUP BY region ORDER BY count(*) DESC LIMIT 1"
+        )).one()
+    report.note(f"busiest région {region}: {n} CPTS")
+    server = BenchServer(url)
+    path = f"/map/territories?region={region}"
+    try:
+        http = requests.Session()
+        html = http.get(server.url + path).text
+        areas = html.count('"cl":[')
+        report.note(f"{path}: {areas} overlap areas")
+        report.record(f"{path} HTML size ({n} CPTS)", len(html.encode()) / 1_000_000, "MB", 1.5)
+        report.record_latencies(f"GET {path} (HTTP)",
+                                timed(lambda: http.get(server.url + path).text, 10, warmup=1))
+        if not Path(CHROMIUM).exists():
+            report.note("no Chromium: the time to a usable map is not measured")
+            return
+        times = _browser_times(server.url + path, report)
+        report.record(f"{path} usable in Chromium, median of {LOADS}",
+                      statistics.median(times), "ms", 2000)
+        report.record(f"{path} usable in Chromium, worst of {LOADS}", max(times), "ms", 2000)
+    finally:
+        server.close()
+        db.engine.dispose()
