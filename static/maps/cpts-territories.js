@@ -96,6 +96,8 @@
       node.classList.toggle('cpts-label-hidden', !free);
       if (free) { placed.push(box); }
     }
+    /* How many names show: tests and the benchmark wait for the first layout. */
+    map.getContainer().setAttribute('data-cpts-labels', String(placed.length));
   };
 
   /* ------------------------------------------------------------------ territories */

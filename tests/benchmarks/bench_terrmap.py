@@ -25,10 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 LOADS = 5
 USABLE = """() => {
   const pane = document.querySelector('.leaflet-overlay-pane');
-  const labels = document.querySelectorAll('.cpts-territory-label');
-  return pane && pane.querySelectorAll('path').length > 0 && labels.length > 0
-    && document.querySelector('.cpts-arranged') !== null
-    && document.querySelectorAll('.cpts-territory-label:not(.cpts-label-hidden)').length > 0;
+  return pane !== null && pane.querySelectorAll('path').length > 0
+    && document.querySelector('.cpts-arranged[data-cpts-labels]') !== null;
 }"""
 
 
@@ -53,6 +51,27 @@ def _browser_times(url: str, report) -> list[float]:
     return times
 
 
+def _read_model(report, db, region: str) -> None:
+    """The read model's parts alone (no HTTP), to see where the time goes."""
+    from mapper.config import Settings
+    from mapper.services.pages import territory_map as tm
+    from mapper.services.territories import overlap_areas as oa
+    from mapper.services.territories.pairs import overlap_pairs
+    from tests.benchmarks.run import timed
+
+    settings = Settings()
+    with db.session_scope() as session:
+        ids = list(session.scalars(text("SELECT id FROM cpts WHERE region = :r"), {"r": region}))
+        parts = {"territories (outlines, labels, colours)":
+                 lambda: tm._territories(session, region, None, None),
+                 "overlap pairs": lambda: overlap_pairs(session, settings, region=region),
+                 "overlap areas of communes": lambda: oa.commune_pieces(session, ids),
+                 "adjacency": lambda: oa.adjacency(session, ids),
+                 "whole read model": lambda: tm.territory_map(session, settings, region=region)}
+        for name, fn in parts.items():
+            report.record_latencies(f"{name} (no HTTP)", timed(fn, 5, warmup=1))
+
+
 def run(report) -> None:
     from tests.benchmarks.run import BenchServer, timed
 
@@ -62,6 +81,7 @@ def run(report) -> None:
             "SELECT region, count(*) FROM cpts GROUP BY region ORDER BY count(*) DESC LIMIT 1"
         )).one()
     report.note(f"busiest région {region}: {n} CPTS")
+    _read_model(report, db, region)
     server = BenchServer(url)
     path = f"/map/territories?region={region}"
     try:

@@ -40,9 +40,8 @@ def test_labels_legend_and_click_through(site, guarded_page, size):
     page, guard = guarded_page
     page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
     page.goto(f"{site['url']}/map/territories?departement=06")
-    page.wait_for_selector(".cpts-territory-label")
+    page.wait_for_selector(".cpts-arranged[data-cpts-labels]")  # names laid out
     page.locator("#carte").scroll_into_view_if_needed()
-    page.wait_for_timeout(300)  # labels are laid out once the map has its view
     shown = page.locator(".cpts-territory-label:not(.cpts-label-hidden)").all_inner_texts()
     assert XSS_NAME in shown and len(shown) >= 2, shown
 
