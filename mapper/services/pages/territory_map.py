@@ -24,7 +24,7 @@ from ..territories.overlap_areas import (DECIMALS, SIMPLIFY_DEGREES, adjacency, 
 from ..territories.pairs import overlap_pairs
 
 MAP_LAYER = replace(
-    CPTS, geometry=f"ST_Simplify(k.geom, {SIMPLIFY_DEGREES}, true)",
+    CPTS, geometry=f"ST_Simplify(k.geom, {SIMPLIFY_DEGREES}, true)", geojson_options=1,
     properties=CPTS.properties + (
         ("label", "CASE WHEN k.geom IS NULL THEN NULL ELSE json_build_array("
                   "round(ST_X(ST_PointOnSurface(k.geom))::numeric, 5), "

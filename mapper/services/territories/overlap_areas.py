@@ -2,8 +2,8 @@
 
 Commune territories: every commune claimed by two or more (non-rejected) CPTS is grouped with
 the other communes claimed by exactly the same CPTS, and each group is drawn as the union of
-its communes (snapped first to the grid of the decimals written, which keeps shared borders
-shared and makes the union half as long): Nice claimed by three CPTS is one piece naming the
+its communes (a lone commune as it is; several snapped first to the grid of the decimals
+written, which keeps shared borders shared and makes the union half as long): Nice claimed by three CPTS is one piece naming the
 three. Drawn territories are
 compared geometrically by ``overlap_pairs`` (one piece per pair: the intersection).
 
@@ -41,17 +41,24 @@ _COMMUNE_PIECES = text("""
     WITH claims AS (
         SELECT cc.commune_code, array_agg(cc.cpts_id ORDER BY cc.cpts_id) AS ids
         FROM cpts_commune cc JOIN cpts k ON k.id = cc.cpts_id AND k.status <> 'rejete'
-        GROUP BY cc.commune_code HAVING count(*) > 1)
-    SELECT cl.ids,
-           array_agg(c.name || ' (' || c.code || ')' ORDER BY c.population DESC NULLS LAST,
-                     c.code) AS communes,
-           sum(c.population) AS population, sum(c.area_km2) AS area,
-           ST_AsGeoJSON(ST_Simplify(ST_Union(ST_SnapToGrid(c.geom, :grid)), :tol, true),
-                        :decimals) AS geometry
-    FROM claims cl JOIN commune c ON c.code = cl.commune_code
-    WHERE cl.ids && CAST(:ids AS int[])
-    GROUP BY cl.ids
-    ORDER BY sum(c.population) DESC NULLS LAST, cl.ids
+        WHERE cc.commune_code IN (SELECT commune_code FROM cpts_commune
+                                  WHERE cpts_id = ANY(CAST(:ids AS int[])))
+        GROUP BY cc.commune_code HAVING count(*) > 1),
+    pieces AS (
+        SELECT cl.ids, array_agg(c.code) AS codes,
+               array_agg(c.name || ' (' || c.code || ')' ORDER BY c.population DESC NULLS LAST,
+                         c.code) AS communes,
+               sum(c.population) AS population, sum(c.area_km2) AS area
+        FROM claims cl JOIN commune c ON c.code = cl.commune_code
+        WHERE cl.ids && CAST(:ids AS int[])
+        GROUP BY cl.ids)
+    SELECT p.ids, p.communes, p.population, p.area,
+           ST_AsGeoJSON(ST_Simplify(CASE WHEN cardinality(p.codes) = 1
+               THEN (SELECT geom FROM commune WHERE code = p.codes[1])
+               ELSE (SELECT ST_Union(ST_SnapToGrid(geom, :grid)) FROM commune
+                     WHERE code = ANY(p.codes)) END, :tol, true), :decimals, 1) AS geometry
+    FROM pieces p
+    ORDER BY p.population DESC NULLS LAST, p.ids
 """)
 
 _ADJACENT = text("""
