@@ -43,8 +43,9 @@ def check_overlaps(ctx: AppContext, region: str | None, as_json: bool) -> None:
 @main.command("coverage")
 @click.option("--departement")
 @click.option("--region")
-@click.option("--status", type=click.Choice(["intention", "projet", "valide"]),
-              help="Ne compter que les CPTS de ce statut.")
+@click.option("--status", type=click.Choice(["intention", "projet", "valide", "aci_signe"]),
+              help="Ne compter que les CPTS de ce statut (valide : validées ou contrat ACI "
+                   "signé).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @pass_ctx
 def coverage_cmd(ctx: AppContext, departement, region, status, as_json: bool) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ...reference import REGIONS
+from ...vocab import VALIDATED_STATUSES
 from ..communes import commune_names, communes_union_geojson, geometry_geojson
 from .neighbours import neighbours
 from .overlaps import find_overlaps
@@ -14,7 +15,8 @@ from .territory import Territory, build_territory
 
 def conflicts_with_validated(overlaps: list[dict]) -> bool:
     """An overlap with a validated CPTS blocks unless every shared commune is arbitrated."""
-    return any(o["cpts"]["status"] == "valide" and not o["arbitrated"] for o in overlaps)
+    return any(o["cpts"]["status"] in VALIDATED_STATUSES and not o["arbitrated"]
+               for o in overlaps)
 
 
 def check_territory(session: Session, *, communes=None, geometry=None, exclude_cpts=None,

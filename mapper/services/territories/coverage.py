@@ -3,7 +3,7 @@
 A commune is covered by a commune-based CPTS that lists it, and by a drawn CPTS when at least
 half of its area (measured on ``geography`` when the drawing was stored, ``cpts_drawn_commune``)
 lies inside the drawing. Everything is set-based: no geometry is computed here. Rejected CPTS cover
-nothing; ``status`` restricts to one status (e.g. ``valide``). The whole-city codes 75056, 69123
+nothing; ``status`` restricts to one status (``valide``: validated or ACI signed). The whole-city codes 75056, 69123
 and 13055 are left out: their arrondissements are the units.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ...errors import ValidationFailed
 from ...models import CITY_ARRONDISSEMENTS
 from ...reference import departements_of_region
-from ...vocab import FRENCH_COLLATION
+from ...vocab import FRENCH_COLLATION, VALIDATED_STATUSES
 from .. import features
 from ..features import Layer
 
@@ -106,7 +106,10 @@ def _rows(departement, region, status) -> tuple[str, dict]:
         where.append("c.departement = :departement")
     if region:
         where.append("c.region = :region")
-    sql = _ROWS.format(where=" AND ".join(where), status="AND status = :status" if status else "")
+    # a signed ACI contract counts as validated: ``valide`` asks for both
+    params["statuses"] = list(VALIDATED_STATUSES) if status == "valide" else [status]
+    sql = _ROWS.format(where=" AND ".join(where),
+                       status="AND status = ANY(:statuses)" if status else "")
     return sql, params
 
 

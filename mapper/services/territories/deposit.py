@@ -25,6 +25,8 @@ from .lifecycle import create_cpts, update_cpts
 #: Why a coordinator's CPTS cannot take a deposited territory, by status.
 BLOCKED = {
     "valide": "Le territoire d'une CPTS validée ne peut être modifié que par l'ARS.",
+    "aci_signe": "Le territoire d'une CPTS signataire du contrat ACI ne peut être modifié que "
+                 "par l'ARS.",
     "rejete": "Cette CPTS a été rejetée par l'ARS : un nouveau projet se dépose auprès de "
               "l'ARS.",
 }

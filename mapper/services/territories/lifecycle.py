@@ -1,8 +1,11 @@
-"""The CPTS life cycle: create (intention or projet), edit, ARS decisions (valide, rejete).
+"""The CPTS life cycle: create (intention or projet), edit, ARS decisions (valide, aci_signe,
+rejete; ``vocab.DECISION_FROM`` says from which statuses).
 
 Overlap with projects is allowed and reported; overlap with a validated CPTS is refused (409
 carrying the overlap report), at creation, on edits and at validation, under the territory
-lock (see ``storage``). Every entry point (API, pages, imports, demo) goes through these
+lock (see ``storage``). A signed CPTS (``aci_signe``) counts as validated. Each write that
+stores a territory keeps the conciliation state of its overlaps (``conciliation.sync_pairs``).
+Every entry point (API, pages, imports, demo) goes through these
 functions; each records an audit event.
 """
 from __future__ import annotations
@@ -18,9 +21,10 @@ from ...errors import Conflict, Forbidden, ValidationFailed
 from ...models import Cpts
 from ...schemas.colors import normalize_color
 from ...schemas.fields import EMAIL_RE, ORIGIN_RE
-from ...vocab import CREATABLE_STATUSES, DECISIONS
+from ...vocab import CREATABLE_STATUSES, DECISION_FROM, DECISIONS, VALIDATED_STATUSES
 from .. import audit
 from .check import conflicts_with_validated
+from .conciliation import sync_pairs
 from .cpts import current_overlaps
 from .naming import check_name_free, clean_name, unique_slug
 from .overlaps import find_overlaps
@@ -80,7 +84,7 @@ def _territory_field(territory: Territory) -> str:
 def _refuse_validated_overlap(territory: Territory, overlaps: list[dict], what: str) -> None:
     if conflicts_with_validated(overlaps):
         names = ", ".join(o["cpts"]["name"] for o in overlaps
-                          if o["cpts"]["status"] == "valide" and not o["arbitrated"])
+                          if o["cpts"]["status"] in VALIDATED_STATUSES and not o["arbitrated"])
         raise Conflict(f"{what} chevauche une CPTS validée : {names}.",
                        errors={_territory_field(territory): [
                            f"chevauche une CPTS validée : {names}"]},
@@ -134,6 +138,7 @@ def create_cpts(session: Session, principal, *, name, communes=None, geometry=No
         raise Conflict(f"Une CPTS porte déjà ce nom : {name}.",
                        errors={"name": ["déjà utilisé"]}) from None
     store_territory(session, cpts, territory)
+    sync_pairs(session, principal, cpts.id, overlaps)
     audit.record(session, principal, "cpts.create", "cpts", cpts.id,
                  after=_snapshot(cpts, territory.codes or None))
     return cpts
@@ -160,7 +165,7 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
     for key, value in clean_fields(data).items():
         setattr(cpts, key, value)
     if "communes" in data or "geometry" in data:
-        if principal.role == "coordinator" and cpts.status == "valide":
+        if principal.role == "coordinator" and cpts.status in VALIDATED_STATUSES:
             raise Forbidden("Le territoire d'une CPTS validée ne peut être modifié que par "
                             "l'ARS.")
         territory = build_territory(session, communes=data.get("communes"),
@@ -173,6 +178,7 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
         _refuse_validated_overlap(territory, overlaps, "Ce territoire")
         store_territory(session, cpts, territory)
         sync_validated(session, cpts.id)
+        sync_pairs(session, principal, cpts.id, overlaps)
     try:
         with session.begin_nested():
             session.flush()
@@ -184,15 +190,23 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
     return cpts
 
 
+#: Why a decision cannot follow the current status.
+_REFUSED_TRANSITION = {
+    "aci_signe": "Seule une CPTS validée peut signer le contrat ACI.",
+    "valide": "Une CPTS signataire du contrat ACI est déjà validée.",
+}
+
+
 def decide(session: Session, principal, cpts: Cpts, decision: str, reason: str, *,
            settings: Settings) -> Cpts:
-    """ARS decision: ``valide`` (refused with 409 when it would overlap a validated CPTS) or
-    ``rejete``. Safe under concurrency (module doc); audited with its reason."""
+    """ARS decision: ``valide`` (refused with 409 when it would overlap a validated CPTS),
+    ``aci_signe`` (only a validated CPTS signs) or ``rejete``. Safe under concurrency (module
+    doc); audited with its reason."""
     if not principal.can_act_in_region(cpts.region):
         raise Forbidden("Seuls l'ARS de la région et les administrateurs décident.")
     if decision not in DECISIONS:
         raise ValidationFailed("Décision invalide.",
-                               errors={"decision": ["valide ou rejete"]})
+                               errors={"decision": [" ou ".join(DECISIONS)]})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("Le motif est requis.", errors={"reason": ["motif requis"]})
@@ -203,6 +217,10 @@ def decide(session: Session, principal, cpts: Cpts, decision: str, reason: str, 
     if cpts.status == decision:
         raise Conflict(f"La CPTS est déjà au statut « {decision} ».",
                        errors={"decision": ["statut déjà en vigueur"]})
+    if cpts.status not in DECISION_FROM[decision]:
+        raise Conflict(_REFUSED_TRANSITION.get(decision, "Transition de statut impossible."),
+                       errors={"decision": [f"impossible depuis le statut « {cpts.status} »"]},
+                       slug="status-transition")
     before = {"status": cpts.status}
     if decision == "valide":
         overlaps = current_overlaps(session, cpts, settings)

@@ -184,7 +184,7 @@ def find_overlaps(session: Session, territory: Territory, settings: Settings, *,
             if significant(r.area or 0.0, cand_area, r.area_km2, settings):
                 out.append(_item(r, [], r.area, r.population, "area_weighted", cand_area, [],
                                  r.geometry))
-    out.sort(key=lambda o: (o["cpts"]["status"] != "valide", -o["overlap_area_km2"],
+    out.sort(key=lambda o: (o["cpts"]["status"] not in ("valide", "aci_signe"), -o["overlap_area_km2"],
                             o["cpts"]["id"]))
     return out
 

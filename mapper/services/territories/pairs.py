@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ...config import Settings
 from .overlaps import ratio, arbitrations_for, drawn_cut, find_overlaps
 from .territory import Territory
+from ...vocab import VALIDATED_STATUSES
 
 _PAIRS = text("""
     SELECT a.cpts_id AS a_id, b.cpts_id AS b_id,
@@ -90,6 +91,6 @@ def _pair(a: dict, b: dict, shared, area, population, method, info, arbitrated,
         "population_method": method,
         "arbitrated": bool(shared) and len(arbitrated) == len(shared),
         "arbitrated_communes": arbitrated,
-        "both_validated": a["status"] == "valide" and b["status"] == "valide",
+        "both_validated": {a["status"], b["status"]} <= set(VALIDATED_STATUSES),
         "geometry": geometry,
     }

@@ -121,7 +121,7 @@ def sync_validated(session: Session, cpts_id: int) -> None:
                          WHERE a.commune_code = cc.commune_code AND ac.cpts_id = cc.cpts_id)
                        THEN :arbitrated ELSE 'cpts:' || cc.cpts_id END
                 FROM cpts_commune cc JOIN cpts k ON k.id = cc.cpts_id
-                WHERE cc.cpts_id = :id AND k.status = 'valide'
+                WHERE cc.cpts_id = :id AND k.status IN ('valide', 'aci_signe')  -- VALIDATED_STATUSES
             """), {"id": cpts_id, "arbitrated": ARBITRATED_KEY})
     except (IntegrityError, OperationalError) as exc:
         # 23P01: the exclusion constraint refused; 40P01: two writers deadlocked on it (only

@@ -10,6 +10,7 @@ from ...config import get_settings
 from ...db import get_session
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...http.pagemaps import results_map
+from ...http.notices import notify_overlaps
 from ...http.principal import current_principal
 from ...http.snippets import widget_snippets
 from ...schemas.colors import DEFAULT_COLOR
@@ -144,6 +145,7 @@ def edit_territory(slug: str):
                                         .get("communes") or [exc.detail]},
                             {"communes": raw}, exc.status)
     session.commit()
+    notify_overlaps(session, principal, cpts, "update")
     return _back(cpts, "#territoire", "Territoire enregistré.")
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext
 from ...config import get_settings
 from ...db import get_session
 from ...errors import Conflict, Forbidden, ValidationFailed
+from ...http.notices import notify_overlaps
 from ...http.principal import current_principal
 from ...services.territories import territory_report
 from ...services.territories.deposit import deposit_territory
@@ -67,5 +68,7 @@ def deposit():
         return render_check(report, {}, asked, deposit_errors=errors, deposit_values=values,
                             status=exc.status)
     session.commit()
+    notify_overlaps(session, principal, cpts,
+                    "update" if principal.role == "coordinator" else "create")
     flash(gettext("Territoire déposé : « %(name)s » est un projet de CPTS.", name=cpts.name))
     return redirect(url_for("territory_pages.cpts_page", slug=cpts.slug) + "#territoire")
