@@ -5,8 +5,10 @@ JSON and are rendered in the browser as text (see ``elements``).
 """
 from mapper.maps.coverage import build_coverage_map
 from mapper.maps.data import (
+    Claimant,
     CoverageCommune,
     CoverageTotals,
+    OverlapArea,
     OverlapFeature,
     ProfessionalMarker,
     TerritoryFeature,
@@ -17,9 +19,11 @@ from mapper.maps.render import MapParts, render_html, render_parts
 from mapper.maps.territory import build_territory_map
 
 __all__ = [
+    "Claimant",
     "CoverageCommune",
     "CoverageTotals",
     "MapParts",
+    "OverlapArea",
     "OverlapFeature",
     "ProfessionalMarker",
     "TerritoryFeature",

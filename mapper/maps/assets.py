@@ -168,7 +168,8 @@ MAP_ASSETS: tuple[str, ...] = (
 )
 
 #: The project's own files under STATIC_MAPS_DIR.
-OWN_JS: tuple[str, ...] = ("vendor/supercluster.min.js", "cpts-cluster.js", "cpts-maps.js")
+OWN_JS: tuple[str, ...] = ("vendor/supercluster.min.js", "cpts-cluster.js", "cpts-maps.js",
+                           "cpts-territories.js")
 OWN_CSS: tuple[str, ...] = ("cpts-maps.css",)
 
 

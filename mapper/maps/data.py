@@ -71,6 +71,34 @@ class TerritoryFeature:
     status: str
     geometry: GeoJSON
     population: int | None = None
+    #: Palette index chosen so that neighbours differ (``geo.colouring``); None: by status.
+    colour: int | None = None
+    #: (lon, lat) inside the territory where its name is written (PostGIS ST_PointOnSurface).
+    label_point: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    """A CPTS claiming an overlap area: its name and slug (its page), its status code."""
+
+    name: str
+    slug: str
+    status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapArea:
+    """One piece of land claimed by the same set of CPTS (two or more): a three-way claim is
+    one piece listing the three, not three stacked pairs. ``communes`` names the communes it
+    is made of ("Nice (06088)"), empty for drawn territories (then the area is geometric and
+    ``population_estimated`` is True when the population was area-weighted)."""
+
+    geometry: GeoJSON
+    claimants: tuple[Claimant, ...]
+    population_affected: int | None = None
+    area_km2: float | None = None
+    population_estimated: bool = False
+    communes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

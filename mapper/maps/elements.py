@@ -28,7 +28,8 @@ from folium.template import Template
 #: The functions of window.CartoCPTS a data element may call.
 FACTORIES = frozenset(
     {"professionCluster", "professionLayer", "areaLayer", "outlineLayer", "legend",
-     "searchedPlace", "setup", "placeLayer", "gapLayer"}
+     "searchedPlace", "setup", "placeLayer", "gapLayer", "territoryLayer",
+     "overlapLayer"}
 )
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}

@@ -86,6 +86,20 @@ def compact_geometry(obj: Mapping[str, Any] | None, bounds: Bounds) -> dict | No
     return {"type": kind, "coordinates": _positions(coords, bounds)}
 
 
+def bounded_geometry(obj: Mapping[str, Any] | None, bounds: Bounds) -> dict | None:
+    """A geometry that carries its ``bbox`` (PostGIS ``ST_AsGeoJSON(…, 1)``, coordinates already
+    rounded there) extends the bounds by its box and is kept as it is, without a walk over its
+    coordinates; any other goes through ``compact_geometry``."""
+    box = obj.get("bbox") if obj else None
+    if obj and obj.get("type") != "Feature" and isinstance(box, list) and len(box) == 4 \
+            and all(isinstance(v, (int, float)) for v in box) \
+            and valid_lonlat(box[0], box[1]) and valid_lonlat(box[2], box[3]):
+        bounds.extend(box[0], box[1])
+        bounds.extend(box[2], box[3])
+        return {k: v for k, v in obj.items() if k != "bbox"}
+    return compact_geometry(obj, bounds)
+
+
 def feature(geometry: dict, properties: dict) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 

@@ -1,9 +1,13 @@
-"""Territory map for ARS review: CPTS territories by status, overlaps on top.
+"""Territories map for ARS review: each CPTS in its own colour with its name, its status as an
+outline, the overlap areas on top.
 
-One layer per status present (intention, projet, valide, rejete), coloured by status, with a
-tooltip (name, status, population); overlaps in their own pane above every territory layer so
-re-enabling a status never hides them, with the two CPTS and the shared population in their
-tooltip. A legend lists the statuses and the number of overlaps.
+One layer per status present (so a status can be hidden), each feature filled with the colour
+the service chose for it (neighbours differ) and outlined by status (``territory_style``); its
+name is a label at its ``label_point``, shown by the browser where it fits without colliding
+(``static/maps/cpts-territories.js``); a click opens a popup with name, status, population and
+the link to the CPTS page. Overlap areas (one per set of claimants) are in their own pane above
+every territory, their popup lists every claimant. The legend (behind the "Légende" button)
+shows the outlines by status and the overlap colour.
 """
 from __future__ import annotations
 
@@ -12,131 +16,127 @@ from collections.abc import Iterable, Mapping
 import folium
 
 from mapper.maps.basemap import finish, new_map
-from mapper.maps.data import OverlapFeature, TerritoryFeature, TileConfig
+from mapper.maps.data import Claimant, OverlapArea, OverlapFeature, TerritoryFeature, TileConfig
 from mapper.maps.elements import DataControl, DataLayer, control_label
-from mapper.maps.formatting import fr_int, plural
-from mapper.maps.geometry import Bounds, compact_geometry, feature
-from mapper.maps.style import (
-    DEFAULT_STATUS_STYLE,
-    OVERLAP_STYLE,
-    STATUS_STYLES,
-    status_style,
-)
+from mapper.maps.formatting import N_, fr_int, plural
+from mapper.maps.geometry import Bounds, bounded_geometry, feature
+from mapper.maps.style import OVERLAP_STYLE
+from mapper.maps.territory_style import REJECTED_FILL, fill_colour, outline, status_label
+from mapper.vocab import CPTS_STATUSES
 
 OVERLAP_PANE = "cptsOverlaps"
 OVERLAP_PANE_ZINDEX = 450  # Leaflet's overlayPane is 400, markerPane 600
+#: Where the popups link to; ``{slug}`` is replaced in the browser.
+CPTS_URL_TEMPLATE = "/map/cpts/{slug}"
 
 
 def _status_key(status: str | None) -> str:
     key = str(status or "").strip().lower()
-    return key if key in STATUS_STYLES else "autre"
+    return key if key in CPTS_STATUSES else "autre"
 
 
-def _territory_features(
-    territories: Iterable[TerritoryFeature], bounds: Bounds
-) -> dict[str, list[dict]]:
-    by_status: dict[str, list[dict]] = {key: [] for key in (*STATUS_STYLES, "autre")}
+def _territory_features(territories: Iterable[TerritoryFeature], bounds: Bounds,
+                        ) -> dict[str, list[dict]]:
+    by_status: dict[str, list[dict]] = {key: [] for key in (*CPTS_STATUSES, "autre")}
     for t in territories:
-        geometry = compact_geometry(t.geometry, bounds)
+        geometry = bounded_geometry(t.geometry, bounds)
         if geometry is None:
             continue
-        key = _status_key(t.status)
-        properties = {
-            "id": t.id,
-            "name": t.name,
-            "slug": t.slug,
-            "status": status_style(t.status).label,
-            "population": t.population,
-        }
-        by_status[key].append(feature(geometry, properties))
+        properties = {"i": t.id, "n": t.name, "s": t.slug, "st": status_label(t.status),
+                      "p": t.population, "c": fill_colour(t.colour, t.status)}
+        if t.label_point:
+            properties["lb"] = [round(float(t.label_point[0]), 5),
+                                round(float(t.label_point[1]), 5)]
+        by_status[_status_key(t.status)].append(feature(geometry, properties))
     return by_status
 
 
-def _overlap_features(overlaps: Iterable[OverlapFeature], bounds: Bounds) -> list[dict]:
+def as_area(o: OverlapArea | OverlapFeature) -> OverlapArea:
+    """A pairwise overlap as an area claimed by its two CPTS."""
+    if isinstance(o, OverlapArea):
+        return o
+    return OverlapArea(o.geometry, (Claimant(o.cpts_a_name, ""), Claimant(o.cpts_b_name, "")),
+                       o.population_affected, o.area_km2, o.population_estimated)
+
+
+def _overlap_features(overlaps: Iterable[OverlapArea | OverlapFeature],
+                      bounds: Bounds) -> list[dict]:
     features = []
-    for o in overlaps:
-        geometry = compact_geometry(o.geometry, bounds)
+    for o in map(as_area, overlaps):
+        geometry = bounded_geometry(o.geometry, bounds)
         if geometry is None:
             continue
         properties = {
-            "a": o.cpts_a_name,
-            "b": o.cpts_b_name,
-            "population": o.population_affected,
-            "areaKm2": o.area_km2,
-            "estimated": bool(o.population_estimated),
+            "cl": [{"n": c.name, "s": c.slug, "st": status_label(c.status) if c.status else ""}
+                   for c in o.claimants],
+            "p": o.population_affected, "a": o.area_km2, "e": bool(o.population_estimated),
+            "co": list(o.communes),
         }
         features.append(feature(geometry, properties))
     return features
 
 
-def _add_status_layers(m: folium.Map, by_status: dict[str, list], legend_items: list) -> int:
+def _add_status_layers(m: folium.Map, by_status: dict[str, list], url_template: str,
+                       legend_items: list) -> int:
     """One layer per status with territories (and its legend entry); how many layers."""
     controlled = 0
     for key, features in by_status.items():
-        style = STATUS_STYLES.get(key, DEFAULT_STATUS_STYLE)
+        style = outline(key)
+        label = status_label(key) if key != "autre" else N_("Statut inconnu")
         if key != "autre" or features:
-            legend_items.append(
-                {"color": style.fill_color, "stroke": style.color, "label": style.label,
-                 "detail": fr_int(len(features))}
-            )
+            grey = style.grey
+            legend_items.append({"color": REJECTED_FILL if grey else "#ffffff",
+                                 "stroke": "#6b6b6b" if grey else "#1f2933",
+                                 "border": style.border,
+                                 "label": label, "detail": fr_int(len(features))})
         if not features:
             continue
-        DataLayer(
-            "areaLayer",
-            {
-                "kind": "territory",
-                "style": style.path_options(),
-                "features": {"type": "FeatureCollection", "features": features},
-            },
-            label_html=control_label(f"{style.label} ({len(features)})"),
-        ).add_to(m)
+        DataLayer("territoryLayer",
+                  {"style": style.path_options(), "url": url_template,
+                   "features": {"type": "FeatureCollection", "features": features}},
+                  label_html=control_label(f"{label} ({len(features)})")).add_to(m)
         controlled += 1
     return controlled
 
 
 def build_territory_map(
     territories: Iterable[TerritoryFeature],
-    overlaps: Iterable[OverlapFeature] = (),
+    overlaps: Iterable[OverlapArea | OverlapFeature] = (),
     tiles: TileConfig | None = None,
     asset_prefix: str = "/assets",
     *,
     static_prefix: str = "/static/maps",
     title: str = "Territoires des CPTS",
     texts: Mapping[str, str] | None = None,
+    cpts_url_template: str = CPTS_URL_TEMPLATE,
 ) -> folium.Map:
-    """Territories coloured by status and their overlaps; fits all of them."""
+    """Territories by colour and status outline, their overlap areas; fits all of them."""
     m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title,
                 texts=texts)
     bounds = Bounds()
     by_status = _territory_features(territories, bounds)
     overlap_features = _overlap_features(overlaps, bounds)
-    legend_items = []
-    controlled = _add_status_layers(m, by_status, legend_items)
+    legend_items: list[dict] = []
+    controlled = _add_status_layers(m, by_status, cpts_url_template, legend_items)
     if overlap_features:
         DataLayer(
-            "areaLayer",
-            {
-                "kind": "overlap",
-                "style": OVERLAP_STYLE.path_options(),
-                "pane": {"name": OVERLAP_PANE, "zIndex": OVERLAP_PANE_ZINDEX},
-                "features": {"type": "FeatureCollection", "features": overlap_features},
-            },
+            "overlapLayer",
+            {"style": OVERLAP_STYLE.path_options(), "url": cpts_url_template,
+             "pane": {"name": OVERLAP_PANE, "zIndex": OVERLAP_PANE_ZINDEX},
+             "features": {"type": "FeatureCollection", "features": overlap_features}},
             label_html=control_label(f"Chevauchements ({len(overlap_features)})"),
         ).add_to(m)
         controlled += 1
     legend_items.append(
         {"color": OVERLAP_STYLE.fill_color, "stroke": OVERLAP_STYLE.color,
-         "label": "Chevauchements entre CPTS", "detail": fr_int(len(overlap_features))}
-    )
-    notes = []
-    if overlap_features:
-        notes.append("Survolez un chevauchement pour voir la population concernée.")
-    if not any(by_status.values()):
-        notes.append("Aucun territoire à afficher sur cette carte.")
+         "label": "Chevauchements entre CPTS", "detail": fr_int(len(overlap_features))})
     total = sum(len(f) for f in by_status.values())
-    DataControl(
-        "legend",
-        {"title": f"Territoires des CPTS ({plural(total, 'territoire')})",
-         "items": legend_items, "notes": notes},
-    ).add_to(m)
+    notes = []
+    if total:
+        notes.append("Une couleur par CPTS (deux voisines diffèrent) ; le contour dit le statut."
+                     " Touchez un territoire pour ouvrir sa fiche.")
+    else:
+        notes.append("Aucun territoire à afficher sur cette carte.")
+    DataControl("legend", {"title": f"Territoires des CPTS ({plural(total, 'territoire')})",
+                           "items": legend_items, "notes": notes}).add_to(m)
     return finish(m, bounds, layer_control=controlled > 0)

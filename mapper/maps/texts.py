@@ -54,6 +54,11 @@ TEXTS: dict[str, str] = {
     "noCpts": N_("Aucune CPTS (zone blanche)"),
     "oneCpts": N_("Couverte par une CPTS"),
     "manyCpts": N_("Revendiquée par {n} CPTS"),
+    "cptsPage": N_("Ouvrir la page de la CPTS"),
+    "cptsPageOf": N_("Ouvrir la page de {name}"),
+    "claimedBy": N_("Revendiqué par {n} CPTS :"),
+    "sharedCommunes": N_("Communes : {list}"),
+    "moreCommunes": N_("{list} et {n} autres"),
 }
 
 

@@ -43,6 +43,8 @@ class Layer:
     properties: tuple[tuple[str, str], ...]
     order: str
     with_sql: str = ""
+    #: ``ST_AsGeoJSON`` options when not its default (1: each geometry carries its ``bbox``).
+    geojson_options: int | None = None
 
     def adding(self, *properties: tuple[str, str]) -> "Layer":
         return replace(self, properties=self.properties + tuple(properties))
@@ -106,7 +108,9 @@ def where(filters: Iterable[Filter | None]) -> tuple[str, dict]:
 def feature_sql(layer: Layer, *, geometry: bool = True, precision: int = PRECISION) -> str:
     """``json_build_object`` of one feature of the layer."""
     props = ", ".join(f"'{name}', {sql}" for name, sql in layer.properties)
-    geom = f"ST_AsGeoJSON({layer.geometry}, {int(precision)})::json" if geometry else "NULL::json"
+    options = "" if layer.geojson_options is None else f", {int(layer.geojson_options)}"
+    geom = (f"ST_AsGeoJSON({layer.geometry}, {int(precision)}{options})::json"
+            if geometry else "NULL::json")
     return (f"json_build_object('type', 'Feature', 'id', {layer.id}, 'geometry', {geom}, "
             f"'properties', json_build_object({props}))")
 

@@ -15,7 +15,7 @@ from ..config import get_settings
 from ..db import get_session
 from ..errors import ValidationFailed
 from ..http.pagemaps import (ASSET_PREFIX, STATIC_PREFIX, orientation_data, orientation_figure,
-                             page_map, searched, tiles)
+                             page_map, page_texts, searched, tiles)
 from ..http.snippets import widget_snippets
 from ..maps import build_coverage_map, build_territory_map
 from ..reference import REGIONS
@@ -68,7 +68,10 @@ def territories_map():
     area = area_label(region, departement)
     figure = build_territory_map(data.territories, data.overlaps, tiles(),
                                  asset_prefix=ASSET_PREFIX, static_prefix=STATIC_PREFIX,
-                                 title=gettext("Territoires des CPTS — %(area)s", area=area))
+                                 title=gettext("Territoires des CPTS — %(area)s", area=area),
+                                 texts=page_texts(),
+                                 cpts_url_template=url_for("maps.cpts_map", slug="SLUG").replace(
+                                     "SLUG", "{slug}"))
     return render_template("maps/territories.html", data=data, area=area,
                            map=page_map(figure), regions=sorted(REGIONS.items()))
 

@@ -729,6 +729,10 @@
           swatch.setAttribute('aria-hidden', 'true');
           if (HEX_COLOR.test(item.color || '')) { swatch.style.backgroundColor = item.color; }
           if (HEX_COLOR.test(item.stroke || '')) { swatch.style.borderColor = item.stroke; }
+          if (/^(solid|dashed|dotted|double)$/.test(item.border || '')) {
+            swatch.style.borderStyle = item.border;
+            swatch.style.borderWidth = item.border === 'double' ? '4px' : '2px';
+          }
           li.appendChild(swatch);
           li.appendChild(el('span', 'cpts-legend-label', item.label));
           if (item.detail) { li.appendChild(el('span', 'cpts-legend-detail', item.detail)); }
@@ -957,6 +961,10 @@
     searchedPlace: searchedPlace,
     professionalPopup: professionalPopup,
     placeLayer: placeLayer,
-    gapLayer: gapLayer
+    gapLayer: gapLayer,
+    /* For the other map scripts (cpts-territories.js): the same safe helpers. */
+    util: { el: el, tr: tr, readData: readData, formatInt: formatInt, formatDecimal: formatDecimal,
+            isNumber: isNumber, pane: pane, populationText: populationText, logError: logError,
+            HEX_COLOR: HEX_COLOR }
   };
 }(window, document));

@@ -134,10 +134,11 @@ def test_territory_and_coverage_pages(site, guarded_page):
     assert f"CPTS {XSS[1]}" in page.inner_text("#liste ~ table, .cpts-table")
     overlap = page.locator(".leaflet-overlay-pane path, .leaflet-cptsOverlaps-pane path").last
     page.keyboard.press("Escape")  # the panel closes, the map is all visible
-    overlap.hover(force=True)
-    tooltip = page.wait_for_selector(".cpts-tooltip")
-    assert "Population concernée" in tooltip.text_content()
-    assert XSS[1] in tooltip.text_content()
+    overlap.click(force=True)
+    popup = page.wait_for_selector(".cpts-overlap-popup")
+    assert "Population concernée" in popup.text_content()
+    assert XSS[1] in popup.text_content()
+    page.keyboard.press("Escape")
     # a layer toggles: the overlaps disappear and come back
     open_panel(page)
     toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Chevauchements")

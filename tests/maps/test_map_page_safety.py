@@ -100,7 +100,8 @@ def test_page_is_french(page_html):
 
 
 def test_factories_called_exist_in_the_static_script():
-    source = (STATIC_MAPS_DIR / "cpts-maps.js").read_text(encoding="utf-8")
+    source = "\n".join((STATIC_MAPS_DIR / name).read_text(encoding="utf-8")
+                       for name in ("cpts-maps.js", "cpts-territories.js"))
     for factory in FACTORIES:
         assert re.search(rf"\b{factory}: {factory}\b", source), factory
     assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", source)
@@ -114,7 +115,8 @@ def test_asset_prefix_is_configurable(make_marker, parse_page, nonce):
     page = parse_page(render_html(m, nonce))
     urls = [s["src"] for s in page.scripts if "src" in s]
     assert urls[0] == "/carto/assets/leaflet/leaflet.js?v=1.9.3"
-    assert urls[-1].startswith("/carto/static/maps/cpts-maps.js?v=")
+    assert any(u.startswith("/carto/static/maps/cpts-maps.js?v=") for u in urls)
+    assert urls[-1].startswith("/carto/static/maps/cpts-territories.js?v=")
 
 
 def test_named_assets_exist_in_xstatic_packages():

@@ -15,7 +15,11 @@ def _territory(i, status, geometry, name=None):
 
 
 def _area_blocks(page, kind):
-    return [b for b in page.json_blocks().values() if b.get("kind") == kind]
+    """Territory layers (their features carry a name "n") or the overlap layer ("cl")."""
+    key = "n" if kind == "territory" else "cl"
+    return [b for b in page.json_blocks().values()
+            if b.get("features", {}).get("features")
+            and key in b["features"]["features"][0]["properties"]]
 
 
 def test_layers_by_status_and_overlaps(square, parse_page, nonce, tiles):
@@ -40,14 +44,19 @@ def test_layers_by_status_and_overlaps(square, parse_page, nonce, tiles):
     assert len(layers) == 4  # intention, projet, valide, overlaps (no empty "rejete" layer)
     page = parse_page(render_html(m, nonce))
     statuses = {
-        b["features"]["features"][0]["properties"]["status"]: len(b["features"]["features"])
+        b["features"]["features"][0]["properties"]["st"]: len(b["features"]["features"])
         for b in _area_blocks(page, "territory")
     }
     assert statuses == {"Lettre d'intention": 1, "Projet": 2, "Validée par l'ARS": 1}
+    dashes = {b["features"]["features"][0]["properties"]["st"]: b["style"].get("dashArray")
+              for b in _area_blocks(page, "territory")}
+    assert dashes["Validée par l'ARS"] is None and dashes["Projet"] and dashes[
+        "Lettre d'intention"] != dashes["Projet"]
     (overlap,) = _area_blocks(page, "overlap")
     assert overlap["pane"] == {"name": "cptsOverlaps", "zIndex": 450}
     assert overlap["features"]["features"][0]["properties"] == {
-        "a": "CPTS 1", "b": "CPTS 2", "population": 1234, "areaKm2": 0.9, "estimated": True,
+        "cl": [{"n": "CPTS 1", "s": "", "st": ""}, {"n": "CPTS 2", "s": "", "st": ""}],
+        "p": 1234, "a": 0.9, "e": True, "co": [],
     }
     (legend,) = [b for b in page.json_blocks().values() if "items" in b]
     assert [i["label"] for i in legend["items"]] == [
@@ -68,14 +77,14 @@ def test_names_are_data_not_markup(square, parse_page, nonce, xss_name):
     assert "<img src=x" not in html and "</script><script>" not in html
     page = parse_page(html)
     (territory,) = _area_blocks(page, "territory")
-    assert territory["features"]["features"][0]["properties"]["name"] == xss_name
+    assert territory["features"]["features"][0]["properties"]["n"] == xss_name
 
 
 def test_unknown_status_and_empty_input(parse_page, square, nonce):
     m = build_territory_map([_territory(1, "archivee", square(5.0, 43.0))])
     page = parse_page(render_html(m, nonce))
     (block,) = _area_blocks(page, "territory")
-    assert block["features"]["features"][0]["properties"]["status"] == "Statut inconnu"
+    assert block["features"]["features"][0]["properties"]["st"] == "Statut inconnu"
 
     empty = render_html(build_territory_map([], []), nonce)
     assert "L.control.layers" not in empty and "fitBounds" not in empty

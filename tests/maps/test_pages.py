@@ -169,8 +169,9 @@ def test_territory_page(client, data):
     _, text = page(client, "/map/territories?departement=92")
     assert "Territoires des CPTS — département Hauts-de-Seine (92)" in text
     assert f'href="/map/cpts/{data["alpha"]}"' in text  # the list links to each CPTS map
-    assert "<caption>Paires de CPTS dont les territoires se chevauchent</caption>" in text
-    assert "92005, 92006" in text  # shared communes
+    assert ("<caption>Zones revendiquées par plusieurs CPTS, par population concernée</caption>"
+            in text)
+    assert "(92005)" in text and "(92006)" in text  # shared communes, named with their codes
     assert "11\u202f000" in text  # population affected: 5 000 + 6 000
     _, region = page(client, "/map/territories?region=11")
     assert "CPTS Alpha" in region

@@ -1,17 +1,34 @@
-"""The territories map (ARS): CPTS of a région or département coloured by status, and their
-overlaps (shared communes drawn as their union, drawn polygons as the intersection)."""
+"""The territories map (ARS): CPTS of a région or département, each in its own colour (greedy
+colouring: neighbours differ) with its name, its status as an outline, and the overlap areas —
+one piece per set of claimants, listing every one of them.
+
+Outlines are simplified for a région-wide map (``overlap_areas.SIMPLIFY_DEGREES``) and written
+with 4 decimals by PostgreSQL; the label point is ``ST_PointOnSurface`` (always inside).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import combinations
 
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
-from ...maps.data import OverlapFeature, TerritoryFeature
+from ...geo.colouring import greedy_colouring
+from ...maps.data import Claimant, OverlapArea, TerritoryFeature
+from ...maps.territory_style import TERRITORY_PALETTE
 from ...reference import DEPARTEMENT_REGION, REGIONS
-from ..communes import communes_union_geojson
-from ..territories.cpts import list_cpts_features
+from .. import features
+from ..territories.cpts import CPTS, in_departement
+from ..territories.overlap_areas import (DECIMALS, SIMPLIFY_DEGREES, adjacency, claimant_info,
+                                         commune_pieces, drawn_pieces)
 from ..territories.pairs import overlap_pairs
+
+MAP_LAYER = replace(
+    CPTS, geometry=f"ST_Simplify(k.geom, {SIMPLIFY_DEGREES}, true)", geojson_options=1,
+    properties=CPTS.properties + (
+        ("label", "CASE WHEN k.geom IS NULL THEN NULL ELSE json_build_array("
+                  "round(ST_X(ST_PointOnSurface(k.geom))::numeric, 5), "
+                  "round(ST_Y(ST_PointOnSurface(k.geom))::numeric, 5)) END"),))
 
 
 def check_area(region: str | None, departement: str | None) -> None:
@@ -35,59 +52,77 @@ class TerritoryRow:
 
 
 @dataclass
-class OverlapRow:
-    a: str
-    b: str
-    a_slug: str
-    b_slug: str
-    shared_communes: list[str]
+class AreaRow:
+    """An overlap area for the page's table: its claimants (name, slug), communes, measures
+    and what the ARS has to do about it (``remark``: arbitrated, both_validated, to_conciliate)."""
+
+    claimants: list[tuple[str, str]]
+    communes: list[str]
     population: int | None
     estimated: bool
     area_km2: float | None
-    both_validated: bool
-    arbitrated: bool
+    remark: str
 
 
 @dataclass
 class TerritoryMap:
     territories: list[TerritoryFeature]
-    overlaps: list[OverlapFeature]
+    overlaps: list[OverlapArea]
     rows: list[TerritoryRow]
-    overlap_rows: list[OverlapRow]
+    overlap_rows: list[AreaRow]
     region: str | None
     departement: str | None
 
 
-def territory_map(session: Session, settings, region: str | None = None,
-                  departement: str | None = None, status: str | None = None) -> TerritoryMap:
-    """CPTS of a région / département coloured by status, and their overlaps (shared
-    communes drawn as their union, drawn polygons as the intersection)."""
-    check_area(region, departement)
-    fc = list_cpts_features(session, region=region, departement=departement, status=status)
-    territories, rows, ids = [], [], set()
+def _territories(session: Session, region, departement, status):
+    fc = features.loads(features.collection(
+        session, MAP_LAYER, [features.equals("k.region", region),
+                             features.equals("k.status", status), in_departement(departement)],
+        precision=DECIMALS))
+    rows = []
     for f in fc["features"]:
         p = f["properties"]
-        ids.add(p["id"])
         rows.append(TerritoryRow(p["id"], p["name"], p["slug"], p["status"],
                                  p.get("population"), p.get("area_km2")))
+    colours = greedy_colouring([r.id for r in rows], adjacency(session, [r.id for r in rows]),
+                               len(TERRITORY_PALETTE))
+    territories = []
+    for f in fc["features"]:
+        p = f["properties"]
         if f.get("geometry"):
+            label = tuple(p["label"]) if p.get("label") else None
             territories.append(TerritoryFeature(p["id"], p["name"], p["slug"], p["status"],
-                                                f["geometry"], p.get("population")))
-    overlaps, overlap_rows = [], []
+                                                f["geometry"], p.get("population"),
+                                                colours.get(p["id"]), label))
+    return territories, rows
+
+
+def _remark(claimants: list[int], pairs: dict) -> str:
+    among = [pairs[k] for k in combinations(sorted(claimants), 2) if k in pairs]
+    if among and all(p["arbitrated"] for p in among):
+        return "arbitrated"
+    if any(p["both_validated"] for p in among):
+        return "both_validated"
+    return "to_conciliate"
+
+
+def territory_map(session: Session, settings, region: str | None = None,
+                  departement: str | None = None, status: str | None = None) -> TerritoryMap:
+    """CPTS of a région / département with their colours, labels and overlap areas."""
+    check_area(region, departement)
+    territories, rows = _territories(session, region, departement, status)
+    ids = {r.id for r in rows}
     pairs = overlap_pairs(session, settings, region=region) if ids else []
-    for pair in pairs:
-        if pair["a"]["id"] not in ids and pair["b"]["id"] not in ids:
-            continue
-        estimated = pair["population_method"] != "communes"
-        geometry = pair.get("geometry")
-        if geometry is None and pair["shared_communes"]:
-            geometry = communes_union_geojson(session, pair["shared_communes"], precision=5)
-        overlap_rows.append(OverlapRow(
-            pair["a"]["name"], pair["b"]["name"], pair["a"]["slug"], pair["b"]["slug"],
-            list(pair["shared_communes"]), pair["population_affected"], estimated,
-            pair["overlap_area_km2"], pair["both_validated"], pair["arbitrated"]))
-        if geometry:
-            overlaps.append(OverlapFeature(geometry, pair["a"]["name"], pair["b"]["name"],
-                                           pair["population_affected"],
-                                           pair["overlap_area_km2"], estimated))
+    by_key = {(p["a"]["id"], p["b"]["id"]): p for p in pairs}
+    pieces = commune_pieces(session, sorted(ids)) + drawn_pieces(pairs, ids)
+    info = claimant_info(session, {i for piece in pieces for i in piece.claimant_ids})
+    overlaps, overlap_rows = [], []
+    for piece in pieces:
+        claimants = tuple(Claimant(*info[i]) for i in piece.claimant_ids if i in info)
+        overlap_rows.append(AreaRow([(c.name, c.slug) for c in claimants], piece.communes,
+                                    piece.population, piece.estimated, piece.area_km2,
+                                    _remark(piece.claimant_ids, by_key)))
+        if piece.geometry:
+            overlaps.append(OverlapArea(piece.geometry, claimants, piece.population,
+                                        piece.area_km2, piece.estimated, tuple(piece.communes)))
     return TerritoryMap(territories, overlaps, rows, overlap_rows, region, departement)

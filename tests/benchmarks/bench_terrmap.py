@@ -1,0 +1,113 @@
+"""Territories map benchmark (issue 13): ``/map/territories`` for the région with most CPTS.
+
+Set-up: as ``bench_ars`` (every metropolitan commune of the open-data pack with populations and
+1 000 generated CPTS of 35 communes, neighbours sometimes sharing communes; without the pack a
+grid of generated communes in one région).
+
+Measured through real HTTP (waitress in a thread): the HTML size of the page and its server
+latency; then in Debian's Chromium, five fresh loads, each timed from navigation to a usable
+map: Leaflet's map created, every territory layer added (their paths drawn) and the labels laid
+out (``performance.now()`` at that moment, i.e. since navigation start: the server's time
+included), and the part spent in the browser once the page was received.
+
+Targets: ≤ 1,5 MB of HTML and usable in ≤ 2 s.
+"""
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import requests
+from sqlalchemy import text
+
+from tests.benchmarks.bench_ars import _load
+
+CHROMIUM = "/usr/bin/chromium"
+LOADS = 5
+USABLE = """() => {
+  const pane = document.querySelector('.leaflet-overlay-pane');
+  return pane !== null && pane.querySelectorAll('path').length > 0
+    && document.querySelector('.cpts-arranged[data-cpts-labels]') !== null;
+}"""
+
+
+def _browser_times(url: str, report) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    times, after = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for _ in range(LOADS):
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = context.new_page()
+                page.goto(url, wait_until="commit")
+                page.wait_for_function(USABLE, timeout=60_000, polling=20)
+                now, received = page.evaluate(
+                    "() => [performance.now(),"
+                    " performance.getEntriesByType('navigation')[0].responseEnd]")
+                times.append(now)
+                after.append(now - received)
+                shown = page.locator(".cpts-territory-label:not(.cpts-label-hidden)").count()
+                context.close()
+        finally:
+            browser.close()
+    report.note(f"labels shown at the opening zoom: {shown}")
+    return times, after
+
+
+def _read_model(report, db, region: str) -> None:
+    """The read model's parts alone (no HTTP), to see where the time goes."""
+    from mapper.config import Settings
+    from mapper.services.pages import territory_map as tm
+    from mapper.services.territories import overlap_areas as oa
+    from mapper.services.territories.pairs import overlap_pairs
+    from tests.benchmarks.run import timed
+
+    settings = Settings()
+    with db.session_scope() as session:
+        ids = list(session.scalars(text("SELECT id FROM cpts WHERE region = :r"), {"r": region}))
+        parts = {"territories (outlines, labels, colours)":
+                 lambda: tm._territories(session, region, None, None),
+                 "overlap pairs": lambda: overlap_pairs(session, settings, region=region),
+                 "overlap areas of communes": lambda: oa.commune_pieces(session, ids),
+                 "adjacency": lambda: oa.adjacency(session, ids),
+                 "whole read model": lambda: tm.territory_map(session, settings, region=region)}
+        for name, fn in parts.items():
+            report.record_latencies(f"{name} (no HTTP)", timed(fn, 5, warmup=1))
+
+
+def run(report) -> None:
+    from tests.benchmarks.run import BenchServer, timed
+
+    url, db = _load(report)
+    with db.session_scope() as session:
+        region, n = session.execute(text(
+            "SELECT region, count(*) FROM cpts GROUP BY region ORDER BY count(*) DESC LIMIT 1"
+        )).one()
+    report.note(f"busiest région {region}: {n} CPTS")
+    _read_model(report, db, region)
+    server = BenchServer(url)
+    path = f"/map/territories?region={region}"
+    try:
+        http = requests.Session()
+        html = http.get(server.url + path).text
+        areas = html.count('"cl":[')
+        report.note(f"{path}: {areas} overlap areas")
+        report.record(f"{path} HTML size ({n} CPTS)", len(html.encode()) / 1_000_000, "MB", 1.5)
+        report.record_latencies(f"GET {path} (HTTP)",
+                                timed(lambda: http.get(server.url + path).text, 10, warmup=1))
+        if not Path(CHROMIUM).exists():
+            report.note("no Chromium: the time to a usable map is not measured")
+            return
+        times, after = _browser_times(server.url + path, report)
+        report.record(f"{path} usable in Chromium, median of {LOADS}",
+                      statistics.median(times), "ms", 2000)
+        report.record(f"{path} usable in Chromium, worst of {LOADS}", max(times), "ms", 2000)
+        report.record(f"{path} in the browser once received, median of {LOADS}",
+                      statistics.median(after), "ms")
+        report.record(f"{path} in the browser once received, worst of {LOADS}", max(after),
+                      "ms")
+    finally:
+        server.close()
+        db.engine.dispose()
