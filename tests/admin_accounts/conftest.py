@@ -58,3 +58,27 @@ def build(session, tmp_path) -> Scene:
 @pytest.fixture()
 def scene(session, tmp_path) -> Scene:
     return build(session, tmp_path)
+
+
+@dataclass
+class Site:
+    url: str  # mail goes to the local SMTP server
+    quiet_url: str  # the same database, no mail server configured
+    app: object
+    scene: Scene
+    inbox: object
+
+
+@pytest.fixture(scope="module")
+def admin_site(database_factory, live_server_factory, tmp_path_factory, smtp_server):  # noqa: F811
+    from mapper import create_app
+    from mapper.db import get_db
+
+    controller, inbox = smtp_server
+    url = database_factory("admin")
+    app = create_app(make_settings(url, smtp=smtp_settings(controller.port)))
+    quiet = create_app(make_settings(url))
+    with get_db(app).session_scope() as session:
+        scene = build(session, tmp_path_factory.mktemp("admin"))
+    return Site(live_server_factory(app).url, live_server_factory(quiet).url, app, scene,
+                inbox)

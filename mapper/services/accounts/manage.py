@@ -63,7 +63,7 @@ def managed_account(session: Session, principal, ref) -> Account:
         raise Forbidden("Votre compte ne permet pas de gérer les comptes.")
     account = get_account(session, ref)
     if not can_manage(session, principal, account):
-        raise Forbidden(OUT_OF_SCOPE, errors={"account": [OUT_OF_SCOPE]})
+        raise Forbidden(OUT_OF_SCOPE)
     return account
 
 
