@@ -94,3 +94,25 @@ def test_ars_officer_deactivates_a_coordinator(admin_site):
     assert done.status_code == 200
     assert victim.get(f"{site.url}/compte/mot-de-passe", timeout=10).status_code == 401
     assert requests.get(campaigns, headers=token, timeout=10).status_code == 401
+
+
+def test_revoking_a_token_on_the_page_closes_the_api_now(admin_site):
+    from sqlalchemy import text
+
+    from mapper.db import get_db
+
+    site, scene = admin_site, admin_site.scene
+    token = {"Authorization": f"Bearer {scene.tokens['coord_sud']}"}
+    campaigns = f"{site.url}/api/v1/cpts/{scene.cpts['sud']}/campaigns"
+    assert requests.get(campaigns, headers=token, timeout=10).status_code == 200
+    with get_db(site.app).session_scope() as session:
+        token_id = session.execute(text("SELECT id FROM api_token WHERE account_id = :a"),
+                                   {"a": scene.ids["coord_sud"]}).scalar_one()
+    officer, csrf = http_sign_in(site.url, scene.emails["admin"])
+    page = officer.get(f"{site.url}/admin/comptes/{scene.ids['coord_sud']}", timeout=10).text
+    assert "created by users create" in page and "dernier usage le" in page
+    assert scene.tokens["coord_sud"] not in page  # never the secret
+    done = officer.post(f"{site.url}/admin/comptes/{scene.ids['coord_sud']}/jetons/revoquer",
+                        data={"csrf_token": csrf, "jeton": str(token_id)}, timeout=10)
+    assert done.status_code == 200 and "1 jeton(s) révoqué(s)" in unescape(done.text)
+    assert requests.get(campaigns, headers=token, timeout=10).status_code == 401
