@@ -56,7 +56,7 @@ def test_without_a_mail_server_the_link_is_shown(admin_site):
                 region="93")
     html = unescape(resp.text)
     assert resp.status_code == 201 and "Aucun serveur de messagerie" in html
-    link = re.search(r'value="(http://[^"]+/connexion/lien/[^"]+)"', html).group(1)
+    link = re.search(r"<code>(http://[^<]+/connexion/lien/[^<]+)</code>", html).group(1)
     assert len(site.inbox.messages) == before
     landed = requests.Session().get(link, timeout=10)
     assert landed.status_code == 200 and "sans.mail@example.org" in landed.text
