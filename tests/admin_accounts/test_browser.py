@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.mail.test_members_browser import DESKTOP, PHONE, open_page, shot, sign_in  # noqa: F401
 from tests.support import serious_violations
@@ -31,15 +32,16 @@ def test_admin_creates_and_invites(open_page, admin_site, viewport, label):  # n
     sign_in(page, site, scene.emails["admin"])
     page.get_by_role("link", name="Comptes", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=re.compile(r"^\d+ comptes$")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^\d+ comptes$"))).to_be_visible()
     shot(page, f"admin-accounts-{label}")
     check(page, guard)
     page.fill("#q", "sud")
     page.get_by_role("button", name="Rechercher").click()
-    assert page.get_by_role("link", name=scene.emails["coord_sud"]).is_visible()
-    assert page.get_by_role("link", name=scene.emails["coord_nord"]).count() == 0
+    expect(page.get_by_role("link", name=scene.emails["coord_sud"])).to_be_visible()
+    expect(page.get_by_role("link", name=scene.emails["coord_nord"])).to_have_count(0)
 
     page.get_by_role("link", name="Créer un compte et l'inviter").click()
+    page.wait_for_load_state()
     page.select_option("#role", "coordinator")
     assert page.locator("#cpts").is_visible() and not page.locator("#region").is_visible()
     assert not page.locator("#professional").is_visible()
@@ -47,7 +49,7 @@ def test_admin_creates_and_invites(open_page, admin_site, viewport, label):  # n
     page.fill("#email", "pas-une-adresse")
     page.get_by_role("button", name="Créer le compte et envoyer l'invitation").click()
     error = page.locator("#email-erreur")
-    assert error.is_visible() and "invalide" in error.inner_text()
+    expect(error).to_contain_text("invalide")
     assert page.locator("#email").get_attribute("aria-invalid") == "true"
     assert page.locator("#cpts").is_visible()  # the role chosen stays, with its field
     shot(page, f"admin-account-error-{label}")
@@ -55,10 +57,10 @@ def test_admin_creates_and_invites(open_page, admin_site, viewport, label):  # n
     before = len(site.inbox.messages)
     page.fill("#email", f"coord.{label}@example.org")
     page.get_by_role("button", name="Créer le compte et envoyer l'invitation").click()
-    status = page.get_by_role("status")
-    assert f"Invitation envoyée à coord.{label}@example.org" in status.inner_text()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Invitation envoyée à coord.{label}@example.org")
     assert len(site.inbox.messages) == before + 1
-    assert page.get_by_role("link", name="CPTS Nord").is_visible()
+    expect(page.get_by_role("link", name="CPTS Nord")).to_be_visible()
     shot(page, f"admin-account-created-{label}")
     check(page, guard)
 
@@ -73,10 +75,10 @@ def test_ars_officer_deactivates_after_confirming(open_page, admin_site, viewpor
     target = f"coord.{label}@example.org"  # created by the previous test, CPTS Nord
     page.get_by_role("link", name=target).click()
     page.get_by_role("link", name="Désactiver ce compte…").click()
-    assert page.get_by_role("heading", name=f"Désactiver le compte {target} ?").is_visible()
+    expect(page.get_by_role("heading", name=f"Désactiver le compte {target} ?")).to_be_visible()
     shot(page, f"admin-account-deactivate-{label}")
     check(page, guard)
     page.get_by_role("button", name="Oui, désactiver ce compte").click()
-    assert "désactivé" in page.get_by_role("status").first.inner_text()
-    assert page.get_by_role("button", name="Réactiver ce compte").is_visible()
+    expect(page.get_by_role("status").first).to_contain_text("désactivé")
+    expect(page.get_by_role("button", name="Réactiver ce compte")).to_be_visible()
     check(page, guard)
