@@ -47,7 +47,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from . import db
     from .api import init_api
     from .embed import bp as embed_bp
-    from .http import assets, compression, hygiene, i18n, problems, security
+    from .http import assets, compression, hygiene, i18n, pagecache, problems, security
     from .web import init_web
 
     if isinstance(config, Settings):
@@ -79,6 +79,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     compression.init_app(app)
+    pagecache.init_app(app)
     init_api(app)
     init_web(app)
     app.register_blueprint(assets.bp)

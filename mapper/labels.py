@@ -11,8 +11,13 @@ from __future__ import annotations
 from .messages import N_, Message  # noqa: F401 - re-exported for the pages
 
 
-CPTS_STATUS = {"intention": N_("Intention"), "projet": N_("Projet"), "valide": N_("Validée"),
+CPTS_STATUS = {"intention": N_("Lettre d'intention"), "projet": N_("Projet de santé"),
+               "valide": N_("Validée"), "aci_signe": N_("Contrat ACI signé"),
                "rejete": N_("Rejetée")}
+#: The state of an overlap between two projects (vocab.CONCILIATION_STATES).
+CONCILIATION_STATE = {"a_concilier": N_("À concilier"), "en_conciliation": N_("En conciliation"),
+                      "resolue_arbitrage": N_("Résolu par arbitrage"),
+                      "resolue_territoire": N_("Résolu par modification du territoire")}
 SLOT_KIND = {"snp": N_("soins non programmés"), "vaccination": N_("vaccination"),
              "permanence": N_("permanence")}
 #: Campaign kinds and how a permanence receives (vocab.CAMPAIGN_KINDS, APPOINTMENT_MODES).

@@ -7,11 +7,27 @@ keep their own frozen copies (a migration must not change when this file does).
 from __future__ import annotations
 
 # -- CPTS ------------------------------------------------------------------------------------
-CPTS_STATUSES = ("intention", "projet", "valide", "rejete")
+#: The national life cycle: lettre d'intention, projet de santé, validé, contrat ACI signé,
+#: rejeté (API values kept since issue 2; ``aci_signe`` added in issue 13).
+CPTS_STATUSES = ("intention", "projet", "valide", "aci_signe", "rejete")
 #: What a CPTS may be created as, or switched between, without an ARS decision.
 CREATABLE_STATUSES = ("intention", "projet")
 #: What an ARS decision sets.
-DECISIONS = ("valide", "rejete")
+DECISIONS = ("valide", "aci_signe", "rejete")
+#: The statuses a decision may start from, per decision: only a validated CPTS signs the ACI
+#: contract; a signed one is never "validated" again (it may only be rejected).
+DECISION_FROM = {"valide": ("intention", "projet", "rejete"),
+                 "aci_signe": ("valide",),
+                 "rejete": ("intention", "projet", "valide", "aci_signe")}
+#: Statuses that count as validated: two of them never overlap; they count in coverage.
+VALIDATED_STATUSES = ("valide", "aci_signe")
+
+# -- conciliation of overlaps between projects (issue 13) ------------------------------------
+#: a_concilier when detected, en_conciliation (with a note) set by the ARS, resolue_arbitrage
+#: once every shared commune is arbitrated, resolue_territoire once they no longer overlap.
+CONCILIATION_STATES = ("a_concilier", "en_conciliation", "resolue_arbitrage",
+                       "resolue_territoire")
+RESOLVED_STATES = ("resolue_arbitrage", "resolue_territoire")
 TERRITORY_KINDS = ("communes", "drawn")
 
 #: ACI size categories: 1 below 40 000 inhabitants, 2 below 80 000, 3 below 175 000, 4 above.

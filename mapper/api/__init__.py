@@ -6,11 +6,12 @@ from flask import Flask
 from ..http.principal import resolve_bearer_early
 from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
 from .schemas import COMPONENTS
-from . import (accounts, addresses, arbitrations, campaign_gaps, campaigns, communes, coverage,
+from . import (accounts, addresses, arbitrations, campaign_gaps, campaigns, communes, conciliations,
+               coverage,
                cpts, health, invitations, oncall, places, professionals, rota, territories, vocabularies)
 
 BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
-              arbitrations.blp, invitations.blp, coverage.blp, professionals.blp, vocabularies.blp,
+              arbitrations.blp, conciliations.blp, invitations.blp, coverage.blp, professionals.blp, vocabularies.blp,
               addresses.blp, places.blp, campaigns.blp, campaign_gaps.blp, rota.blp, oncall.blp]
 
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from ..config import get_settings
 from ..db import get_session
+from ..http.notices import notify_overlaps
 from ..http.principal import current_principal, require_role
 from ..schemas.territories import (CptsCreateSchema, CptsPatchSchema, CptsQuerySchema,
                                    DecisionSchema)
@@ -46,6 +47,7 @@ def create(body):
     cpts = service.create_cpts(session, current_principal(), settings=settings, **body)
     feature = service.cpts_feature(session, cpts, settings)
     session.commit()
+    notify_overlaps(session, current_principal(), cpts, "create")
     return geojson(feature, 201)
 
 
@@ -71,6 +73,8 @@ def patch(body, id_or_slug: str):
                                service.get_cpts(session, id_or_slug), body, settings=settings)
     feature = service.cpts_feature(session, cpts, settings)
     session.commit()
+    if "communes" in body or "geometry" in body:
+        notify_overlaps(session, current_principal(), cpts, "update")
     return geojson(feature)
 
 

@@ -20,7 +20,7 @@ blp = Blueprint("territories", __name__, url_prefix="/api/v1/territories",
 def check(body):
     """Mesurer un territoire candidat et lister ses chevauchements, sans rien enregistrer."""
     result = check_territory(get_session(), communes=body.get("communes"),
-                             geometry=body.get("geometry"),
+                             geometry=body.get("geometry"), iris=body.get("iris"),
                              exclude_cpts=body.get("exclude_cpts"), repair=body["repair"],
                              settings=get_settings())
     return jsonify(result)

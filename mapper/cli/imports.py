@@ -199,3 +199,34 @@ def import_postcodes(ctx: AppContext, file: Path) -> None:
     except FileRefused as exc:
         raise click.ClickException(refused(exc)) from exc
     finish(report)
+
+
+@import_.command("iris")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_iris(ctx: AppContext, files) -> None:
+    """Load IRIS (sub-commune units): IGN's CONTOURS-IRIS (GeoPackage, shapefile or GeoJSON,
+    Lambert-93 reprojected) and INSEE's « base-ic-evol-struct-pop » CSV (P<yy>_POP).
+
+    Outlines are loaded before populations whatever the order given. Each file is all or
+    nothing: a bad feature or line refuses it, naming the feature or line and the field.
+    """
+    from ..imports.iris import import_iris_contours
+    from ..imports.iris_population import import_iris_population
+
+    ordered = sorted(files, key=lambda p: p.suffix.lower() == ".csv")
+    failed = False
+    for path in ordered:
+        load = import_iris_population if path.suffix.lower() == ".csv" else import_iris_contours
+        try:
+            with ctx.import_session() as session:
+                report = load(session, path)
+                _refresh_cpts(session, report)
+        except FileRefused as exc:
+            click.echo(refused(exc), err=True)
+            failed = True
+            continue
+        print_report(report)
+    if failed:
+        sys.exit(1)

@@ -31,7 +31,11 @@ def check_overlaps(ctx: AppContext, region: str | None, as_json: bool) -> None:
         for p in pairs:
             where = (f"{len(p['shared_communes'])} commune(s) {' '.join(p['shared_communes'])}"
                      if p["shared_communes"] else f"{p['overlap_area_km2']} km²")
+            if p.get("shared_iris"):
+                where += f", {len(p['shared_iris'])} IRIS {' '.join(p['shared_iris'])}"
             flags = " [arbitré]" if p["arbitrated"] else ""
+            if p.get("level") == "iris":
+                flags += " [à l'échelle des IRIS]"
             click.echo(f"{p['a']['name']} ({p['a']['status']}) × {p['b']['name']} "
                        f"({p['b']['status']}): {where}, population {p['population_affected']} "
                        f"({p['population_method']}){flags}")
@@ -43,8 +47,9 @@ def check_overlaps(ctx: AppContext, region: str | None, as_json: bool) -> None:
 @main.command("coverage")
 @click.option("--departement")
 @click.option("--region")
-@click.option("--status", type=click.Choice(["intention", "projet", "valide"]),
-              help="Ne compter que les CPTS de ce statut.")
+@click.option("--status", type=click.Choice(["intention", "projet", "valide", "aci_signe"]),
+              help="Ne compter que les CPTS de ce statut (valide : validées ou contrat ACI "
+                   "signé).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @pass_ctx
 def coverage_cmd(ctx: AppContext, departement, region, status, as_json: bool) -> None:

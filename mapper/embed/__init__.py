@@ -3,8 +3,9 @@ map, in its name and colours, for its website's iframe (see ``mapper.http.snippe
 
 Only these pages may be framed, and only by the origins a CPTS configured (``embed_origins``,
 defaulting to the origin of its ``website``), through CSP ``frame-ancestors``; with none the
-widget cannot be framed at all. Everything else gets ``frame-ancestors 'none'`` and
-``X-Frame-Options: DENY`` from ``mapper.http.security``. Registered by ``create_app``.
+widget cannot be framed at all. ``?apercu=1`` adds the service's own origin (``'self'``): the
+preview on the CPTS page, which no other site gains from. Everything else gets
+``frame-ancestors 'none'`` and ``X-Frame-Options: DENY`` from ``mapper.http.security``. Registered by ``create_app``.
 
 The query string is the one set of orientation parameters (``schemas.orientation``) plus the
 widget's own options (``schemas.widget``). Bad parameters do not give an error page (which
@@ -20,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from ..config import get_settings
 from ..db import get_session
 from ..errors import MapperError, ValidationFailed
+from ..http.pagecache import cached_page
 from ..http.pagemaps import orientation_figure, page_map, searched, zone_url_template
 from ..http.security import content_security_policy
 from ..schemas.colors import brand
@@ -36,6 +38,8 @@ bp = Blueprint("embed", __name__, url_prefix="/embed")
 
 #: Results listed in the widget; the full map page lists them all.
 WIDGET_LIST = 10
+#: The parameter of the preview framed by the CPTS page (module doc).
+PREVIEW = "apercu"
 #: The widget's own fields, not carried over as hidden inputs (a new search replaces them).
 _FORM_FIELDS = {"adresse", "address", "profession", "lat", "lon", "near", "page", "rayon",
                 "radius_km"}
@@ -134,13 +138,35 @@ def cpts_widget(slug: str):
     session = get_session()
     cpts = get_cpts(session, slug)
     args = search_args(request.args)
-    options, params, errors = _parse(args)
+    errors: dict = {}
+
+    def render() -> tuple[str, bool]:
+        html = _render(session, cpts, args, errors)
+        return html, not errors and not any(k in _SEARCH for k, _ in args)
+
+    html = cached_page(("embed.cpts_widget", request.full_path), render)
+    origins = frame_ancestors(cpts)
+    resp = make_response(html, 422 if errors else 200)
+    ancestors = (["'self'"] if request.args.get(PREVIEW) == "1" else []) + origins
+    resp.headers["Content-Security-Policy"] = content_security_policy(
+        " ".join(ancestors) if ancestors else "'none'")
+    resp.cache_control.no_store = True
+    return resp
+
+
+#: A search by place: its results are the visitor's own, never cached.
+_SEARCH = {"adresse", "address", "lat", "lon", "near"}
+
+
+def _render(session, cpts, args: list[tuple[str, str]], errors: dict) -> str:
+    """The widget's page; the reasons of bad parameters are added to ``errors``."""
+    options, params, parse_errors = _parse(args)
+    errors.update(parse_errors)
     found = _search(session, cpts, params, errors)
     data = _results(session, cpts, params, found, errors)
     given = [v.strip().lower() for k, v in args if k == "profession" and v.strip()]
-    origins = frame_ancestors(cpts)
-    html = render_template(
-        "embed/cpts.html", cpts=cpts, data=data, errors=errors, origins=origins,
+    return render_template(
+        "embed/cpts.html", cpts=cpts, data=data, errors=errors, origins=frame_ancestors(cpts),
         map=page_map(orientation_figure(data, searched=searched(data))),
         entries=result_entries(found.results) if found else widget_entries(data, WIDGET_LIST),
         found=found, **_links(cpts, params, data),
@@ -150,10 +176,6 @@ def cpts_widget(slug: str):
         address=" ".join(v for k, v in args if k in ("adresse", "address")),
         kept=[(k, v) for k, v in args if k not in _FORM_FIELDS] + options.query_items(),
         brand=brand(options.color or cpts.brand_color))
-    resp = make_response(html, 422 if errors else 200)
-    resp.headers["Content-Security-Policy"] = content_security_policy(
-        " ".join(origins) if origins else "'none'")
-    resp.cache_control.no_store = True
-    return resp
+
 
 from . import permanences  # noqa: E402,F401 - its route on this blueprint

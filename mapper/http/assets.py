@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import posixpath
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, Response, abort, send_from_directory
 
-from mapper.maps.assets import resolve
+from mapper.maps.assets import generated, resolve
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
 
@@ -30,12 +30,17 @@ MIMETYPES = {
 
 @bp.get("/<package>/<path:filename>")
 def asset(package: str, filename: str):
-    found = resolve(package, filename)
-    if found is None:
-        abort(404)
-    directory, name = found
-    mimetype = MIMETYPES.get(posixpath.splitext(name)[1].lower(), "application/octet-stream")
-    response = send_from_directory(directory, name, mimetype=mimetype, max_age=ONE_YEAR)
+    mimetype = MIMETYPES.get(posixpath.splitext(filename)[1].lower(), "application/octet-stream")
+    made = generated(package, filename)
+    if made is not None:
+        response = Response(made, mimetype=mimetype)
+        response.cache_control.max_age = ONE_YEAR
+    else:
+        found = resolve(package, filename)
+        if found is None:
+            abort(404)
+        directory, name = found
+        response = send_from_directory(directory, name, mimetype=mimetype, max_age=ONE_YEAR)
     response.cache_control.public = True
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"

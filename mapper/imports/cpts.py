@@ -25,6 +25,7 @@ from ..models import CITY_ARRONDISSEMENTS, Cpts
 from ..services.communes import CODE_RE
 from ..services.territories import create_cpts, decide, update_cpts
 from ..services.territories.storage import member_codes
+from ..vocab import VALIDATED_STATUSES
 from .csvfile import open_csv, pick_column
 from .report import FileRefused, ImportReport, cell_problem, error_reason
 
@@ -115,7 +116,7 @@ def _existing(session: Session, name: str) -> Cpts | None:
 
 def _overlap_notes(name: str, what: str, exc: Conflict, report: ImportReport) -> None:
     blocking = [o for o in exc.extra.get("overlaps", [])
-                if o["cpts"]["status"] == "valide" and not o["arbitrated"]]
+                if o["cpts"]["status"] in VALIDATED_STATUSES and not o["arbitrated"]]
     for o in blocking or [None]:
         report.add("conflicts")
         where = (f"{o['cpts']['name']!r} on {', '.join(o['shared_communes']) or 'its area'}"
@@ -151,7 +152,7 @@ def _upsert(session, principal, name, codes, settings, report) -> Cpts | None:
 def validate(session, principal, cpts: Cpts, settings, report: ImportReport,
              reason: str) -> None:
     """An ARS decision on an imported CPTS; an overlap keeps it a project, with a note."""
-    if cpts.status == "valide":
+    if cpts.status in VALIDATED_STATUSES:
         return
     try:
         with session.begin_nested():

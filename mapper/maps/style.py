@@ -87,6 +87,17 @@ def profession_style(code: str | None) -> ProfessionStyle:
     return PROFESSION_STYLES.get(str(code or "").strip().lower(), DEFAULT_PROFESSION_STYLE)
 
 
+#: The glyphs the map script draws itself (``static/maps/cpts-maps.js``: popups, pins, buttons).
+SCRIPT_GLYPHS = ("fa-location-dot", "fa-triangle-exclamation", "fa-calendar-check",
+                 "fa-circle-check", "fa-circle-xmark", "fa-map-pin", "fa-phone", "fa-xmark",
+                 "fa-house-user", "fa-layer-group")
+#: Every glyph a map may show: the only ones the maps' Font-Awesome stylesheet defines
+#: (``assets.icon_css``; a test checks the script uses no other).
+ICONS: tuple[str, ...] = tuple(sorted({
+    *SCRIPT_GLYPHS, DEFAULT_PROFESSION_STYLE.icon,
+    *(style.icon for style in PROFESSION_STYLES.values())}))
+
+
 def check_icon(icon: str) -> str:
     """Reject anything that is not a plain Font-Awesome icon name (it ends up in a class list)."""
     if not _ICON_RE.match(icon):
@@ -125,6 +136,7 @@ STATUS_STYLES: dict[str, AreaStyle] = {
     "intention": AreaStyle(N_("Lettre d'intention"), "#b7791f", "#f6c85f", 0.30, 2, "4 4"),
     "projet": AreaStyle(N_("Projet"), "#1f5fa8", "#5b9bd5", 0.30),
     "valide": AreaStyle(N_("Validée par l'ARS"), "#23753a", "#4caf50", 0.35),
+    "aci_signe": AreaStyle(N_("Contrat ACI signé"), "#0f5132", "#2e8b57", 0.40, 3),
     "rejete": AreaStyle(N_("Rejetée"), "#6b6b6b", "#a0a0a0", 0.20, 1.5, "2 6"),
 }
 

@@ -6,6 +6,8 @@ from .commune import CITY_ARRONDISSEMENTS, Commune, Postcode
 from .signin import LoginAttempt, LoginThrottle, SigninLink, SigninSession
 from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
+from .conciliation import OverlapConciliation
+from .iris import CptsIris, Iris
 from .place import Closure, Place
 from .rota import Shift, ShiftReservation
 from .rota_hours import RotaHours
@@ -16,8 +18,8 @@ from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, 
 __all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune",
            "Postcode",
            "Arbitration", "ArbitrationCpts", "Cpts", "CptsCommune", "CptsPart",
-           "CptsValidatedCommune", "CptsDrawnCommune",
+           "CptsValidatedCommune", "CptsDrawnCommune", "OverlapConciliation",
            "LoginAttempt", "LoginThrottle", "SigninLink", "SigninSession",
            "Competency", "CptsMember", "GeocodeCache", "InterventionZone", "PracticeSite",
            "Profession", "Professional", "ProfessionalCompetency", "Slot",
-           "Closure", "Place", "Shift", "ShiftReservation", "RotaHours", "Campaign", "Permanence"]
+           "Closure", "CptsIris", "Iris", "Place", "Shift", "ShiftReservation", "RotaHours", "Campaign", "Permanence"]

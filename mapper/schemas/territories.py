@@ -19,6 +19,12 @@ class TerritorySchema(Schema):
                            validate=count(1, MAX_COMMUNES), metadata={
         "description": "Codes INSEE (Paris, Lyon, Marseille par arrondissement ; 75056, 69123 "
                        "et 13055 sont développés)"})
+    iris = fields.List(fields.String(validate=matches(
+                           r"^\s*(\d{5}|2[ABab]\d{3})\d{4}\s*$",
+                           "code IRIS à 9 caractères attendu (code commune + 4 chiffres)")),
+                       validate=count(1, MAX_COMMUNES), metadata={
+        "description": "Codes IRIS (9 caractères) d'une commune partagée entre CPTS ; la "
+                       "commune n'est alors pas listée dans « communes »"})
     geometry = fields.Raw(allow_none=True, metadata={
         "description": "GeoJSON Polygon ou MultiPolygon (WGS84 lon/lat ; un membre « crs » "
                        "hérité, p. ex. urn:ogc:def:crs:EPSG::2154, est lu et le tracé reprojeté)"})
@@ -36,7 +42,9 @@ class CptsFieldsSchema(Schema):
     contact_email = fields.String(allow_none=True, validate=column_length(K.contact_email))
     embed_origins = fields.List(fields.String(validate=length(max=200)), validate=count(max=20),
                                 metadata={
-        "description": "Origines autorisées à intégrer le widget (https://site.fr)"})
+        "description": "Origines autorisées à intégrer le widget (https://site.fr[:port], sans "
+                       "chemin ; http:// seulement pour localhost) ; normalisées (minuscules, "
+                       "punycode, port par défaut retiré), doublons retirés"})
     brand_color = fields.String(allow_none=True, validate=length(max=20), metadata={
         "description": "Couleur du widget, #rrggbb (la couleur du texte en est déduite) ; "
                        "null pour la couleur par défaut", "example": "#1d4f91"})

@@ -8,20 +8,18 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from .. import labels
 from ..config import get_settings
 from ..db import get_session
 from ..errors import Conflict, Forbidden, MapperError, ValidationFailed
 from ..http.pagemaps import results_map
 from ..http.principal import current_principal
-from ..services.communes import commune_labels
 from ..services.directory import (confirm_entry as confirm, professional_private,
                                   update_professional)
 from ..services.directory.vocabularies import competencies, professions
 from ..schemas.orientation import NAMES as PARAM_NAMES, OrientationParams
 from ..services.pages.search import find_professionals
-from ..vocab import SLOT_KINDS
 from .entry_forms import my_entry_body, my_entry_errors
+from .entry_page import entry_form, entry_values
 from .my_entry_parts import my_places_and_closures
 from .guards import field_errors, page_roles
 from .search_page import (competency_groups, language_choices, search_url, summary,
@@ -33,9 +31,6 @@ bp = Blueprint("directory", __name__)
 SEARCH_ERRORS = {"address": "adresse", "competency": "competence", "competencies": "competence",
                  "profession": "profession", "language": "langue", "radius_km": "rayon",
                  "near": "adresse", "covers": "adresse", "open_at": "disponible_le"}
-SLOT_KIND_CHOICES = {k: labels.slot_kind(k).capitalize() for k in SLOT_KINDS}
-BLANK_SLOTS = 2
-FORM_FIELDS = ("competences", "nouveaux_patients", "domicile", "zone_communes", "zone_rayon")
 
 
 @bp.route("/recherche")
@@ -82,33 +77,10 @@ def _render_search(session, params, found, page_map, errors, submitted):
 
 # -- my entry -------------------------------------------------------------------------------
 
-def entry_values(session, entry: dict) -> dict:
-    communes = commune_labels(session, [c for z in entry["zones"] if z["kind"] == "communes"
-                                        for c in z["communes"]])
-    radius = next((z["radius_km"] for z in entry["zones"] if z["kind"] == "radius"), None)
-    accepting = entry["accepts_new_patients"]
-    return {
-        "competences": entry["competencies"],
-        "nouveaux_patients": "" if accepting is None else ("oui" if accepting else "non"),
-        "domicile": entry["home_visits"], "zone_communes": "\n".join(communes),
-        "zone_rayon": "" if radius is None else f"{radius:g}",
-        "slots": [{"jour": str(s["weekday"]), "debut": s["start"], "fin": s["end"],
-                   "type": s["kind"], "site": "" if s["site"] is None else str(s["site"]),
-                   "du": s["valid_from"] or "", "au": s["valid_to"] or "", "suppr": False}
-                  for s in entry["slots"]],
-    }
-
-
 def render_entry(session, entry, values, errors, status=200, **extra):
-    slots = list(values["slots"])
-    slots += [{"jour": "", "debut": "", "fin": "", "type": "snp", "site": "", "du": "",
-               "au": "", "suppr": False} for _ in range(BLANK_SLOTS)]
-    errors = {k if k in FORM_FIELDS or k.startswith("creneau-") else "_form": v
-              for k, v in errors.items()}
-    return render_template("web/my_entry.html", entry=entry, values=values, slots=slots,
-                           errors=errors, competencies=competencies(session),
-                           weekdays=labels.WEEKDAY, slot_kinds=SLOT_KIND_CHOICES,
-                           **{**my_places_and_closures(session, current_principal(), entry),
+    return render_template("web/my_entry.html",
+                           **{**entry_form(session, entry, values, errors),
+                              **my_places_and_closures(session, current_principal(), entry),
                               **extra}), status
 
 

@@ -133,6 +133,8 @@ def register(state_or_app) -> None:
                        region_name=lambda code: named(code, REGIONS), fr_int=fr_int, fr_num=fr_num, fr_km=fr_km, fr_percent=fr_percent, fr_date=fr_date,
                        fr_datetime=fr_datetime, next_opening=next_opening,
                        cpts_status=lambda code: translate(labels.cpts_status(code)),
+                       conciliation_state=lambda c: translate(
+                           labels.CONCILIATION_STATE.get(c or "", c or "")),
                        slot_kind=lambda code: translate(labels.slot_kind(code)),
                        map_status=lambda code: translate(status_style(code).label),
                        campaign_kind=lambda c: translate(labels.CAMPAIGN_KIND.get(c, c or "")),

@@ -1,6 +1,8 @@
 /* The widget configurator of a CPTS page: as the options change, ask the service for the
  * snippets (the same generator as the page, GET /cpts/<slug>/integration) and put them in
- * place. Without JavaScript the GET form re-renders the page with them. */
+ * place, and show the live preview (#widget-preview, for the CPTS's managers) with the same
+ * options, framed from this service (?apercu=1). Without JavaScript the GET form re-renders the
+ * page with them. */
 (function () {
   "use strict";
   var form = document.getElementById("widget-config");
@@ -9,6 +11,7 @@
   var script = document.getElementById("snippet-script");
   var iframe = document.getElementById("snippet");
   var preview = document.getElementById("snippet-preview");
+  var live = document.getElementById("widget-preview");
   var status = document.createElement("p");
   status.className = "hint";
   status.setAttribute("role", "status");
@@ -33,9 +36,17 @@
         script.value = body.script;
         iframe.value = body.iframe;
         preview.href = body.url;
+        if (live) { showPreview(body.url); }
         status.textContent = form.getAttribute("data-updated") || "Code mis à jour.";
       })
       .catch(function () { status.textContent = ""; });
+  }
+  function showPreview(widgetUrl) {
+    var u = new URL(widgetUrl, window.location.href);  // served here: the page's own origin
+    var src = u.pathname + u.search + (u.search ? "&" : "?") + "apercu=1";
+    if (live.getAttribute("src") !== src) { live.setAttribute("src", src); }
+    var height = form.querySelector("[name=hauteur]");
+    if (height && height.value && height.checkValidity()) { live.setAttribute("height", height.value); }
   }
   function later() { clearTimeout(timer); timer = setTimeout(update, 200); }
   form.addEventListener("input", later);

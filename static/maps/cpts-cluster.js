@@ -26,8 +26,6 @@
   var Supercluster = window.Supercluster;
   if (!L || !Supercluster) { return; }
 
-  function countsKey(code) { return 'n_' + code; }
-
   var ClusterGroup = L.Layer.extend({
     options: { radius: 50, iconCreate: null, legStyle: { weight: 1.5, color: '#222', opacity: 0.6, interactive: false } },
 
@@ -80,15 +78,13 @@
       for (var i = 0; i < this._markers.length; i++) {
         var marker = this._markers[i];
         var home = marker.cptsHome || marker.getLatLng();
-        var code = marker.cptsProfession ? String(marker.cptsProfession.code) : '';
-        points[i] = { type: 'Feature', properties: { m: i, k: code }, geometry: { type: 'Point', coordinates: [home.lng, home.lat] } };
+        points[i] = { type: 'Feature', properties: { m: i }, geometry: { type: 'Point', coordinates: [home.lng, home.lat] } };
       }
       var maxZoom = this._map ? this._map.getMaxZoom() : 19;
       this._index = new Supercluster({
-        radius: this.options.radius, extent: 256, maxZoom: isFinite(maxZoom) ? maxZoom : 19,
-        map: function (p) { var o = {}; o[countsKey(p.k)] = 1; return o; },
-        reduce: function (acc, p) { for (var k in p) { if (k.charAt(1) === '_' && k.charAt(0) === 'n') { acc[k] = (acc[k] || 0) + p[k]; } } }
+        radius: this.options.radius, extent: 256, maxZoom: isFinite(maxZoom) ? maxZoom : 19
       }).load(points);
+      this._counts = {};
       this._indexed = this._markers.slice();
       this.unspread();
       this._render();
@@ -114,10 +110,26 @@
 
     _onCollapse: function () { this.unspread(); },
 
+    /* Members by profession of a cluster, counted when it is first shown (a few dozen clusters
+       are on screen; counting in supercluster's map/reduce would clone properties at every
+       zoom of every point). */
+    _countsOf: function (id) {
+      var counts = this._counts[id];
+      if (counts) { return counts; }
+      counts = {};
+      var leaves = this._index.getLeaves(id, Infinity);
+      for (var i = 0; i < leaves.length; i++) {
+        var profession = this._indexed[leaves[i].properties.m].cptsProfession;
+        var code = profession ? String(profession.code) : '';
+        counts[code] = (counts[code] || 0) + 1;
+      }
+      this._counts[id] = counts;
+      return counts;
+    },
+
     _clusterMarker: function (feature) {
       var p = feature.properties;
-      var counts = {};
-      for (var k in p) { if (k.indexOf('n_') === 0) { counts[k.slice(2)] = p[k]; } }
+      var counts = this._countsOf(p.cluster_id);
       var cluster = { id: p.cluster_id, count: p.point_count, counts: counts, professions: this._professions };
       var c = feature.geometry.coordinates;
       var icon = this.options.iconCreate ? this.options.iconCreate(cluster) : new L.DivIcon({ className: 'marker-cluster', html: String(p.point_count) });

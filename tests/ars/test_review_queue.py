@@ -41,7 +41,7 @@ def test_overlapping_projects_come_first_with_their_claimants(client, session, t
     # overlapping projects first (French order: É sorts with E), then the other project, then
     # the validated CPTS
     assert order == ["CPTS Étoile", "CPTS Nord", "CPTS Zénith", "CPTS Calme", "CPTS Sud"]
-    assert "Chevauche :" in html and "CPTS Zénith (Projet — Commune 75-10 (75010))" in html
+    assert "Chevauche :" in html and "CPTS Zénith (Projet de santé — Commune 75-10 (75010))" in html
     assert "3 avec chevauchement" in html and "4 projets à décider" in html
     assert 'href="/ars/projets/cpts-nord"' in html
 

@@ -5,10 +5,11 @@ import re
 
 import pytest
 
-from mapper.maps.assets import PACKAGES, STATIC_MAPS_DIR
+from mapper.maps.assets import PACKAGES, STATIC_MAPS_DIR, asset_url, icon_css
 from mapper.maps.elements import control_label
 from mapper.maps.style import (
     DEFAULT_PROFESSION_STYLE,
+    ICONS,
     PALETTE,
     PROFESSION_STYLES,
     check_icon,
@@ -39,6 +40,48 @@ def test_glyphs_used_by_the_script_exist(fontawesome_css):
     assert glyphs
     for glyph in glyphs:
         assert f".{glyph}::before" in fontawesome_css, glyph
+
+
+def test_the_maps_stylesheet_defines_every_glyph_they_use_and_no_other():
+    scripts = [p for p in STATIC_MAPS_DIR.rglob("*.js") if "vendor" not in p.parts]
+    used = {g for p in scripts for g in re.findall(r"['\"](fa-[a-z0-9-]+)['\"]", p.read_text())}
+    used |= {s.icon for s in [*PROFESSION_STYLES.values(), DEFAULT_PROFESSION_STYLE]}
+    assert used and used <= set(ICONS), used - set(ICONS)
+    css = icon_css().decode()
+    defined = set(re.findall(r"\.(fa-[a-z0-9-]+):before\{content", css))
+    defined |= set(re.findall(r"\.(fa-[a-z0-9-]+):before,", css))
+    assert defined == set(ICONS)
+    assert "@font-face" in css and "fa-solid-900" not in css and "../webfonts/icons.woff2?v=" in css
+    assert len(css) < 20_000
+
+
+def test_the_maps_font_has_the_glyphs_they_use_and_no_other():
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    from mapper.maps.assets import icon_font
+
+    font = TTFont(BytesIO(icon_font()))
+    assert font.flavor == "woff2"
+    mapped = set(font.getBestCmap())
+    css = icon_css().decode()
+    points = {int(c, 16) for c in re.findall(r'content:"\\([0-9a-f]+)"', css)}
+    assert len(points) == len(ICONS) and mapped == points  # e.g. the syringe, \uf48e
+    assert 0xF48E in mapped and 0xF13D not in mapped  # the anchor is not used
+    assert len(icon_font()) < 15_000
+
+
+def test_the_maps_stylesheet_is_served_and_cacheable(client):
+    url = asset_url("icons_css", "/assets")
+    resp = client.get(url)
+    assert resp.status_code == 200 and resp.mimetype == "text/css"
+    assert resp.get_data() == icon_css() and ".fa-syringe:before" in resp.get_data(as_text=True)
+    assert "immutable" in resp.headers["Cache-Control"]
+    assert client.get("/assets/font-awesome/css/other.min.css").status_code == 404
+    font = client.get(re.search(r"url\(\.\./(webfonts/icons\.woff2\?v=[0-9a-f]+)\)",
+                                resp.get_data(as_text=True)).group(1).join(["/assets/font-awesome/", ""]))
+    assert font.status_code == 200 and font.mimetype == "font/woff2"
 
 
 def test_all_rpps_codes_of_the_brief_have_a_style():

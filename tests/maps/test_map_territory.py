@@ -51,7 +51,7 @@ def test_layers_by_status_and_overlaps(square, parse_page, nonce, tiles):
     }
     (legend,) = [b for b in page.json_blocks().values() if "items" in b]
     assert [i["label"] for i in legend["items"]] == [
-        "Lettre d'intention", "Projet", "Validée par l'ARS", "Rejetée",
+        "Lettre d'intention", "Projet", "Validée par l'ARS", "Contrat ACI signé", "Rejetée",
         "Chevauchements entre CPTS",
     ]
     assert legend["items"][-1]["detail"] == "1"

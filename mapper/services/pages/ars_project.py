@@ -14,6 +14,7 @@ from ...reference import REGIONS
 from ..communes import communes_union_geojson
 from ..territories import get_cpts, list_arbitrations
 from ..territories.check import conflicts_with_validated, name_shared_communes
+from ..territories.conciliation import states_for
 from ..territories.overlaps import arbitrations_for, find_overlaps
 from ..territories.storage import stored_territory
 
@@ -46,10 +47,13 @@ _CLAIMS = text("""
 
 _HISTORY = text("""
     SELECT e.at, e.actor, e.action, e.reason, e.entity_type, e.entity_id,
-           e.before ->> 'status' AS before_status, e.after ->> 'status' AS after_status
+           e.before ->> 'status' AS before_status, e.after ->> 'status' AS after_status,
+           e.after ->> 'state' AS after_state
     FROM audit_event e
     WHERE (e.entity_type = 'cpts' AND e.entity_id = :id)
        OR (e.action = 'arbitration.record' AND e.entity_id = ANY(:codes))
+       OR (e.entity_type = 'conciliation'
+           AND (e.entity_id LIKE :id || '-%' OR e.entity_id LIKE '%-' || :id))
     ORDER BY e.at DESC, e.id DESC LIMIT :limit
 """)
 
@@ -88,11 +92,13 @@ def project_overlaps(session: Session, cpts, settings: Settings) -> list[dict]:
             commune["claimants"] = claims.get(commune["code"], [])
             commune["arbitrated"] = ({k["id"] for k in commune["claimants"]}
                                      <= arbitrated.get(commune["code"], set()))
+    states_for(session, cpts.id, overlaps)
     return overlaps
 
 
 def project_history(session: Session, cpts_id: int, codes, limit: int = 50) -> list[dict]:
-    """Audit events of the CPTS and arbitrations of its shared communes, newest first."""
+    """Audit events of the CPTS, arbitrations of its shared communes and the conciliation of
+    its overlaps, newest first."""
     rows = session.execute(_HISTORY, {"id": str(cpts_id), "codes": sorted(codes),
                                       "limit": limit})
     return [dict(r._mapping) for r in rows]

@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 from ...config import Settings
 from ...reference import DEPARTEMENT_REGION
 from ..communes import commune_names
+from ..territories.conciliation import pair_key, pair_state, rows_of
+from ..territories.overlaps import arbitrations_for
 
 PER_PAGE = 20
 #: The statuses in the queue's order after the projects that need a decision.
-STATUS_ORDER = {"projet": 0, "intention": 1, "valide": 2, "rejete": 3}
+STATUS_ORDER = {"projet": 0, "intention": 1, "valide": 2, "aci_signe": 3, "rejete": 4}
 
 _ROWS = text("""
     SELECT k.id, k.name, k.slug, k.status, k.population, k.area_km2, k.size_category,
@@ -103,10 +105,15 @@ def _claimants(session: Session, region: str, settings: Settings) -> dict[int, l
                                     "min_share": settings.overlap_min_share}).all()
     # names in one statement: a name per pair row would make the plan costly enough for JIT
     names = commune_names(session, [c for r in rows for c in r.codes])
+    arbitrated = arbitrations_for(session, [c for r in rows for c in r.codes])
+    states = rows_of(session, {r.id for r in rows}) if rows else {}
     for r in rows:
+        agreed = bool(r.codes) and all({r.id, r.other} <= arbitrated.get(c, set())
+                                       for c in r.codes)
         out.setdefault(r.id, []).append({
             "id": r.other, "name": r.name, "slug": r.slug, "status": r.status,
-            "shared": [f"{names.get(c, c)} ({c})" for c in r.codes]})
+            "shared": [f"{names.get(c, c)} ({c})" for c in r.codes],
+            "conciliation": pair_state(states.get(pair_key(r.id, r.other)), agreed)})
     return out
 
 

@@ -2,7 +2,7 @@
 blanches and the communes several CPTS claim, with totals."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -32,6 +32,8 @@ class CoverageMap:
     departement: str | None
     #: What the figures cannot count (``coverage``'s ``missing``).
     missing: dict
+    #: Communes split between CPTS by IRIS, counted at IRIS level (``iris_level_communes``).
+    iris_level: list = field(default_factory=list)
 
     @property
     def population_covered(self) -> int:
@@ -63,4 +65,4 @@ def coverage_map(session: Session, departement: str | None = None, region: str |
                             report["population_total"], report["population_uncovered"],
                             sum(c.population or 0 for c in multiple))
     return CoverageMap(communes, totals, names, uncovered, multiple, region, departement,
-                       report["missing"])
+                       report["missing"], report.get("iris_level_communes", []))

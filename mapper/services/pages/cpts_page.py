@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ...config import Settings
+from ...vocab import VALIDATED_STATUSES
 from ..communes import commune_names
 from ..directory.members import stale_members
 from ..directory.search import cpts_professionals
 from ..directory.vocabularies import professions
-from ..territories.cpts import cpts_feature, get_cpts
+from ..territories.conciliation import states_for
+from ..territories.cpts import cpts_feature, frame_ancestors, get_cpts
 
 
 def members_by_profession(members: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -25,14 +27,17 @@ def cpts_page(session: Session, principal, id_or_slug, settings: Settings) -> di
     feature = cpts_feature(session, cpts, settings)
     members = cpts_professionals(session, cpts.id)
     manager = principal.can_manage_cpts(cpts.id, cpts.region)
+    # the state is public; the ARS's note only for those who manage the CPTS
+    states_for(session, cpts.id, feature["properties"]["overlaps"], with_note=manager)
     return {
         "cpts": feature["properties"], "geometry": feature["geometry"], "members": members,
         "groups": members_by_profession(members),
         "communes": commune_names(session, feature["properties"]["communes"]),
         "manager": manager,
+        "frame_origins": frame_ancestors(cpts),  # where the widget shows today
         "stale": stale_members(session, cpts.id) if manager else [],
         "territory_locked": manager and principal.role == "coordinator"
-        and cpts.status == "valide",
+        and cpts.status in VALIDATED_STATUSES,
         "can_create": manager and principal.role in ("coordinator", "admin"),
         "professions": professions(session) if manager else [],
     }

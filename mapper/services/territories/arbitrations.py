@@ -1,7 +1,8 @@
 """ARS arbitrations: a commune several CPTS share on purpose (e.g. "partage par quartiers").
 
 An arbitration lists the CPTS allowed to share one commune; the shared commune then no longer
-blocks their validation (the exclusion constraint lets rows keyed ``ARBITRATED_KEY`` coexist).
+blocks their validation (the exclusion constraint lets rows keyed ``ARBITRATED_KEY`` coexist), and
+a pair of them whose shared communes are all arbitrated is resolved (``conciliation``).
 """
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from ...errors import Forbidden, ValidationFailed
 from ...models import Arbitration, ArbitrationCpts, Commune, Cpts, CptsCommune
 from ...models.cpts import ARBITRATED_KEY
 from .. import audit
+from .conciliation import after_arbitration
 from .storage import lock_territories, validated_conflict
 
 
 def record_arbitration(session: Session, principal, *, commune: str, cpts_ids, reason: str
                        ) -> dict:
-    """Let several CPTS share one commune (e.g. "partage par quartiers"). Replaces any earlier
-    arbitration of that commune. The shared commune then no longer blocks validation."""
+    """Let several CPTS share one commune, replacing its earlier arbitration (module doc)."""
     code = str(commune or "").strip().upper()
     row = session.get(Commune, code) if code else None
     if row is None:
@@ -73,6 +74,7 @@ def record_arbitration(session: Session, principal, *, commune: str, cpts_ids, r
                             {"ids": ids, "code": code, "arbitrated": ARBITRATED_KEY})
     except IntegrityError as exc:
         raise validated_conflict(exc) from None
+    after_arbitration(session, principal, set(ids) | set((before or {}).get("cpts", [])))
     audit.record(session, principal, "arbitration.record", "commune", code, before=before,
                  after={"cpts": ids, "reason": reason}, reason=reason)
     return arbitration_dict(session, arbitration)

@@ -3,7 +3,11 @@
 A commune is covered by a commune-based CPTS that lists it, and by a drawn CPTS when at least
 half of its area (measured on ``geography`` when the drawing was stored, ``cpts_drawn_commune``)
 lies inside the drawing. Everything is set-based: no geometry is computed here. Rejected CPTS cover
-nothing; ``status`` restricts to one status (e.g. ``valide``). The whole-city codes 75056, 69123
+nothing; ``status`` restricts to one status (``valide``: validated or ACI signed). A commune split
+between CPTS by IRIS (``cpts_iris``) is counted at IRIS level: covered for the IRIS populations
+held (at most its own population), claimed several times only where one IRIS is (a whole commune
+claims all its IRIS); the report says so (``population_level``, ``iris_level_communes``). The
+whole-city codes 75056, 69123
 and 13055 are left out: their arrondissements are the units.
 """
 from __future__ import annotations
@@ -16,7 +20,7 @@ from sqlalchemy.orm import Session
 from ...errors import ValidationFailed
 from ...models import CITY_ARRONDISSEMENTS
 from ...reference import departements_of_region
-from ...vocab import FRENCH_COLLATION
+from ...vocab import FRENCH_COLLATION, VALIDATED_STATUSES
 from .. import features
 from ..features import Layer
 
@@ -37,14 +41,42 @@ _ROWS = """
       FROM cpts_drawn_commune dc JOIN k ON k.id = dc.cpts_id
       JOIN area a ON a.code = dc.commune_code
       WHERE dc.share >= :share
+    ), icov AS (
+      SELECT ci.commune_code AS code, ci.iris_code, ci.cpts_id
+      FROM cpts_iris ci JOIN k ON k.id = ci.cpts_id JOIN area a ON a.code = ci.commune_code
+    ), split AS (
+      -- communes split between CPTS by IRIS: covered population = the IRIS held (INSEE)
+      SELECT i.commune_code AS code,
+             coalesce(sum(i.population) FILTER (WHERE n.claims > 0), 0) AS covered,
+             coalesce(bool_or(n.claims > 1), false) AS multi,
+             array_agg(DISTINCT ic.cpts_id) FILTER (WHERE ic.cpts_id IS NOT NULL) AS cpts
+      FROM iris i
+      LEFT JOIN LATERAL (SELECT count(*) AS claims FROM icov WHERE icov.iris_code = i.code) n
+        ON true
+      LEFT JOIN icov ic ON ic.iris_code = i.code
+      WHERE i.commune_code IN (SELECT code FROM icov)
+      GROUP BY i.commune_code
     )
-    , per AS (
+    , per0 AS (
       SELECT a.code, a.name, coalesce(a.population, 0) AS population,
              a.population IS NULL AS no_population, a.no_outline,
              coalesce(array_agg(cov.cpts_id ORDER BY cov.cpts_id)
-                      FILTER (WHERE cov.cpts_id IS NOT NULL), '{{}}') AS cpts
+                      FILTER (WHERE cov.cpts_id IS NOT NULL), '{{}}') AS whole
       FROM area a LEFT JOIN cov ON cov.code = a.code
       GROUP BY a.code, a.name, a.population, a.no_outline
+    )
+    , per AS (
+      SELECT p.code, p.name, p.population, p.no_population, p.no_outline,
+             ARRAY(SELECT DISTINCT u FROM unnest(p.whole || coalesce(s.cpts, '{{}}')) u
+                   ORDER BY u) AS cpts,
+             s.code IS NOT NULL AS iris_level,
+             CASE WHEN cardinality(p.whole) > 0 THEN p.population
+                  WHEN s.code IS NOT NULL
+                  THEN least(p.population, round(s.covered)::bigint)
+                  ELSE 0 END AS covered,
+             cardinality(p.whole) > 1 OR (cardinality(p.whole) > 0 AND s.code IS NOT NULL)
+               OR coalesce(s.multi, false) AS multi
+      FROM per0 p LEFT JOIN split s ON s.code = p.code
     )
 """
 
@@ -58,17 +90,20 @@ _SUMMARY = """
       'status', CAST(:status AS text),
       'communes_total', count(*),
       'population_total', coalesce(sum(population), 0),
-      'population_covered', coalesce(sum(population) FILTER (WHERE cardinality(cpts) > 0), 0),
-      'population_uncovered', coalesce(sum(population) FILTER (WHERE cardinality(cpts) = 0), 0),
+      'population_covered', coalesce(sum(covered), 0),
+      'population_uncovered', coalesce(sum(population - covered), 0),
       'coverage_rate', CASE WHEN sum(population) > 0 THEN round(
-          coalesce(sum(population) FILTER (WHERE cardinality(cpts) > 0), 0)::numeric
-          / sum(population), 4) ELSE 0 END,
+          coalesce(sum(covered), 0)::numeric / sum(population), 4) ELSE 0 END,
+      'population_level', CASE WHEN bool_or(iris_level) THEN 'iris' ELSE 'commune' END,
+      'iris_level_communes', coalesce(json_agg(json_build_object(
+          'code', code, 'nom', name, 'population', population, 'population_covered', covered,
+          'cpts', cpts) ORDER BY {order}) FILTER (WHERE iris_level), '[]'::json),
       'uncovered_communes', coalesce(json_agg(json_build_object(
           'code', code, 'nom', name, 'population', population) ORDER BY {order})
           FILTER (WHERE cardinality(cpts) = 0), '[]'::json),
       'multi_covered_communes', coalesce(json_agg(json_build_object(
           'code', code, 'nom', name, 'population', population, 'cpts', cpts) ORDER BY {order})
-          FILTER (WHERE cardinality(cpts) > 1), '[]'::json),
+          FILTER (WHERE multi), '[]'::json),
       'missing', json_build_object(
         'communes_without_outline', coalesce(json_agg(json_build_object(
             'code', code, 'nom', name, 'population', population) ORDER BY {order})
@@ -106,7 +141,10 @@ def _rows(departement, region, status) -> tuple[str, dict]:
         where.append("c.departement = :departement")
     if region:
         where.append("c.region = :region")
-    sql = _ROWS.format(where=" AND ".join(where), status="AND status = :status" if status else "")
+    # a signed ACI contract counts as validated: ``valide`` asks for both
+    params["statuses"] = list(VALIDATED_STATUSES) if status == "valide" else [status]
+    sql = _ROWS.format(where=" AND ".join(where),
+                       status="AND status = ANY(:statuses)" if status else "")
     return sql, params
 
 

@@ -29,7 +29,9 @@ CPTS_DETAIL = CPTS.adding(
     ("website", "k.website"), ("contact_email", "k.contact_email"),
     ("embed_origins", "k.embed_origins"), ("brand_color", "k.brand_color"),
     ("communes", "coalesce((SELECT json_agg(cc.commune_code ORDER BY cc.commune_code) "
-                 "FROM cpts_commune cc WHERE cc.cpts_id = k.id), '[]'::json)"))
+                 "FROM cpts_commune cc WHERE cc.cpts_id = k.id), '[]'::json)"),
+    ("iris", "coalesce((SELECT json_agg(ci.iris_code ORDER BY ci.iris_code) "
+             "FROM cpts_iris ci WHERE ci.cpts_id = k.id), '[]'::json)"))
 
 
 def get_cpts(session: Session, id_or_slug) -> Cpts:
@@ -80,6 +82,9 @@ def in_departement(departement: str | None) -> Filter | None:
         return None
     return Filter("""EXISTS (SELECT 1 FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
                              WHERE cc.cpts_id = k.id AND c.departement = :departement)
+                     OR EXISTS (SELECT 1 FROM cpts_iris ci JOIN commune c
+                                  ON c.code = ci.commune_code
+                                WHERE ci.cpts_id = k.id AND c.departement = :departement)
                      OR EXISTS (SELECT 1 FROM cpts_part p JOIN commune c
                                   ON ST_Intersects(c.geom, p.geom)
                                 WHERE p.cpts_id = k.id AND c.departement = :departement

@@ -25,6 +25,8 @@ from .lifecycle import create_cpts, update_cpts
 #: Why a coordinator's CPTS cannot take a deposited territory, by status.
 BLOCKED = {
     "valide": "Le territoire d'une CPTS validée ne peut être modifié que par l'ARS.",
+    "aci_signe": "Le territoire d'une CPTS signataire du contrat ACI ne peut être modifié que "
+                 "par l'ARS.",
     "rejete": "Cette CPTS a été rejetée par l'ARS : un nouveau projet se dépose auprès de "
               "l'ARS.",
 }
@@ -48,7 +50,7 @@ def deposit_target(session: Session, principal) -> dict | None:
 
 def deposit_territory(session: Session, principal, *, communes=None, geometry=None,
                       repair: bool = False, name=None, replace: bool = False,
-                      settings: Settings) -> Cpts:
+                      settings: Settings, iris=None) -> Cpts:
     """Create (ARS, admin) or update (coordinator) the CPTS project; see the module doc.
     Raises Unauthorized, Forbidden, ValidationFailed (``replace`` when the confirmation is
     missing, ``name``, the territory's fields) or Conflict (overlap with a validated CPTS)."""
@@ -60,7 +62,7 @@ def deposit_territory(session: Session, principal, *, communes=None, geometry=No
                         "déposer un territoire.")
     if target["mode"] == "create":
         return create_cpts(session, principal, name=name, communes=communes, geometry=geometry,
-                           repair=repair, status="projet", settings=settings)
+                           iris=iris, repair=repair, status="projet", settings=settings)
     if target["blocked"]:
         raise Forbidden(target["blocked"])
     cpts = session.get(Cpts, target["cpts"]["id"])
@@ -69,8 +71,11 @@ def deposit_territory(session: Session, principal, *, communes=None, geometry=No
             f"La CPTS {cpts.name} a déjà un territoire : confirmez son remplacement.",
             errors={"replace": ["cochez la case pour confirmer le remplacement du territoire"]})
     data = {"repair": repair}
-    data["communes" if communes is not None else "geometry"] = (
-        communes if communes is not None else geometry)
+    if iris:
+        data.update(communes=communes or None, iris=iris)
+    else:
+        data["communes" if communes is not None else "geometry"] = (
+            communes if communes is not None else geometry)
     if cpts.status == "intention":
         data["status"] = "projet"
     return update_cpts(session, principal, cpts, data, settings=settings)

@@ -1,8 +1,11 @@
-"""The CPTS life cycle: create (intention or projet), edit, ARS decisions (valide, rejete).
+"""The CPTS life cycle: create (intention or projet), edit, ARS decisions (valide, aci_signe,
+rejete; ``vocab.DECISION_FROM`` says from which statuses).
 
 Overlap with projects is allowed and reported; overlap with a validated CPTS is refused (409
 carrying the overlap report), at creation, on edits and at validation, under the territory
-lock (see ``storage``). Every entry point (API, pages, imports, demo) goes through these
+lock (see ``storage``). A signed CPTS (``aci_signe``) counts as validated. Each write that
+stores a territory keeps the conciliation state of its overlaps (``conciliation.sync_pairs``).
+Every entry point (API, pages, imports, demo) goes through these
 functions; each records an audit event.
 """
 from __future__ import annotations
@@ -15,20 +18,24 @@ from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ...errors import Conflict, Forbidden, ValidationFailed
+from ...messages import N_
 from ...models import Cpts
 from ...schemas.colors import normalize_color
-from ...schemas.fields import EMAIL_RE, ORIGIN_RE
-from ...vocab import CREATABLE_STATUSES, DECISIONS
+from ...schemas.fields import EMAIL_RE
+from ...schemas.origins import clean_origins
+from ...vocab import CREATABLE_STATUSES, DECISION_FROM, DECISIONS, VALIDATED_STATUSES
 from .. import audit
 from .check import conflicts_with_validated
+from .conciliation import sync_pairs
 from .cpts import current_overlaps
 from .naming import check_name_free, clean_name, unique_slug
 from .overlaps import find_overlaps
-from .storage import (lock_territories, member_codes, store_territory, sync_validated)
+from .storage import (lock_territories, member_codes, member_iris, store_territory,
+                      sync_validated)
 from .territory import Territory, build_territory
 
-#: Sites allowed to frame a CPTS's widget: they go into one CSP header, which must stay short.
-MAX_ORIGINS = 20
+WEBSITE_REASON = N_("Adresse de site invalide : indiquez l'adresse complète, par exemple "
+                    "https://www.cpts-exemple.fr.")
 
 
 def clean_fields(data: dict) -> dict:
@@ -41,7 +48,7 @@ def clean_fields(data: dict) -> dict:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
                 raise ValidationFailed("Adresse du site invalide.",
-                                       errors={"website": ["URL http(s) attendue"]})
+                                       errors={"website": [WEBSITE_REASON]})
         out["website"] = url
     if "contact_email" in data:
         email = (data["contact_email"] or "").strip() or None
@@ -50,18 +57,10 @@ def clean_fields(data: dict) -> dict:
                                    errors={"contact_email": ["adresse e-mail invalide"]})
         out["contact_email"] = email
     if "embed_origins" in data:
-        origins = []
-        if len(data["embed_origins"] or []) > MAX_ORIGINS:
-            raise ValidationFailed("Trop d'origines.", errors={"embed_origins": [
-                f"{MAX_ORIGINS} origines au plus"]})
-        for origin in data["embed_origins"] or []:
-            origin = str(origin).strip().rstrip("/")
-            if len(origin) > 200 or not ORIGIN_RE.match(origin):
-                raise ValidationFailed(
-                    "Origine invalide.", errors={"embed_origins": [
-                        f"origine invalide : {origin!r} (attendu : https://hote[:port])"]})
-            if origin not in origins:
-                origins.append(origin)
+        origins, reasons = clean_origins(data["embed_origins"])
+        if reasons:
+            raise ValidationFailed("Sites autorisés invalides.",
+                                   errors={"embed_origins": reasons})
         out["embed_origins"] = origins
     if "brand_color" in data:
         raw = data["brand_color"]
@@ -74,13 +73,15 @@ def clean_fields(data: dict) -> dict:
 
 
 def _territory_field(territory: Territory) -> str:
+    if territory.iris:
+        return "iris"
     return "communes" if territory.kind == "communes" else "geometry"
 
 
 def _refuse_validated_overlap(territory: Territory, overlaps: list[dict], what: str) -> None:
     if conflicts_with_validated(overlaps):
         names = ", ".join(o["cpts"]["name"] for o in overlaps
-                          if o["cpts"]["status"] == "valide" and not o["arbitrated"])
+                          if o["cpts"]["status"] in VALIDATED_STATUSES and not o["arbitrated"])
         raise Conflict(f"{what} chevauche une CPTS validée : {names}.",
                        errors={_territory_field(territory): [
                            f"chevauche une CPTS validée : {names}"]},
@@ -88,7 +89,7 @@ def _refuse_validated_overlap(territory: Territory, overlaps: list[dict], what: 
                        slug="overlaps-validated-cpts")
 
 
-def _snapshot(cpts: Cpts, codes: list[str] | None = None) -> dict:
+def _snapshot(cpts: Cpts, codes: list[str] | None = None, iris=None) -> dict:
     snap = {"name": cpts.name, "slug": cpts.slug, "status": cpts.status, "region": cpts.region,
             "website": cpts.website, "contact_email": cpts.contact_email,
             "embed_origins": list(cpts.embed_origins or []), "brand_color": cpts.brand_color,
@@ -96,6 +97,8 @@ def _snapshot(cpts: Cpts, codes: list[str] | None = None) -> dict:
             "area_km2": cpts.area_km2, "size_category": cpts.size_category}
     if codes is not None:
         snap["communes"] = codes
+    if iris:
+        snap["iris"] = iris
     return snap
 
 
@@ -104,7 +107,7 @@ def _require_region_scope(principal, region: str | None) -> None:
         raise Forbidden("Ce territoire est hors des régions de votre compte ARS.")
 
 
-def create_cpts(session: Session, principal, *, name, communes=None, geometry=None,
+def create_cpts(session: Session, principal, *, name, communes=None, geometry=None, iris=None,
                 repair: bool = False, status: str = "projet", website=None, contact_email=None,
                 embed_origins=None, brand_color=None, settings: Settings) -> Cpts:
     """A new CPTS (intention or projet). Overlap with projects is allowed and reported;
@@ -119,7 +122,7 @@ def create_cpts(session: Session, principal, *, name, communes=None, geometry=No
     fields = clean_fields({"website": website, "contact_email": contact_email,
                             "embed_origins": embed_origins, "brand_color": brand_color})
     territory = build_territory(session, communes=communes, geometry=geometry, repair=repair,
-                                settings=settings)
+                                settings=settings, iris=iris)
     _require_region_scope(principal, territory.region)
     check_name_free(session, name)
     lock_territories(session)
@@ -134,8 +137,9 @@ def create_cpts(session: Session, principal, *, name, communes=None, geometry=No
         raise Conflict(f"Une CPTS porte déjà ce nom : {name}.",
                        errors={"name": ["déjà utilisé"]}) from None
     store_territory(session, cpts, territory)
+    sync_pairs(session, principal, cpts.id, overlaps)
     audit.record(session, principal, "cpts.create", "cpts", cpts.id,
-                 after=_snapshot(cpts, territory.codes or None))
+                 after=_snapshot(cpts, territory.codes or None, territory.iris))
     return cpts
 
 
@@ -144,7 +148,7 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
     """PATCH: plain fields and/or the territory, under the same rules as creation."""
     if not principal.can_manage_cpts(cpts.id, cpts.region):
         raise Forbidden("Vous ne gérez pas cette CPTS.")
-    before = _snapshot(cpts, member_codes(session, cpts.id))
+    before = _snapshot(cpts, member_codes(session, cpts.id), member_iris(session, cpts.id))
     if "name" in data:
         name = clean_name(data["name"])
         if name != cpts.name:
@@ -159,12 +163,12 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
         cpts.status = data["status"]
     for key, value in clean_fields(data).items():
         setattr(cpts, key, value)
-    if "communes" in data or "geometry" in data:
-        if principal.role == "coordinator" and cpts.status == "valide":
+    if "communes" in data or "geometry" in data or "iris" in data:
+        if principal.role == "coordinator" and cpts.status in VALIDATED_STATUSES:
             raise Forbidden("Le territoire d'une CPTS validée ne peut être modifié que par "
                             "l'ARS.")
         territory = build_territory(session, communes=data.get("communes"),
-                                    geometry=data.get("geometry"),
+                                    geometry=data.get("geometry"), iris=data.get("iris"),
                                     repair=bool(data.get("repair")), settings=settings)
         if principal.role == "ars":
             _require_region_scope(principal, territory.region)
@@ -173,6 +177,7 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
         _refuse_validated_overlap(territory, overlaps, "Ce territoire")
         store_territory(session, cpts, territory)
         sync_validated(session, cpts.id)
+        sync_pairs(session, principal, cpts.id, overlaps)
     try:
         with session.begin_nested():
             session.flush()
@@ -180,19 +185,28 @@ def update_cpts(session: Session, principal, cpts: Cpts, data: dict, *,
         raise Conflict("Une CPTS porte déjà ce nom.", errors={"name": ["déjà utilisé"]}) from None
     cpts.updated_at = session.execute(text("SELECT now()")).scalar_one()
     audit.record(session, principal, "cpts.update", "cpts", cpts.id, before=before,
-                 after=_snapshot(cpts, member_codes(session, cpts.id)))
+                 after=_snapshot(cpts, member_codes(session, cpts.id),
+                                     member_iris(session, cpts.id)))
     return cpts
+
+
+#: Why a decision cannot follow the current status.
+_REFUSED_TRANSITION = {
+    "aci_signe": "Seule une CPTS validée peut signer le contrat ACI.",
+    "valide": "Une CPTS signataire du contrat ACI est déjà validée.",
+}
 
 
 def decide(session: Session, principal, cpts: Cpts, decision: str, reason: str, *,
            settings: Settings) -> Cpts:
-    """ARS decision: ``valide`` (refused with 409 when it would overlap a validated CPTS) or
-    ``rejete``. Safe under concurrency (module doc); audited with its reason."""
+    """ARS decision: ``valide`` (refused with 409 when it would overlap a validated CPTS),
+    ``aci_signe`` (only a validated CPTS signs) or ``rejete``. Safe under concurrency (module
+    doc); audited with its reason."""
     if not principal.can_act_in_region(cpts.region):
         raise Forbidden("Seuls l'ARS de la région et les administrateurs décident.")
     if decision not in DECISIONS:
         raise ValidationFailed("Décision invalide.",
-                               errors={"decision": ["valide ou rejete"]})
+                               errors={"decision": [" ou ".join(DECISIONS)]})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("Le motif est requis.", errors={"reason": ["motif requis"]})
@@ -203,6 +217,10 @@ def decide(session: Session, principal, cpts: Cpts, decision: str, reason: str, 
     if cpts.status == decision:
         raise Conflict(f"La CPTS est déjà au statut « {decision} ».",
                        errors={"decision": ["statut déjà en vigueur"]})
+    if cpts.status not in DECISION_FROM[decision]:
+        raise Conflict(_REFUSED_TRANSITION.get(decision, "Transition de statut impossible."),
+                       errors={"decision": [f"impossible depuis le statut « {cpts.status} »"]},
+                       slug="status-transition")
     before = {"status": cpts.status}
     if decision == "valide":
         overlaps = current_overlaps(session, cpts, settings)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ..communes import UNION
+from .iris_overlaps import (add_iris, candidate_iris_overlaps, drawn_iris_overlaps,
+                            units_geojson)
 from .territory import Territory
 
 #: Drawn territories and overlap regions are cut into pieces of at most this many vertices.
@@ -148,7 +150,9 @@ def find_overlaps(session: Session, territory: Territory, settings: Settings, *,
     Each item: ``cpts`` {id, name, slug, status}, ``shared_communes`` (empty when either side is
     drawn), ``overlap_area_km2``, ``share_of_candidate``, ``share_of_existing``,
     ``population_affected``, ``population_method``, ``arbitrated`` (every shared commune is
-    covered by an arbitration listing both CPTS) and ``arbitrated_communes``; with
+    covered by an arbitration listing both CPTS) and ``arbitrated_communes``, ``level``
+    ("iris" when the overlap was computed on IRIS of split communes, else "commune") and
+    ``shared_iris``; with
     ``with_geometry`` the overlap geometry (GeoJSON) when a drawn polygon is involved.
     Validated CPTS come first, then by decreasing overlap area.
     """
@@ -168,6 +172,10 @@ def find_overlaps(session: Session, territory: Territory, settings: Settings, *,
                             else None)
                 out.append(_item(r, [], r.area, r.population, "area_weighted", cand_area, [],
                                  geometry))
+        _iris_overlaps(session, territory, out, self_id, with_geometry)
+        _drawn_iris(session, out, settings, drawn_iris_overlaps(
+            session, iris=territory.iris, self_id=self_id, with_geometry=with_geometry),
+            cand_area)
     else:
         cut = territory.cut
         if cut:
@@ -184,9 +192,59 @@ def find_overlaps(session: Session, territory: Territory, settings: Settings, *,
             if significant(r.area or 0.0, cand_area, r.area_km2, settings):
                 out.append(_item(r, [], r.area, r.population, "area_weighted", cand_area, [],
                                  r.geometry))
-    out.sort(key=lambda o: (o["cpts"]["status"] != "valide", -o["overlap_area_km2"],
+        if cut:
+            _drawn_iris(session, out, settings, drawn_iris_overlaps(
+                session, geom_hex=territory.geom_hex, communes=sorted(cut), self_id=self_id,
+                with_geometry=with_geometry), cand_area)
+    out.sort(key=lambda o: (o["cpts"]["status"] not in ("valide", "aci_signe"), -o["overlap_area_km2"],
                             o["cpts"]["id"]))
     return out
+
+
+def _iris_overlaps(session: Session, territory: Territory, out: list[dict],
+                   self_id: int | None, with_geometry: bool) -> None:
+    """Fold the IRIS-level overlaps (``iris_overlaps``) into ``out``, per CPTS."""
+    rows = candidate_iris_overlaps(session, territory.codes, territory.iris, self_id)
+    if not rows:
+        return
+    by_id = {o["cpts"]["id"]: o for o in out}
+    arb = arbitrations_for(session, [c for r in rows for c in r.communes]
+                           + [c for o in out for c in o["shared_communes"]]) if self_id else {}
+    for r in rows:
+        item = by_id.get(r.id)
+        if item is None:
+            item = _item(r, [], 0.0, 0.0, "communes", territory.area_km2, [])
+            out.append(item)
+        both = [c for c in set(r.communes) | set(item["shared_communes"])
+                if {self_id, r.id} <= arb.get(c, set())]
+        add_iris(item, r.codes, r.population, r.area, r.communes, both)
+        item["share_of_candidate"] = ratio(item["overlap_area_km2"], territory.area_km2)
+        item["share_of_existing"] = ratio(item["overlap_area_km2"], r.area_km2)
+        if with_geometry:
+            item["geometry"] = units_geojson(session, item["shared_communes"], r.codes)
+
+
+def _drawn_iris(session: Session, out: list[dict], settings: Settings, rows,
+                cand_area: float) -> None:
+    """Geometric overlaps between a drawing and IRIS (area-weighted population), added to the
+    CPTS's item when there is one; below the tolerance they are slivers."""
+    by_id = {o["cpts"]["id"]: o for o in out}
+    for r in rows:
+        item = by_id.get(r.id)
+        area = float(r.area or 0.0) + (item["overlap_area_km2"] if item else 0.0)
+        if not significant(area, cand_area, r.area_km2, settings):
+            continue
+        if item is None:
+            item = _item(r, [], 0.0, 0.0, "area_weighted", cand_area, [])
+            out.append(item)
+        item["overlap_area_km2"] = round(area, 4)
+        item["population_affected"] += int(round(float(r.population or 0)))
+        item["share_of_candidate"] = ratio(area, cand_area)
+        item["share_of_existing"] = ratio(area, r.area_km2)
+        item.update(level="iris", population_method="area_weighted",
+                    shared_iris=sorted(set(item["shared_iris"]) | set(r.codes)))
+        if r.geometry and "geometry" not in item:
+            item["geometry"] = json.loads(r.geometry)
 
 
 def _drawn_on_communes(session: Session, territory: Territory, codes) -> dict | None:
@@ -210,6 +268,8 @@ def _item(row, shared: list[str], area: float, population: float, method: str,
         "population_method": method,
         "arbitrated": bool(shared) and len(arbitrated) == len(shared),
         "arbitrated_communes": arbitrated,
+        "level": "commune",
+        "shared_iris": [],
     }
     if geometry is not None:
         item["geometry"] = json.loads(geometry) if isinstance(geometry, str) else geometry

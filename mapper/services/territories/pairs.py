@@ -9,8 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...config import Settings
+from .iris_overlaps import add_iris, iris_pairs, units_geojson
 from .overlaps import ratio, arbitrations_for, drawn_cut, find_overlaps
 from .territory import Territory
+from ...vocab import VALIDATED_STATUSES
 
 _PAIRS = text("""
     SELECT a.cpts_id AS a_id, b.cpts_id AS b_id,
@@ -33,10 +35,11 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
 
     Each item: ``a`` and ``b`` ({id, name, slug, status, region}), ``shared_communes``,
     ``overlap_area_km2``, ``share_of_a``, ``share_of_b``, ``population_affected``,
-    ``population_method``, ``arbitrated``, ``arbitrated_communes``, ``both_validated`` and
-    ``geometry`` (GeoJSON of the overlap when a drawn polygon is involved, else null: draw the
-    shared communes). Commune pairs are one set-based query; drawn territories are compared
-    geometrically, one at a time.
+    ``population_method``, ``arbitrated``, ``arbitrated_communes``, ``both_validated``,
+    ``level`` ("iris" when computed on the IRIS of a split commune, else "commune"),
+    ``shared_iris`` and ``geometry`` (GeoJSON of the overlap when a drawn polygon or IRIS are
+    involved, else null: draw the shared communes). Commune pairs are one set-based query;
+    drawn territories are compared geometrically, one at a time.
     """
     info = {r.id: r for r in session.execute(_CPTS_INFO)}
 
@@ -57,6 +60,7 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
         area = float(r.area)
         pairs[(r.a_id, r.b_id)] = _pair(ref(r.a_id), ref(r.b_id), list(r.codes), area,
                                         int(r.population), "communes", info, arbitrated, None)
+    _fold_iris(session, pairs, info, ref, wanted)
     for cid, r in info.items():
         if r.territory_kind != "drawn":
             continue
@@ -75,7 +79,26 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
             pairs[key] = _pair(ref(key[0]), ref(key[1]), [], o["overlap_area_km2"],
                                o["population_affected"], "area_weighted", info, [],
                                o.get("geometry"))
+            pairs[key].update(level=o["level"], shared_iris=o["shared_iris"])
     return [pairs[k] for k in sorted(pairs)]
+
+
+def _fold_iris(session: Session, pairs: dict, info, ref, wanted) -> None:
+    """IRIS-level pairs (``iris_overlaps``) added to, or merged into, the commune pairs."""
+    rows = [r for r in iris_pairs(session) if wanted(r.a_id, r.b_id)]
+    arb = arbitrations_for(session, [c for r in rows for c in r.communes])
+    for r in rows:
+        key = (r.a_id, r.b_id)
+        pair = pairs.get(key)
+        if pair is None:
+            pair = pairs[key] = _pair(ref(r.a_id), ref(r.b_id), [], 0.0, 0, "communes", info,
+                                      [], None)
+        both = [c for c in set(r.communes) | set(pair["shared_communes"])
+                if {r.a_id, r.b_id} <= arb.get(c, set())]
+        add_iris(pair, r.codes, r.population, r.area, r.communes, both)
+        pair["share_of_a"] = ratio(pair["overlap_area_km2"], info[r.a_id].area_km2)
+        pair["share_of_b"] = ratio(pair["overlap_area_km2"], info[r.b_id].area_km2)
+        pair["geometry"] = units_geojson(session, pair["shared_communes"], r.codes)
 
 
 def _pair(a: dict, b: dict, shared, area, population, method, info, arbitrated,
@@ -90,6 +113,8 @@ def _pair(a: dict, b: dict, shared, area, population, method, info, arbitrated,
         "population_method": method,
         "arbitrated": bool(shared) and len(arbitrated) == len(shared),
         "arbitrated_communes": arbitrated,
-        "both_validated": a["status"] == "valide" and b["status"] == "valide",
+        "both_validated": {a["status"], b["status"]} <= set(VALIDATED_STATUSES),
+        "level": "commune",
+        "shared_iris": [],
         "geometry": geometry,
     }

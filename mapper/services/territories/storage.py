@@ -26,10 +26,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict
-from ...models import Cpts, CptsCommune, CptsDrawnCommune, CptsPart, CptsValidatedCommune
+from ...models import (Cpts, CptsCommune, CptsDrawnCommune, CptsIris, CptsPart,
+                       CptsValidatedCommune)
 from ...models.cpts import ARBITRATED_KEY
 from ...vocab import size_category_sql
-from ..communes import UNION
 from .overlaps import SUBDIVIDE_VERTICES, drawn_cut
 from .territory import Territory
 
@@ -50,10 +50,16 @@ def member_codes(session: Session, cpts_id: int) -> list[str]:
                                 .order_by(CptsCommune.commune_code)))
 
 
+def member_iris(session: Session, cpts_id: int) -> list[str]:
+    return list(session.scalars(select(CptsIris.iris_code).where(CptsIris.cpts_id == cpts_id)
+                                .order_by(CptsIris.iris_code)))
+
+
 def stored_territory(session: Session, cpts: Cpts) -> Territory:
     """The CPTS's current territory, as the overlap engine needs it."""
     if cpts.territory_kind == "communes":
         return Territory("communes", codes=member_codes(session, cpts.id),
+                         iris=member_iris(session, cpts.id),
                          area_km2=cpts.area_km2 or 0.0, population=cpts.population or 0,
                          population_year=cpts.population_year, region=cpts.region)
     geom_hex = session.execute(text("SELECT encode(ST_AsEWKB(geom), 'hex') FROM cpts "
@@ -77,15 +83,18 @@ def store_territory(session: Session, cpts: Cpts, territory: Territory) -> None:
     session.execute(delete(CptsCommune).where(CptsCommune.cpts_id == cpts.id))
     session.execute(delete(CptsPart).where(CptsPart.cpts_id == cpts.id))
     session.execute(delete(CptsDrawnCommune).where(CptsDrawnCommune.cpts_id == cpts.id))
+    session.execute(delete(CptsIris).where(CptsIris.cpts_id == cpts.id))
     params = {"id": cpts.id}
     if territory.kind == "communes":
         session.execute(text("INSERT INTO cpts_commune (cpts_id, commune_code) "
                              "SELECT :id, unnest(CAST(:codes AS varchar[]))"),
                         {**params, "codes": territory.codes})
-        session.execute(text(f"""
-            UPDATE cpts SET updated_at = now(), geom = (
-              SELECT {UNION} FROM commune c WHERE c.code = ANY(:codes))
-            WHERE id = :id"""), {**params, "codes": territory.codes})
+        session.execute(text("INSERT INTO cpts_iris (cpts_id, iris_code, commune_code) "
+                             "SELECT :id, code, commune_code FROM iris WHERE code = ANY(:iris)"),
+                        {**params, "iris": territory.iris})
+        session.execute(text(f"UPDATE cpts SET updated_at = now(), "
+                             f"geom = {COMMUNES_AND_IRIS.format(id=':id')} "
+                             "WHERE id = :id"), params)
     else:
         session.execute(text("UPDATE cpts SET updated_at = now(), "
                              "geom = ST_GeomFromEWKB(decode(:g, 'hex')) WHERE id = :id"),
@@ -121,7 +130,7 @@ def sync_validated(session: Session, cpts_id: int) -> None:
                          WHERE a.commune_code = cc.commune_code AND ac.cpts_id = cc.cpts_id)
                        THEN :arbitrated ELSE 'cpts:' || cc.cpts_id END
                 FROM cpts_commune cc JOIN cpts k ON k.id = cc.cpts_id
-                WHERE cc.cpts_id = :id AND k.status = 'valide'
+                WHERE cc.cpts_id = :id AND k.status IN ('valide', 'aci_signe')  -- VALIDATED_STATUSES
             """), {"id": cpts_id, "arbitrated": ARBITRATED_KEY})
     except (IntegrityError, OperationalError) as exc:
         # 23P01: the exclusion constraint refused; 40P01: two writers deadlocked on it (only
@@ -138,11 +147,22 @@ def validated_conflict(exc: IntegrityError) -> Conflict:
                     slug="overlaps-validated-cpts")
 
 
+#: The outline of a commune-based territory: its whole communes and its IRIS (``k.id`` or
+#: ``:id``).
+COMMUNES_AND_IRIS = """(
+    SELECT ST_Multi(ST_CollectionExtract(ST_Union(u.geom), 3)) FROM (
+      SELECT c.geom FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
+      WHERE cc.cpts_id = {id}
+      UNION ALL
+      SELECT i.geom FROM cpts_iris ci JOIN iris i ON i.code = ci.iris_code
+      WHERE ci.cpts_id = {id}) u)"""
+
 _REFRESH = text(f"""
     WITH touched AS (
       SELECT DISTINCT cpts_id FROM cpts_commune WHERE commune_code = ANY(:codes)
+      UNION SELECT DISTINCT cpts_id FROM cpts_iris WHERE commune_code = ANY(:codes)
       UNION SELECT DISTINCT cpts_id FROM cpts_drawn_commune WHERE commune_code = ANY(:codes)),
-    m AS (
+    parts AS (
       SELECT cc.cpts_id, sum(coalesce(c.population, 0))::bigint AS pop,
              max(c.population_year) AS yr, sum(c.area_km2) AS area
       FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
@@ -153,7 +173,16 @@ _REFRESH = text(f"""
       SELECT d.cpts_id, round(sum(coalesce(c.population, 0) * d.share))::bigint,
              max(c.population_year), NULL
       FROM cpts_drawn_commune d JOIN commune c ON c.code = d.commune_code
-      WHERE d.cpts_id IN (SELECT cpts_id FROM touched) GROUP BY d.cpts_id)
+      WHERE d.cpts_id IN (SELECT cpts_id FROM touched) GROUP BY d.cpts_id
+      UNION ALL
+      -- IRIS held in split communes: their own populations and areas
+      SELECT ci.cpts_id, round(sum(coalesce(i.population, 0)))::bigint,
+             max(i.population_year), sum(i.area_km2)
+      FROM cpts_iris ci JOIN iris i ON i.code = ci.iris_code
+      WHERE ci.cpts_id IN (SELECT cpts_id FROM touched) GROUP BY ci.cpts_id),
+    m AS (
+      SELECT cpts_id, sum(pop)::bigint AS pop, max(yr) AS yr, sum(area) AS area
+      FROM parts GROUP BY cpts_id)
     UPDATE cpts k SET population = m.pop, population_year = m.yr,
            area_km2 = coalesce(m.area, k.area_km2),
            size_category = {size_category_sql("m.pop")}
@@ -164,11 +193,10 @@ _REFRESH = text(f"""
 """)
 
 _REFRESH_GEOMETRY = text(f"""
-    UPDATE cpts k SET geom = (SELECT {UNION}
-                              FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
-                              WHERE cc.cpts_id = k.id), updated_at = now()
+    UPDATE cpts k SET geom = {COMMUNES_AND_IRIS.format(id="k.id")}, updated_at = now()
     WHERE k.territory_kind = 'communes'
-      AND k.id IN (SELECT cpts_id FROM cpts_commune WHERE commune_code = ANY(:codes))
+      AND k.id IN (SELECT cpts_id FROM cpts_commune WHERE commune_code = ANY(:codes)
+                   UNION SELECT cpts_id FROM cpts_iris WHERE commune_code = ANY(:codes))
 """)
 
 

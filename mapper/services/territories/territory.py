@@ -25,6 +25,7 @@ from ...schemas.territories import MAX_COMMUNES
 from ...vocab import size_category
 
 CODE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+IRIS_RE = re.compile(r"^(\d{5}|2[AB]\d{3})\d{4}$")
 #: Communes a drawn polygon touches by less than this share of their area are not listed.
 MIN_COMMUNE_SHARE = 1e-4
 
@@ -35,6 +36,9 @@ class Territory:
 
     kind: str  # "communes" | "drawn"
     codes: list[str] = field(default_factory=list)  # communes kind: the member codes, sorted
+    #: communes kind: IRIS codes held in communes split between CPTS (the commune is then not
+    #: in ``codes``), sorted
+    iris: list[str] = field(default_factory=list)
     geom_hex: str | None = None  # drawn kind: EWKB hex of the MultiPolygon (SRID 4326)
     expanded: dict[str, list[str]] = field(default_factory=dict)
     repaired: bool = False
@@ -49,6 +53,8 @@ class Territory:
     #: drawn kind: commune code → (km² of the commune inside, population weighted by the share,
     #: share of the commune's area inside)
     cut: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    #: communes kind: the IRIS held, {code, nom, commune, population} (measure())
+    iris_units: list[dict] = field(default_factory=list)
 
     @property
     def size_category(self) -> int:
@@ -89,9 +95,35 @@ def parse_communes(raw, field_name: str = "communes") -> tuple[list[str], dict[s
     return sorted(codes), expanded
 
 
+def parse_iris(raw) -> list[str]:
+    """IRIS codes as given → sorted unique codes (9 characters: commune code + 4 digits)."""
+    if not isinstance(raw, (list, tuple)):
+        raise ValidationFailed("La liste d'IRIS est invalide.",
+                               errors={"iris": ["une liste de codes IRIS est attendue"]})
+    if len(raw) > MAX_COMMUNES:
+        raise ValidationFailed("Trop d'IRIS.", errors={"iris": [f"au plus {MAX_COMMUNES} IRIS"]})
+    bad = [c for c in raw if not isinstance(c, str) or not IRIS_RE.match(c.strip().upper())]
+    if bad:
+        shown = ", ".join(repr(c) for c in bad[:20])
+        raise ValidationFailed(f"Codes IRIS mal formés : {shown}.", errors={"iris": [
+            f"codes IRIS mal formés (9 caractères : code commune + 4 chiffres) : {shown}"]})
+    return sorted({c.strip().upper() for c in raw})
+
+
 def build_territory(session: Session, *, communes=None, geometry=None, repair: bool = False,
-                    settings: Settings) -> Territory:
-    """Validate the request's territory and measure it. Raises ValidationFailed (422)."""
+                    settings: Settings, iris=None) -> Territory:
+    """Validate the request's territory and measure it. Raises ValidationFailed (422).
+
+    ``iris``: IRIS codes for communes split between CPTS, next to (or instead of) ``communes``.
+    """
+    if iris:
+        if geometry is not None:
+            raise ValidationFailed("Les IRIS complètent une liste de communes, pas un tracé.",
+                                   errors={"iris": ["exclusif de « geometry »"]})
+        codes, expanded = parse_communes(communes) if communes else ([], {})
+        territory = Territory("communes", codes=codes, expanded=expanded, iris=parse_iris(iris))
+        measure(session, territory)
+        return territory
     if communes is not None and geometry is not None:
         raise ValidationFailed("Donnez soit des communes, soit une géométrie, pas les deux.",
                                errors={"geometry": ["exclusif de « communes »"]})
@@ -150,6 +182,8 @@ def measure(session: Session, territory: Territory) -> None:
         territory.population = sum(r.population or 0 for r in rows)
         territory.area_km2 = sum(r.area_km2 or 0.0 for r in rows)
         weights = [(r.region, r.population or 0, r.population_year) for r in rows]
+        if territory.iris:
+            weights += measure_iris(session, territory)
     else:
         rows = session.execute(_DRAWN_ROWS, {"g": territory.geom_hex}).all()
         if rows:
@@ -178,3 +212,36 @@ def measure(session: Session, territory: Territory) -> None:
         if region:
             by_region[region] = by_region.get(region, 0.0) + pop + 1e-9  # ties: most communes
     territory.region = max(by_region, key=by_region.get) if by_region else None
+
+
+_IRIS_ROWS = text("""
+    SELECT i.code, i.name, i.commune_code, c.name AS commune_name, i.population,
+           i.population_year, i.area_km2, c.region
+    FROM iris i JOIN commune c ON c.code = i.commune_code
+    WHERE i.code = ANY(:codes) ORDER BY i.code
+""")
+
+
+def measure_iris(session: Session, territory: Territory) -> list[tuple]:
+    """Add the IRIS held to the measures (population: the IRIS populations, not the
+    commune's); returns their (région, population, vintage) weights."""
+    rows = session.execute(_IRIS_ROWS, {"codes": territory.iris}).all()
+    known = {r.code for r in rows}
+    unknown = [c for c in territory.iris if c not in known]
+    if unknown:
+        shown = ", ".join(unknown[:50])
+        raise ValidationFailed(f"Codes IRIS inconnus : {shown}.",
+                               errors={"iris": [f"codes IRIS inconnus : {shown}"]},
+                               extra={"unknown_iris": unknown})
+    whole = sorted({r.commune_code for r in rows} & set(territory.codes))
+    if whole:
+        shown = ", ".join(whole)
+        raise ValidationFailed(f"Commune donnée entière et par IRIS : {shown}.", errors={"iris": [
+            f"la commune {shown} est déjà entière dans « communes » : retirez ses IRIS ou la "
+            "commune"]})
+    territory.iris_units = [{"code": r.code, "nom": r.name, "commune": r.commune_code,
+                             "commune_nom": r.commune_name,
+                             "population": round(r.population or 0.0)} for r in rows]
+    territory.population += int(round(sum(r.population or 0.0 for r in rows)))
+    territory.area_km2 += sum(r.area_km2 or 0.0 for r in rows)
+    return [(r.region, r.population or 0.0, r.population_year) for r in rows]

@@ -5,7 +5,8 @@ The checker is public and writes nothing: a list of communes is a GET form (the 
 report, shareable), an uploaded GeoJSON is a POST. The ARS review and a CPTS's management
 forms are for the roles and scopes the territory services enforce again.
 """
-from . import ars_project, check, cpts, deposit, members, review  # noqa: F401  (each registers its views on the blueprint)
+from . import ars_project, check, conciliation, cpts, deposit, members, review  # noqa: F401  (each registers its views on the blueprint)
+from . import embedding, member_entry  # noqa: F401  (the CPTS's sites; a member's entry)
 from .blueprint import bp
 
 __all__ = ["bp"]

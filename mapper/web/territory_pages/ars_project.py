@@ -29,7 +29,8 @@ WORDING = {"decision": N_("Choisissez « Valider » ou « Rejeter »."),
 ACTIONS = {"cpts.create": N_("Création"), "cpts.update": N_("Modification"),
            "cpts.decision": N_("Décision de l'ARS"), "cpts.member_add": N_("Membre ajouté"),
            "cpts.member_remove": N_("Membre retiré"),
-           "arbitration.record": N_("Arbitrage d'une commune partagée")}
+           "arbitration.record": N_("Arbitrage d'une commune partagée"),
+           "conciliation.state": N_("Conciliation d'un chevauchement")}
 
 
 def _project_map(page: dict):
@@ -57,11 +58,12 @@ def _project_map(page: dict):
                       name=cpts["name"])))
 
 
-def render_project(slug: str, errors=None, values=None, status: int = 200):
+def render_project(slug: str, errors=None, values=None, status: int = 200, **extra):
+    """The page; ``extra`` carries the conciliation form's errors (``concil``)."""
     page = ars_project(get_session(), current_principal(), slug, get_settings())
     return render_template("web/ars_project.html", page_map=_project_map(page),
                            errors=errors or {}, values=values or {}, actions=ACTIONS,
-                           **page), status
+                           concil=extra.get("concil") or {}, **page), status
 
 
 @bp.route("/ars/projets/<slug>")
@@ -102,8 +104,9 @@ def decision(slug: str | None = None, cpts_id: int | None = None):
         return render_project(cpts.slug, errors, {"decision": choice, "motif": reason},
                               status)
     session.commit()
-    flash(gettext("%(name)s : CPTS validée.", name=cpts.name) if choice == "valide"
-          else gettext("%(name)s : CPTS rejetée.", name=cpts.name))
+    flash({"valide": gettext("%(name)s : CPTS validée.", name=cpts.name),
+           "aci_signe": gettext("%(name)s : contrat ACI signé.", name=cpts.name)}.get(
+               choice, gettext("%(name)s : CPTS rejetée.", name=cpts.name)))
     return redirect(url_for("territory_pages.ars_project_page", slug=cpts.slug) + "#decision")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Response, abort, render_template, request
 
@@ -45,6 +46,7 @@ def _report_from_request() -> tuple[dict | None, dict[str, list[str]], dict]:
     """(report, errors, what was asked) from a GET (communes) or a POST (GeoJSON)."""
     session, settings = get_session(), get_settings()
     asked = {"communes": request.values.get("communes", ""), "geometrie": None,
+             "iris": request.values.get("iris", ""),
              "reparer": request.values.get("reparer") == "1"}
     try:
         if request.method == "POST":
@@ -55,11 +57,15 @@ def _report_from_request() -> tuple[dict | None, dict[str, list[str]], dict]:
                                              repair=asked["reparer"])
             asked["geometrie"] = json.dumps(report["geometry"], separators=(",", ":"))
         else:
-            codes = resolve_communes(session, asked["communes"])
-            report = territory_report(session, communes=codes, settings=settings)
+            iris = [c for c in re.split(r"[\s,;]+", asked["iris"]) if c]
+            codes = (resolve_communes(session, asked["communes"])
+                     if asked["communes"].strip() or not iris else None)
+            report = territory_report(session, communes=codes, settings=settings,
+                                      iris=iris or None)
     except ValidationFailed as exc:
         default = "communes" if request.method == "GET" else "fichier"
-        return None, field_errors(exc, mapping={"geometry": "fichier"}, default=default), asked
+        mapping = {"geometry": "fichier", "iris": "iris"}
+        return None, field_errors(exc, mapping=mapping, default=default), asked
     return report, {}, asked
 
 
@@ -77,9 +83,10 @@ def render_check(report, errors, asked, *, deposit_errors=None, deposit_values=N
 
 @bp.route("/territoires/verifier", methods=["GET", "POST"])
 def check():
-    asked = {"communes": "", "reparer": False}
+    asked = {"communes": "", "iris": "", "reparer": False}
     report, errors = None, {}
-    if request.method == "POST" or request.args.get("communes") is not None:
+    if (request.method == "POST" or request.args.get("communes") is not None
+            or request.args.get("iris")):
         report, errors, asked = _report_from_request()
     return render_check(report, errors, asked)
 

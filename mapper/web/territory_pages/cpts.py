@@ -10,6 +10,7 @@ from ...config import get_settings
 from ...db import get_session
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...http.pagemaps import results_map
+from ...http.notices import notify_overlaps
 from ...http.principal import current_principal
 from ...http.snippets import widget_snippets
 from ...schemas.colors import DEFAULT_COLOR
@@ -20,6 +21,7 @@ from ...services.geocoding import client_for
 from ...services.pages.cpts_page import cpts_page as cpts_read_model
 from ...services.pages.widget import member_professions
 from ...services.territories import get_cpts, update_cpts
+from ...services.territories.storage import member_iris
 from ..entry_forms import NEW_ENTRY_FIELDS, new_entry_body, new_entry_errors
 from ..guards import field_errors, page_roles
 from .blueprint import bp
@@ -62,7 +64,9 @@ def _render_cpts(slug: str, errors=None, values=None, status=200):
               "color": options.color or cpts.get("brand_color") or DEFAULT_COLOR,
               "bounds": (MIN_HEIGHT, MAX_HEIGHT, DEFAULT_HEIGHT),
               "snippets": widget_snippets(cpts["slug"], cpts["name"], options,
-                                          cpts_color=cpts.get("brand_color"))}
+                                          cpts_color=cpts.get("brand_color")),
+              "preview": url_for("embed.cpts_widget", slug=cpts["slug"], apercu="1",
+                                 **dict(options.query_items(cpts.get("brand_color"))))}
     undo = undo_offer(cpts["id"]) if page["manager"] else None
     return render_template("web/cpts.html", page_map=page_map, widget=widget, undo=undo,
                            errors=errors, values=values or {}, **page), status
@@ -137,13 +141,18 @@ def edit_territory(slug: str):
     raw = request.form.get("communes", "")
     try:
         codes = resolve_communes(session, raw)
-        update_cpts(session, principal, cpts, {"communes": codes}, settings=get_settings())
+        data = {"communes": codes}
+        kept = member_iris(session, cpts.id)  # the IRIS of split communes stay (API to change)
+        if kept:
+            data["iris"] = kept
+        update_cpts(session, principal, cpts, data, settings=get_settings())
     except (ValidationFailed, Conflict, Forbidden) as exc:
         session.rollback()
         return _render_cpts(cpts.slug, {"communes": field_errors(exc, default="communes")
                                         .get("communes") or [exc.detail]},
                             {"communes": raw}, exc.status)
     session.commit()
+    notify_overlaps(session, principal, cpts, "update")
     return _back(cpts, "#territoire", "Territoire enregistré.")
 
 

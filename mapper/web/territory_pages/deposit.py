@@ -14,6 +14,7 @@ from flask_babel import gettext
 from ...config import get_settings
 from ...db import get_session
 from ...errors import Conflict, Forbidden, ValidationFailed
+from ...http.notices import notify_overlaps
 from ...http.principal import current_principal
 from ...services.territories import territory_report
 from ...services.territories.deposit import deposit_territory
@@ -35,10 +36,14 @@ def _territory(form) -> tuple[dict, dict]:
         except ValueError:
             geometry = raw  # the services refuse it with their own message
         return ({"geometry": geometry, "repair": repair},
-                {"communes": "", "geometrie": raw, "reparer": repair})
+                {"communes": "", "geometrie": raw, "reparer": repair, "iris": ""})
     codes = [c.strip() for c in (form.get("communes") or "").split(",") if c.strip()]
-    return {"communes": codes}, {"communes": "\n".join(codes), "geometrie": None,
-                                 "reparer": False}
+    iris = [c.strip() for c in (form.get("iris") or "").split(",") if c.strip()]
+    asked = {"communes": "\n".join(codes), "geometrie": None, "reparer": False,
+             "iris": " ".join(iris)}
+    if iris:
+        return {"communes": codes or None, "iris": iris}, asked
+    return {"communes": codes}, asked
 
 
 @bp.route("/territoires/verifier/deposer", methods=["POST"])
@@ -62,10 +67,13 @@ def deposit():
         try:
             report = territory_report(session, settings=settings, **territory)
         except ValidationFailed as bad:
-            return render_check(None, field_errors(bad, mapping={"geometry": "fichier"},
+            return render_check(None, field_errors(bad, mapping={"geometry": "fichier",
+                                                                 "iris": "iris"},
                                                    default="communes"), asked)
         return render_check(report, {}, asked, deposit_errors=errors, deposit_values=values,
                             status=exc.status)
     session.commit()
+    notify_overlaps(session, principal, cpts,
+                    "update" if principal.role == "coordinator" else "create")
     flash(gettext("Territoire déposé : « %(name)s » est un projet de CPTS.", name=cpts.name))
     return redirect(url_for("territory_pages.cpts_page", slug=cpts.slug) + "#territoire")
