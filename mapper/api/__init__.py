@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..http.principal import resolve_bearer_early
 from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
 from .schemas import COMPONENTS
 from . import (accounts, addresses, arbitrations, campaign_gaps, campaigns, communes, conciliations,
@@ -33,5 +34,6 @@ def init_api(app: Flask) -> ProblemApi:
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
     app.before_request(refuse_missing_body)
+    app.before_request(resolve_bearer_early)
     app.extensions["mapper.api"] = api
     return api

@@ -1,5 +1,10 @@
-"""Accounts for programs and people (administrators): create, read, deactivate, and their API
-tokens (issue, list, revoke). A token is shown once, when issued."""
+"""Accounts for programs and people: create, read, deactivate, reactivate, and their API tokens
+(issue, list, revoke). A token is shown once, when issued.
+
+Administrators manage every account; an ARS officer reads, deactivates, reactivates and revokes
+the tokens of the coordinator accounts of the CPTS of their régions (the same use cases as the
+pages, ``services.accounts.manage``). Creating accounts with a token and issuing tokens stay
+with administrators: a token acts as its account."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -8,6 +13,7 @@ from ..db import get_session
 from ..http.principal import current_principal, require_role
 from ..schemas.accounts import AccountCreateSchema, TokenCreateSchema
 from ..services import accounts as svc
+from ..services.accounts import manage
 from .schemas import SECURITY, AccountCreatedSchema, AccountSchema, TokenIssuedSchema, TokenSchema
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts",
@@ -22,44 +28,58 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts",
 def create(body):
     """Créer un compte et son premier jeton d'API."""
     session = get_session()
-    account, token = svc.create_account(session, email=body["email"], role=body["role"],
-                                        regions=body["regions"], cpts_id=body["cpts"],
-                                        professional_id=body["professional"],
-                                        actor=current_principal())
+    account, token = manage.create_managed(session, current_principal(), email=body["email"],
+                                           role=body["role"], regions=body["regions"],
+                                           cpts_id=body["cpts"],
+                                           professional_id=body["professional"],
+                                           with_token=True)
     session.commit()
     return {**svc.account_view(account), "token": token}
 
 
 @blp.route("/<int:account_id>")
-@require_role("admin")
+@require_role(*manage.MANAGERS)
 @blp.response(200, AccountSchema)
 @blp.doc(security=SECURITY)
 def get_one(account_id: int):
     """Un compte (sans ses jetons)."""
-    return svc.account_view(svc.get_account(get_session(), account_id))
+    return svc.account_view(manage.managed_account(get_session(), current_principal(),
+                                                   account_id))
 
 
 @blp.route("/<int:account_id>/deactivate", methods=["POST"])
-@require_role("admin")
+@require_role(*manage.MANAGERS)
 @blp.response(200, AccountSchema)
 @blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def deactivate(account_id: int):
     """Désactiver un compte : ses sessions se ferment, ses jetons sont révoqués."""
     session = get_session()
-    out = svc.deactivate_account(session, svc.get_account(session, account_id),
-                                 current_principal())
+    account = manage.deactivate(session, current_principal(), account_id)
     session.commit()
-    return out
+    return svc.account_view(account)
+
+
+@blp.route("/<int:account_id>/reactivate", methods=["POST"])
+@require_role(*manage.MANAGERS)
+@blp.response(200, AccountSchema)
+@blp.doc(security=SECURITY)
+def reactivate(account_id: int):
+    """Réactiver un compte (ses jetons révoqués le restent)."""
+    session = get_session()
+    account = manage.reactivate(session, current_principal(), account_id)
+    session.commit()
+    return svc.account_view(account)
 
 
 @blp.route("/<int:account_id>/tokens")
-@require_role("admin")
+@require_role(*manage.MANAGERS)
 @blp.response(200, TokenSchema(many=True))
 @blp.doc(security=SECURITY)
 def tokens(account_id: int):
     """Les jetons d'un compte (jamais leur valeur)."""
     session = get_session()
-    return svc.token_views(session, svc.get_account(session, account_id))
+    return svc.token_views(session, manage.managed_account(session, current_principal(),
+                                                           account_id))
 
 
 @blp.route("/<int:account_id>/tokens", methods=["POST"])
@@ -77,25 +97,24 @@ def issue(body, account_id: int):
 
 
 @blp.route("/<int:account_id>/tokens", methods=["DELETE"])
-@require_role("admin")
+@require_role(*manage.MANAGERS)
 @blp.response(204)
 @blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def revoke_all(account_id: int):
     """Révoquer tous les jetons du compte."""
     session = get_session()
-    svc.revoke_tokens(session, svc.get_account(session, account_id), current_principal())
+    manage.revoke(session, current_principal(), account_id)
     session.commit()
     return ""
 
 
 @blp.route("/<int:account_id>/tokens/<int:token_id>", methods=["DELETE"])
-@require_role("admin")
+@require_role(*manage.MANAGERS)
 @blp.response(204)
 @blp.doc(security=SECURITY, responses={"409": "CONFLICT"})
 def revoke_one(account_id: int, token_id: int):
     """Révoquer un jeton."""
     session = get_session()
-    svc.revoke_tokens(session, svc.get_account(session, account_id), current_principal(),
-                      token_id=token_id)
+    manage.revoke(session, current_principal(), account_id, token_id=token_id)
     session.commit()
     return ""

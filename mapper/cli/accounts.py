@@ -51,8 +51,9 @@ def users() -> None:
 @pass_ctx
 def users_create(ctx: AppContext, email, role, regions, cpts_ref, professional_ref) -> None:
     """Create an account; its API token is printed once, as the last line."""
+    from ..auth.principal import Principal
     from ..errors import MapperError
-    from ..services.accounts import create_account
+    from ..services.accounts.manage import create_managed
     from ..services.directory.lookup import find_professional, resolve_cpts
 
     try:
@@ -60,8 +61,9 @@ def users_create(ctx: AppContext, email, role, regions, cpts_ref, professional_r
             cpts_id = resolve_cpts(session, [cpts_ref])[0] if cpts_ref else None
             professional_id = (find_professional(session, professional_ref)
                                if professional_ref else None)
-            account, token = create_account(session, email=email, role=role, regions=regions,
-                                            cpts_id=cpts_id, professional_id=professional_id)
+            account, token = create_managed(session, Principal.system("cli"), email=email,
+                                            role=role, regions=regions, cpts_id=cpts_id,
+                                            professional_id=professional_id, with_token=True)
     except MapperError as exc:
         details = "; ".join(f"{k}: {', '.join(v)}" for k, v in (exc.errors or {}).items())
         raise click.ClickException(f"{exc.detail} {details}".strip()) from exc

@@ -17,15 +17,34 @@ def _refused(exc) -> click.ClickException:
 @pass_ctx
 def users_deactivate(ctx: AppContext, email: str) -> None:
     """Deactivate an account: no more sign-in, its sessions end, its API tokens are revoked."""
+    from ..auth.principal import Principal
     from ..errors import MapperError
-    from ..services.accounts import deactivate_account, get_account
+    from ..services.accounts.manage import deactivate
 
     try:
         with ctx.db().session_scope() as session:
-            deactivate_account(session, get_account(session, email), "cli users deactivate")
+            deactivate(session, Principal.system("cli users deactivate"), email)
     except MapperError as exc:
         raise _refused(exc) from exc
     click.echo(f"account {email} deactivated: sessions ended, API tokens revoked")
+
+
+@users.command("reactivate")
+@click.option("--email", required=True)
+@pass_ctx
+def users_reactivate(ctx: AppContext, email: str) -> None:
+    """Reactivate an account: it may sign in again (revoked API tokens stay revoked; send it
+    a link with ``mapper users invite``)."""
+    from ..auth.principal import Principal
+    from ..errors import MapperError
+    from ..services.accounts.manage import reactivate
+
+    try:
+        with ctx.db().session_scope() as session:
+            reactivate(session, Principal.system("cli users reactivate"), email)
+    except MapperError as exc:
+        raise _refused(exc) from exc
+    click.echo(f"account {email} reactivated")
 
 
 @main.group()

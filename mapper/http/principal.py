@@ -45,6 +45,19 @@ def _from_login_session() -> Principal:
     return Principal.from_account(account)
 
 
+def resolve_bearer_early() -> None:
+    """``before_request``: a bearer token is resolved before any view runs and its « last
+    used » committed then, so that it holds when the request only reads or fails, and nothing
+    of the view's own work is ever committed with it."""
+    if not request.headers.get("Authorization"):
+        return
+    try:
+        current_principal()
+    except Unauthorized:
+        return  # a view that needs the principal answers 401 itself; others never look
+    get_session().commit()
+
+
 def current_principal() -> Principal:
     if "principal" not in g:
         g.principal = _resolve()
