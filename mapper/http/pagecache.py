@@ -11,6 +11,9 @@ rendered without error.
 Each response still gets its own CSP nonce: the page is stored with its nonce replaced by a
 placeholder and the visitor's nonce is put back. The cache is per application and bounded in
 bytes, least recently used first out.
+
+``anonymous_page`` caches a page for visitors without a session only (signed-in pages carry
+their visitor's navigation and form tokens, and are never stored).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 
 from ..db import get_session
 from ..services.dataversion import data_version
@@ -81,6 +84,15 @@ def cached_page(page: Hashable, render: Callable[[], tuple[str, bool]]) -> str:
     if storable:
         cache.put(key, html.replace(nonce, _NONCE))
     return html
+
+
+def anonymous_page(page: Hashable, render: Callable[[], str]) -> str:
+    """A public page (a map of territories, of coverage): cached for visitors without a session
+    (the page is then the same for all of them), rendered for each signed-in visitor (their
+    navigation, their forms' token). Stored only if rendering put nothing in the session."""
+    if session:
+        return render()
+    return cached_page(page, lambda: (lambda html: (html, not session))(render()))
 
 
 def init_app(app: Flask) -> None:

@@ -16,6 +16,7 @@ from ..db import get_session
 from ..errors import ValidationFailed
 from ..http.pagemaps import (ASSET_PREFIX, STATIC_PREFIX, orientation_data, orientation_figure,
                              page_map, page_texts, searched, tiles)
+from ..http.pagecache import anonymous_page
 from ..http.snippets import widget_snippets
 from ..maps import build_coverage_map, build_territory_map
 from ..reference import REGIONS
@@ -62,6 +63,10 @@ def cpts_map(slug: str):
 
 @bp.get("/territories")
 def territories_map():
+    return anonymous_page(("maps.territories", request.full_path), _territories_page)
+
+
+def _territories_page() -> str:
     region, departement = _area_args()
     data = territory_read_model(get_session(), get_settings(), region=region,
                                 departement=departement)
@@ -78,6 +83,10 @@ def territories_map():
 
 @bp.get("/coverage")
 def coverage_map():
+    return anonymous_page(("maps.coverage", request.full_path), _coverage_page)
+
+
+def _coverage_page() -> str:
     region, departement = _area_args()
     if not region and not departement:  # ask first: a national map is not a page
         return render_template("maps/coverage.html", data=None, map=None,

@@ -98,3 +98,27 @@ def test_every_table_is_versioned_or_declared_unversioned(session):
         "WHERE t.tgname = c.relname || '_data_version' AND NOT t.tgisinternal")).scalars())
     assert not triggered & UNVERSIONED
     assert tables - UNVERSIONED == triggered, "classify the new tables: versioned or not"
+
+
+def test_public_maps_are_stored_for_anonymous_visitors_only(app, client, session, world,
+                                                            sign_in):
+    _cache(app).clear()
+    url = "/map/territories?departement=75"
+    first = client.get(url)
+    assert first.status_code == 200 and len(_cache(app)) == 1
+    second = client.get(url)
+    assert second.get_data(as_text=True).replace(_nonce(second), "N") == \
+        first.get_data(as_text=True).replace(_nonce(first), "N")
+    assert client.get("/map/coverage?departement=75").status_code == 200
+    assert len(_cache(app)) == 2
+    session.execute(text("UPDATE cpts SET name = 'CPTS Sud Renommée' WHERE id = :id"),
+                    {"id": world.cpts["sud"]})
+    assert "CPTS Sud Renommée" in client.get(url).get_data(as_text=True)
+    assert len(_cache(app)) == 3  # the new version's page; the old ones age out
+    sign_in("ars", regions=["11"])
+    signed = client.get(url)
+    assert signed.status_code == 200 and "Déconnexion" in signed.get_data(as_text=True)
+    assert len(_cache(app)) == 3  # a signed-in page is never stored
+    assert "Déconnexion" not in client.__class__(app).get(url).get_data(as_text=True)
+    assert client.get("/map/territories?region=ZZ").status_code in (400, 422)
+    assert len(_cache(app)) == 3
