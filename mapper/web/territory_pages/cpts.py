@@ -3,6 +3,8 @@ configurator and snippets; its managers add and remove members, create entries, 
 territory and the widget's colour."""
 from __future__ import annotations
 
+import re
+
 from flask import flash, jsonify, redirect, render_template, request, session as cookie, url_for
 from flask_babel import gettext
 
@@ -139,18 +141,24 @@ def add_member(slug: str):
 def edit_territory(slug: str):
     session, principal, cpts = _managed(slug)
     raw = request.form.get("communes", "")
+    raw_iris = request.form.get("iris", "")
     try:
-        codes = resolve_communes(session, raw)
-        data = {"communes": codes}
-        kept = member_iris(session, cpts.id)  # the IRIS of split communes stay (API to change)
-        if kept:
-            data["iris"] = kept
+        data = {"communes": resolve_communes(session, raw)}
+        # IRIS of the communes the CPTS shares with others (codes of 9 digits); a form without
+        # the field (an older page) keeps those it holds
+        iris = ([c for c in re.split(r"[\s,;]+", raw_iris) if c] if "iris" in request.form
+                else member_iris(session, cpts.id))
+        if iris:
+            data["iris"] = iris
         update_cpts(session, principal, cpts, data, settings=get_settings())
     except (ValidationFailed, Conflict, Forbidden) as exc:
         session.rollback()
-        return _render_cpts(cpts.slug, {"communes": field_errors(exc, default="communes")
-                                        .get("communes") or [exc.detail]},
-                            {"communes": raw}, exc.status)
+        errors = field_errors(exc, {"iris": "iris"}, default="communes")
+        if not errors.get("communes") and not errors.get("iris"):
+            errors["communes"] = [exc.detail]
+        return _render_cpts(cpts.slug, {k: v for k, v in errors.items()
+                                        if k in ("communes", "iris")},
+                            {"communes": raw, "iris": raw_iris}, exc.status)
     session.commit()
     notify_overlaps(session, principal, cpts, "update")
     return _back(cpts, "#territoire", "Territoire enregistré.")
