@@ -12,11 +12,12 @@ to colour neighbours differently.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from ...maps.data import GeoJSONText
 
 #: Simplification of the outlines drawn on a région map (degrees, ≈ 80 m: under a pixel up to
 #: zoom 10; ST_Simplify keeping collapsed parts: ST_SimplifyPreserveTopology is 20 times slower
@@ -27,14 +28,15 @@ DECIMALS = 4
 
 @dataclass
 class OverlapPiece:
-    """CPTS ids claiming the piece, its communes ("Nom (code)"), population, area, GeoJSON."""
+    """CPTS ids claiming the piece, its communes ("Nom (code)"), population, area, geometry
+    (PostGIS's GeoJSON text for the commune pieces, a GeoJSON dict for the drawn ones)."""
 
     claimant_ids: list[int]
     communes: list[str] = field(default_factory=list)
     population: int | None = None
     area_km2: float | None = None
     estimated: bool = False
-    geometry: dict | None = None
+    geometry: GeoJSONText | dict | None = None
 
 
 _COMMUNE_PIECES = text("""
@@ -52,12 +54,14 @@ _COMMUNE_PIECES = text("""
         FROM claims cl JOIN commune c ON c.code = cl.commune_code
         WHERE cl.ids && CAST(:ids AS int[])
         GROUP BY cl.ids)
-    SELECT p.ids, p.communes, p.population, p.area,
-           ST_AsGeoJSON(ST_Simplify(CASE WHEN cardinality(p.codes) = 1
+    SELECT p.ids, p.communes, p.population, p.area, ST_AsGeoJSON(g.geom, :decimals) AS geometry,
+           ST_XMin(g.geom) AS west, ST_YMin(g.geom) AS south,
+           ST_XMax(g.geom) AS east, ST_YMax(g.geom) AS north
+    FROM pieces p
+    CROSS JOIN LATERAL (SELECT ST_Simplify(CASE WHEN cardinality(p.codes) = 1
                THEN (SELECT geom FROM commune WHERE code = p.codes[1])
                ELSE (SELECT ST_Union(ST_SnapToGrid(geom, :grid)) FROM commune
-                     WHERE code = ANY(p.codes)) END, :tol, true), :decimals, 1) AS geometry
-    FROM pieces p
+                     WHERE code = ANY(p.codes)) END, :tol, true) AS geom) g
     ORDER BY p.population DESC NULLS LAST, p.ids
 """)
 
@@ -77,7 +81,8 @@ def commune_pieces(session: Session, ids: list[int]) -> list[OverlapPiece]:
     return [OverlapPiece(list(r.ids), list(r.communes),
                          None if r.population is None else int(r.population),
                          None if r.area is None else round(float(r.area), 4), False,
-                         json.loads(r.geometry) if r.geometry else None) for r in rows]
+                         GeoJSONText(r.geometry, (r.west, r.south, r.east, r.north))
+                         if r.geometry else None) for r in rows]
 
 
 def drawn_pieces(pairs: list[dict], ids: set[int]) -> list[OverlapPiece]:
