@@ -3,8 +3,9 @@
 Commune territories: every commune claimed by two or more (non-rejected) CPTS is grouped with
 the other communes claimed by exactly the same CPTS, and each group is drawn as the union of
 its communes (a lone commune as it is; several snapped first to the grid of the decimals
-written, which keeps shared borders shared and makes the union half as long): Nice claimed by three CPTS is one piece naming the
-three. Drawn territories are
+written, which keeps shared borders shared and makes the union half as long; dissolved by
+``geo.dissolve``, a coverage union five times faster than ``ST_Union``): Nice claimed by three
+CPTS is one piece naming the three. Drawn territories are
 compared geometrically by ``overlap_pairs`` (one piece per pair: the intersection).
 
 ``adjacency`` gives the pairs of CPTS whose outlines touch or overlap, for the map
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ...geo.dissolve import dissolve
 from ...maps.data import GeoJSONText
 
 #: Simplification of the outlines drawn on a région map (degrees, ≈ 80 m: under a pixel up to
@@ -54,15 +56,23 @@ _COMMUNE_PIECES = text("""
         FROM claims cl JOIN commune c ON c.code = cl.commune_code
         WHERE cl.ids && CAST(:ids AS int[])
         GROUP BY cl.ids)
-    SELECT p.ids, p.communes, p.population, p.area, ST_AsGeoJSON(g.geom, :decimals) AS geometry,
-           ST_XMin(g.geom) AS west, ST_YMin(g.geom) AS south,
-           ST_XMax(g.geom) AS east, ST_YMax(g.geom) AS north
+    SELECT p.ids, p.communes, p.population, p.area,
+           CASE WHEN cardinality(p.codes) = 1
+               THEN ARRAY(SELECT ST_AsBinary(geom) FROM commune WHERE code = p.codes[1])
+               ELSE ARRAY(SELECT ST_AsBinary(ST_SnapToGrid(geom, :grid)) FROM commune
+                          WHERE code = ANY(p.codes)) END AS parts
     FROM pieces p
-    CROSS JOIN LATERAL (SELECT ST_Simplify(CASE WHEN cardinality(p.codes) = 1
-               THEN (SELECT geom FROM commune WHERE code = p.codes[1])
-               ELSE (SELECT ST_Union(ST_SnapToGrid(geom, :grid)) FROM commune
-                     WHERE code = ANY(p.codes)) END, :tol, true) AS geom) g
     ORDER BY p.population DESC NULLS LAST, p.ids
+""")
+
+#: The dissolved pieces (WKB, in order) simplified and written as GeoJSON, with their boxes.
+_OUTLINES = text("""
+    SELECT ST_AsGeoJSON(s.geom, :decimals) AS geometry,
+           ST_XMin(s.geom) AS west, ST_YMin(s.geom) AS south,
+           ST_XMax(s.geom) AS east, ST_YMax(s.geom) AS north
+    FROM unnest(CAST(:shapes AS bytea[])) WITH ORDINALITY AS u(wkb, n)
+    CROSS JOIN LATERAL (SELECT ST_Simplify(ST_GeomFromWKB(u.wkb, 4326), :tol, true) AS geom) s
+    ORDER BY u.n
 """)
 
 _ADJACENT = text("""
@@ -76,13 +86,15 @@ def commune_pieces(session: Session, ids: list[int]) -> list[OverlapPiece]:
     """Shared communes grouped by their set of claimants (any of ``ids`` among them)."""
     if not ids:
         return []
-    rows = session.execute(_COMMUNE_PIECES, {"ids": list(ids), "tol": SIMPLIFY_DEGREES,
-                                             "decimals": DECIMALS, "grid": 10.0 ** -DECIMALS})
+    rows = session.execute(_COMMUNE_PIECES, {"ids": list(ids), "grid": 10.0 ** -DECIMALS}).all()
+    shapes = [dissolve(r.parts) for r in rows]
+    outlines = session.execute(_OUTLINES, {"shapes": shapes, "tol": SIMPLIFY_DEGREES,
+                                           "decimals": DECIMALS}).all() if rows else []
     return [OverlapPiece(list(r.ids), list(r.communes),
                          None if r.population is None else int(r.population),
                          None if r.area is None else round(float(r.area), 4), False,
-                         GeoJSONText(r.geometry, (r.west, r.south, r.east, r.north))
-                         if r.geometry else None) for r in rows]
+                         GeoJSONText(o.geometry, (o.west, o.south, o.east, o.north))
+                         if o.geometry else None) for r, o in zip(rows, outlines)]
 
 
 def drawn_pieces(pairs: list[dict], ids: set[int]) -> list[OverlapPiece]:

@@ -1,0 +1,31 @@
+"""``geo.dissolve``: the union of communes that tile, with a safe fallback when they do not."""
+from __future__ import annotations
+
+import shapely
+from shapely.geometry import box
+
+from mapper.geo.dissolve import dissolve
+
+
+def _wkb(*geoms):
+    return [shapely.to_wkb(g) for g in geoms]
+
+
+def test_adjacent_parts_become_one_polygon_without_their_shared_border():
+    out = shapely.from_wkb(dissolve(_wkb(box(0, 0, 1, 1), box(1, 0, 2, 1), box(0, 1, 2, 2))))
+    assert out.geom_type == "Polygon" and shapely.equals(out, box(0, 0, 2, 2))
+
+
+def test_overlapping_or_badly_noded_parts_still_give_the_true_union():
+    overlapping = shapely.from_wkb(dissolve(_wkb(box(0, 0, 2, 1), box(1, 0, 3, 1))))
+    assert shapely.equals(overlapping, box(0, 0, 3, 1))
+    # a T-junction: the shared border has a vertex on one side only
+    t_junction = shapely.from_wkb(dissolve(_wkb(box(0, 0, 1, 2), box(1, 0, 2, 1),
+                                                box(1, 1, 2, 2))))
+    assert shapely.equals(t_junction, box(0, 0, 2, 2))
+
+
+def test_a_lone_part_is_kept_as_it_is_and_nothing_gives_none():
+    square = shapely.to_wkb(box(0, 0, 1, 1))
+    assert dissolve([square, None]) == square
+    assert dissolve([]) is None and dissolve([None]) is None
