@@ -29,3 +29,16 @@ def test_a_lone_part_is_kept_as_it_is_and_nothing_gives_none():
     square = shapely.to_wkb(box(0, 0, 1, 1))
     assert dissolve([square, None]) == square
     assert dissolve([]) is None and dissolve([None]) is None
+
+
+def test_touching_pairs_are_those_sharing_a_border_or_land_in_id_order():
+    from mapper.geo.dissolve import touching_pairs
+
+    shapes = {7: box(0, 0, 1, 1), 3: box(1, 0, 2, 1),  # share a border
+              5: box(1.5, 0.5, 3, 3),                  # overlaps 3
+              9: box(5, 5, 6, 6), 1: None}             # alone, no outline
+    ids = list(shapes)
+    pairs = touching_pairs(ids, [shapely.to_wkb(g) if g is not None else None
+                                 for g in shapes.values()])
+    assert pairs == [(3, 5), (3, 7)]
+    assert touching_pairs([1], [shapely.to_wkb(box(0, 0, 1, 1))]) == []

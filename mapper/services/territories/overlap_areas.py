@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ...geo.dissolve import dissolve
+from ...geo.dissolve import dissolve, touching_pairs
 from ...maps.data import GeoJSONText
 
 #: Simplification of the outlines drawn on a région map (degrees, ≈ 80 m: under a pixel up to
@@ -75,12 +75,7 @@ _OUTLINES = text("""
     ORDER BY u.n
 """)
 
-_ADJACENT = text("""
-    SELECT a.id, b.id FROM cpts a JOIN cpts b
-      ON a.id < b.id AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
-    WHERE a.id = ANY(:ids) AND b.id = ANY(:ids)
-""")
-
+_OUTLINES_OF = text("SELECT id, ST_AsBinary(geom) AS wkb FROM cpts WHERE id = ANY(:ids)")
 
 def commune_pieces(session: Session, ids: list[int]) -> list[OverlapPiece]:
     """Shared communes grouped by their set of claimants (any of ``ids`` among them)."""
@@ -115,8 +110,8 @@ def adjacency(session: Session, ids: list[int]) -> list[tuple[int, int]]:
     share their communes' borders exactly, so touching is exact)."""
     if len(ids) < 2:
         return []
-    rows = session.execute(_ADJACENT, {"ids": list(ids)})
-    return [(a, b) for a, b in rows]
+    rows = session.execute(_OUTLINES_OF, {"ids": list(ids)}).all()
+    return touching_pairs([r.id for r in rows], [r.wkb for r in rows])
 
 
 def claimant_info(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
