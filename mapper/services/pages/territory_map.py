@@ -3,7 +3,9 @@ colouring: neighbours differ) with its name, its status as an outline, and the o
 one piece per set of claimants, listing every one of them.
 
 Outlines are simplified for a région-wide map (``overlap_areas.SIMPLIFY_DEGREES``) and written
-with 4 decimals by PostgreSQL; the label point is ``ST_PointOnSurface`` (always inside).
+with 4 decimals by PostgreSQL; the label point is ``ST_PointOnSurface`` (always inside). The
+GeoJSON text PostgreSQL writes is handed to the map as it is (``GeoJSONText``, with its box for
+fitting the map): a région's outlines and overlap areas are a megabyte that Python never parses.
 """
 from __future__ import annotations
 
