@@ -27,7 +27,10 @@ def dissolve(parts: Sequence[bytes | None]) -> bytes | None:
     geometries = shapely.from_wkb(kept)
     union = _coverage_union(geometries)
     if union is None:
-        union = shapely.union_all(geometries)
+        try:
+            union = shapely.union_all(geometries)
+        except shapely.errors.GEOSException:  # a part made invalid by the snapping
+            union = shapely.union_all(shapely.make_valid(geometries))
     return shapely.to_wkb(union)
 
 

@@ -42,3 +42,13 @@ def test_touching_pairs_are_those_sharing_a_border_or_land_in_id_order():
                                  for g in shapes.values()])
     assert pairs == [(3, 5), (3, 7)]
     assert touching_pairs([1], [shapely.to_wkb(box(0, 0, 1, 1))]) == []
+
+
+def test_a_part_made_invalid_by_snapping_is_repaired_instead_of_failing_the_page():
+    # a bow tie (self-intersecting), as snapping a commune to the grid can make: the general
+    # union raises a TopologyException on it (région 28 gave a 500 that way)
+    from shapely.geometry import Polygon
+
+    bow_tie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)])
+    out = shapely.from_wkb(dissolve(_wkb(bow_tie, box(2, 0, 3, 2))))
+    assert out.is_valid and out.area == 4.0
