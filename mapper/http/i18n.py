@@ -9,6 +9,7 @@ right-to-left scripts) from ``page_language()``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -56,8 +57,14 @@ def select_locale() -> str:
 
 def page_locale() -> Locale:
     """The Babel locale of the page (names of languages, days and months in its language)."""
+    return _locale(str(get_locale() or DEFAULT))
+
+
+@lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    """Parsed once per code: a table of a région formats a thousand numbers."""
     try:
-        return Locale.parse(str(get_locale() or DEFAULT))
+        return Locale.parse(code)
     except (UnknownLocaleError, ValueError):
         return Locale.parse(DEFAULT)
 

@@ -3,7 +3,8 @@
 The services turn query results into these dataclasses; the builders never see a Session or a
 model. Every string here may come from a user and is treated as untrusted text by the maps
 (serialised as escaped JSON, rendered in the browser with ``textContent``). Geometries are
-GeoJSON dicts in WGS84 lon/lat (RFC 7946).
+GeoJSON dicts in WGS84 lon/lat (RFC 7946), or, for the big ones of the territories map,
+``GeoJSONText``: the text PostGIS wrote, passed through to the page without being parsed.
 """
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 GeoJSON = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class GeoJSONText:
+    """A geometry as GeoJSON text written by PostGIS (``ST_AsGeoJSON``: numbers and names,
+    no user text), embedded in the page as it is, and its box (west, south, east, north)."""
+
+    text: str
+    bbox: tuple[float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +79,7 @@ class TerritoryFeature:
     name: str
     slug: str
     status: str
-    geometry: GeoJSON
+    geometry: GeoJSON | GeoJSONText
     population: int | None = None
     #: Palette index chosen so that neighbours differ (``geo.colouring``); None: by status.
     colour: int | None = None
@@ -93,7 +103,7 @@ class OverlapArea:
     is made of ("Nice (06088)"), empty for drawn territories (then the area is geometric and
     ``population_estimated`` is True when the population was area-weighted)."""
 
-    geometry: GeoJSON
+    geometry: GeoJSON | GeoJSONText
     claimants: tuple[Claimant, ...]
     population_affected: int | None = None
     area_km2: float | None = None

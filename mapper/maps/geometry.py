@@ -10,6 +10,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from mapper.maps.data import GeoJSONText
+from mapper.maps.elements import RawJSON
+
 COORD_DECIMALS = 5
 
 #: Metropolitan France, used when a map has nothing to fit to.
@@ -100,7 +103,20 @@ def bounded_geometry(obj: Mapping[str, Any] | None, bounds: Bounds) -> dict | No
     return compact_geometry(obj, bounds)
 
 
-def feature(geometry: dict, properties: dict) -> dict:
+def text_geometry(obj: Any, bounds: Bounds):
+    """A ``GeoJSONText`` (PostGIS's text and box) extends the bounds by its box and goes into
+    the page as it is (``RawJSON``); any other geometry through ``bounded_geometry``."""
+    if not isinstance(obj, GeoJSONText):
+        return bounded_geometry(obj, bounds)
+    west, south, east, north = obj.bbox
+    if not (obj.text and valid_lonlat(west, south) and valid_lonlat(east, north)):
+        return None
+    bounds.extend(west, south)
+    bounds.extend(east, north)
+    return RawJSON(obj.text)
+
+
+def feature(geometry: dict | RawJSON, properties: dict) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 

@@ -19,7 +19,7 @@ from mapper.maps.basemap import finish, new_map
 from mapper.maps.data import Claimant, OverlapArea, OverlapFeature, TerritoryFeature, TileConfig
 from mapper.maps.elements import DataControl, DataLayer, control_label
 from mapper.maps.formatting import N_, fr_int, plural
-from mapper.maps.geometry import Bounds, bounded_geometry, feature
+from mapper.maps.geometry import Bounds, feature, text_geometry
 from mapper.maps.style import OVERLAP_STYLE
 from mapper.maps.territory_style import REJECTED_FILL, fill_colour, outline, status_label
 from mapper.vocab import CPTS_STATUSES
@@ -39,7 +39,7 @@ def _territory_features(territories: Iterable[TerritoryFeature], bounds: Bounds,
                         ) -> dict[str, list[dict]]:
     by_status: dict[str, list[dict]] = {key: [] for key in (*CPTS_STATUSES, "autre")}
     for t in territories:
-        geometry = bounded_geometry(t.geometry, bounds)
+        geometry = text_geometry(t.geometry, bounds)
         if geometry is None:
             continue
         properties = {"i": t.id, "n": t.name, "s": t.slug, "st": status_label(t.status),
@@ -63,7 +63,7 @@ def _overlap_features(overlaps: Iterable[OverlapArea | OverlapFeature],
                       bounds: Bounds) -> list[dict]:
     features = []
     for o in map(as_area, overlaps):
-        geometry = bounded_geometry(o.geometry, bounds)
+        geometry = text_geometry(o.geometry, bounds)
         if geometry is None:
             continue
         properties = {

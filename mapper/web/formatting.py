@@ -5,6 +5,7 @@ is the source language; in another language they follow its locale (separators, 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, get_day_names
@@ -22,9 +23,13 @@ NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
 def _localised(text: str) -> str:
     """``1,234.5`` (Python's format) with the page locale's separators."""
-    locale = page_locale()
-    group, decimal = get_group_symbol(locale=locale), get_decimal_symbol(locale=locale)
+    group, decimal = _separators(page_locale())
     return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
+@lru_cache(maxsize=64)
+def _separators(locale) -> tuple[str, str]:
+    return get_group_symbol(locale=locale), get_decimal_symbol(locale=locale)
 
 
 def fr_int(value) -> str:

@@ -3,32 +3,43 @@ colouring: neighbours differ) with its name, its status as an outline, and the o
 one piece per set of claimants, listing every one of them.
 
 Outlines are simplified for a région-wide map (``overlap_areas.SIMPLIFY_DEGREES``) and written
-with 4 decimals by PostgreSQL; the label point is ``ST_PointOnSurface`` (always inside).
+with 4 decimals by PostgreSQL; the label point is ``ST_PointOnSurface`` (always inside). The
+GeoJSON text PostgreSQL writes is handed to the map as it is (``GeoJSONText``, with its box for
+fitting the map): a région's outlines and overlap areas are a megabyte that Python never parses.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
 from ...geo.colouring import greedy_colouring
-from ...maps.data import Claimant, OverlapArea, TerritoryFeature
+from ...maps.data import Claimant, GeoJSONText, OverlapArea, TerritoryFeature
 from ...maps.territory_style import TERRITORY_PALETTE
 from ...reference import DEPARTEMENT_REGION, REGIONS
 from .. import features
-from ..territories.cpts import CPTS, in_departement
+from ..territories.cpts import in_departement
 from ..territories.overlap_areas import (DECIMALS, SIMPLIFY_DEGREES, adjacency, claimant_info,
                                          commune_pieces, drawn_pieces)
 from ..territories.pairs import overlap_pairs
 
-MAP_LAYER = replace(
-    CPTS, geometry=f"ST_Simplify(k.geom, {SIMPLIFY_DEGREES}, true)", geojson_options=1,
-    properties=CPTS.properties + (
-        ("label", "CASE WHEN k.geom IS NULL THEN NULL ELSE json_build_array("
-                  "round(ST_X(ST_PointOnSurface(k.geom))::numeric, 5), "
-                  "round(ST_Y(ST_PointOnSurface(k.geom))::numeric, 5)) END"),))
+#: Every CPTS of the area, its simplified outline written by PostgreSQL (passed through to the
+#: page as it is: ``GeoJSONText``) with its box, and its label point.
+_TERRITORIES = """
+    SELECT k.id, k.name, k.slug, k.status, k.population,
+           round(k.area_km2::numeric, 4) AS area_km2, ST_AsGeoJSON(s.geom, :decimals) AS geojson,
+           ST_XMin(s.geom) AS west, ST_YMin(s.geom) AS south,
+           ST_XMax(s.geom) AS east, ST_YMax(s.geom) AS north,
+           round(ST_X(l.point)::numeric, 5)::float8 AS lon,
+           round(ST_Y(l.point)::numeric, 5)::float8 AS lat
+    FROM cpts k
+    CROSS JOIN LATERAL (SELECT ST_Simplify(k.geom, :tolerance, true) AS geom) s
+    CROSS JOIN LATERAL (SELECT ST_PointOnSurface(k.geom) AS point) l
+    WHERE {condition}
+    ORDER BY k.name"""
 
 
 def check_area(region: str | None, departement: str | None) -> None:
@@ -75,25 +86,21 @@ class TerritoryMap:
 
 
 def _territories(session: Session, region, departement, status):
-    fc = features.loads(features.collection(
-        session, MAP_LAYER, [features.equals("k.region", region),
-                             features.equals("k.status", status), in_departement(departement)],
-        precision=DECIMALS))
-    rows = []
-    for f in fc["features"]:
-        p = f["properties"]
-        rows.append(TerritoryRow(p["id"], p["name"], p["slug"], p["status"],
-                                 p.get("population"), p.get("area_km2")))
+    condition, params = features.where([features.equals("k.region", region),
+                                        features.equals("k.status", status),
+                                        in_departement(departement)])
+    found = session.execute(text(_TERRITORIES.format(condition=condition)),
+                            {**params, "tolerance": SIMPLIFY_DEGREES, "decimals": DECIMALS}).all()
+    rows = [TerritoryRow(r.id, r.name, r.slug, r.status, r.population,
+                         None if r.area_km2 is None else float(r.area_km2)) for r in found]
     colours = greedy_colouring([r.id for r in rows], adjacency(session, [r.id for r in rows]),
                                len(TERRITORY_PALETTE))
-    territories = []
-    for f in fc["features"]:
-        p = f["properties"]
-        if f.get("geometry"):
-            label = tuple(p["label"]) if p.get("label") else None
-            territories.append(TerritoryFeature(p["id"], p["name"], p["slug"], p["status"],
-                                                f["geometry"], p.get("population"),
-                                                colours.get(p["id"]), label))
+    territories = [
+        TerritoryFeature(r.id, r.name, r.slug, r.status,
+                         GeoJSONText(r.geojson, (r.west, r.south, r.east, r.north)),
+                         r.population, colours.get(r.id),
+                         None if r.lon is None else (r.lon, r.lat))
+        for r in found if r.geojson]
     return territories, rows
 
 

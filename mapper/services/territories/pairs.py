@@ -14,15 +14,21 @@ from .overlaps import ratio, arbitrations_for, drawn_cut, find_overlaps
 from .territory import Territory
 from ...vocab import VALIDATED_STATUSES
 
-_PAIRS = text("""
+_PAIRS_SQL = """
     SELECT a.cpts_id AS a_id, b.cpts_id AS b_id,
            array_agg(a.commune_code ORDER BY a.commune_code) AS codes,
            coalesce(sum(c.population), 0) AS population, coalesce(sum(c.area_km2), 0) AS area
     FROM cpts_commune a
     JOIN cpts_commune b ON b.commune_code = a.commune_code AND b.cpts_id > a.cpts_id
     JOIN commune c ON c.code = a.commune_code
+    {where}
     GROUP BY a.cpts_id, b.cpts_id
-""")
+"""
+_PAIRS = text(_PAIRS_SQL.format(where=""))
+#: Only the communes a CPTS of the région holds can be shared by a pair with a side in it.
+_REGION_PAIRS = text(_PAIRS_SQL.format(where="""
+    WHERE a.commune_code IN (SELECT x.commune_code FROM cpts_commune x
+                             JOIN cpts k ON k.id = x.cpts_id WHERE k.region = :region)"""))
 
 _CPTS_INFO = text("""
     SELECT id, name, slug, status, region, area_km2, territory_kind FROM cpts
@@ -53,7 +59,9 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
             region is None or info[a].region == region or info[b].region == region)
 
     pairs: dict[tuple[int, int], dict] = {}
-    rows = [r for r in session.execute(_PAIRS) if wanted(r.a_id, r.b_id)]
+    found = session.execute(_PAIRS) if region is None else session.execute(
+        _REGION_PAIRS, {"region": region})
+    rows = [r for r in found if wanted(r.a_id, r.b_id)]
     arb = arbitrations_for(session, [c for r in rows for c in r.codes])
     for r in rows:
         arbitrated = [c for c in r.codes if {r.a_id, r.b_id} <= arb.get(c, set())]
