@@ -10,7 +10,12 @@ map: Leaflet's map created, every territory layer added (their paths drawn) and 
 out (``performance.now()`` at that moment, i.e. since navigation start: the server's time
 included), and the part spent in the browser once the page was received.
 
-Targets: ≤ 1,5 MB of HTML and usable in ≤ 2 s.
+The page is kept by the page cache for visitors without a session (``mapper.http.pagecache``),
+so each figure is taken twice: as a visitor gets it from the cache, and as the first visitor after
+a write gets it (a no-op update of a CPTS gives the data a new version before each load: the
+server builds the page again).
+
+Targets: ≤ 1,5 MB of HTML and usable in ≤ 2 s, cached or not.
 """
 from __future__ import annotations
 
@@ -31,7 +36,13 @@ USABLE = """() => {
 }"""
 
 
-def _browser_times(url: str, report) -> list[float]:
+def _write(db) -> None:
+    """A write the page reads: the next visitor's page is built again."""
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE cpts SET name = name WHERE id = (SELECT min(id) FROM cpts)"))
+
+
+def _browser_times(url: str, report, before=None) -> tuple[list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
     times, after = [], []
@@ -39,6 +50,8 @@ def _browser_times(url: str, report) -> list[float]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             for _ in range(LOADS):
+                if before:
+                    before()
                 context = browser.new_context(viewport={"width": 1366, "height": 900})
                 page = context.new_page()
                 page.goto(url, wait_until="commit")
@@ -95,19 +108,27 @@ def run(report) -> None:
         areas = html.count('"cl":[')
         report.note(f"{path}: {areas} overlap areas")
         report.record(f"{path} HTML size ({n} CPTS)", len(html.encode()) / 1_000_000, "MB", 1.5)
-        report.record_latencies(f"GET {path} (HTTP)",
+        report.record_latencies(f"GET {path} (HTTP, page cache)",
                                 timed(lambda: http.get(server.url + path).text, 10, warmup=1))
+
+        def after_a_write():
+            _write(db)
+            return http.get(server.url + path).text
+
+        report.record_latencies(f"GET {path} (HTTP, first visit after a write)",
+                                timed(after_a_write, 10, warmup=1))
         if not Path(CHROMIUM).exists():
             report.note("no Chromium: the time to a usable map is not measured")
             return
-        times, after = _browser_times(server.url + path, report)
-        report.record(f"{path} usable in Chromium, median of {LOADS}",
-                      statistics.median(times), "ms", 2000)
-        report.record(f"{path} usable in Chromium, worst of {LOADS}", max(times), "ms", 2000)
-        report.record(f"{path} in the browser once received, median of {LOADS}",
-                      statistics.median(after), "ms")
-        report.record(f"{path} in the browser once received, worst of {LOADS}", max(after),
-                      "ms")
+        for label, before in (("page cache", None), ("first visit after a write",
+                                                     lambda: _write(db))):
+            times, after = _browser_times(server.url + path, report, before)
+            report.record(f"{path} usable in Chromium ({label}), median of {LOADS}",
+                          statistics.median(times), "ms", 2000)
+            report.record(f"{path} usable in Chromium ({label}), worst of {LOADS}", max(times),
+                          "ms", 2000)
+            report.record(f"{path} in the browser once received ({label}), median of {LOADS}",
+                          statistics.median(after), "ms")
     finally:
         server.close()
         db.engine.dispose()
