@@ -113,7 +113,8 @@ def _cpts_id(session, args) -> int | None:
         return None
     if ref.startswith("Organization/"):
         ref = ref.removeprefix("Organization/")
-    ref = ref.removeprefix("cpts-")
+    if ref.startswith("cpts-") and ref[5:].isdigit():
+        ref = ref[5:]
     return resolve_cpts(session, [int(ref) if ref.isdigit() else ref], field="cpts")[0]
 
 
