@@ -21,6 +21,7 @@ from .searches import SEARCHES
 log = logging.getLogger(__name__)
 FHIR_JSON = "application/fhir+json"
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 
 def fhir_response(body: dict, status: int = 200) -> Response:
@@ -68,6 +69,17 @@ def _bundle(kind: str, total: int, resources: list[dict], offset: int, count: in
     return {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links,
             "entry": [{"fullUrl": absolute(f"/fhir/{kind}/{r['id']}"), "resource": r,
                        "search": {"mode": "match"}} for r in resources]}
+
+
+@bp.route("/", defaults={"rest": ""}, methods=ALL_METHODS)
+@bp.route("/<path:rest>", methods=ALL_METHODS)
+def elsewhere(rest: str):
+    """What no route of this read-only API answers: a write (405) or an unknown path (404),
+    as an OperationOutcome rather than the site's HTML error page."""
+    if request.method not in ("GET", "HEAD"):
+        return outcome(405, "API en lecture seule : seules les lectures (GET) sont servies.",
+                       code="not-supported")
+    raise NotFound(f"Chemin FHIR inconnu : /fhir/{rest}.")
 
 
 @bp.get("/metadata")

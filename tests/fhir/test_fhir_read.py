@@ -172,3 +172,13 @@ def test_nothing_private_in_any_resource(client, world):
         text += json.dumps(all_pages(client, f"/fhir/{kind}?_count=100")[0], ensure_ascii=False)
     for secret in (PRIVATE, "private_phone", "note privée", "code porte", "geocode"):
         assert secret not in text
+
+
+@pytest.mark.parametrize("method, url, status", [
+    ("post", "/fhir/Practitioner", 405), ("put", "/fhir/Practitioner/1", 405),
+    ("delete", "/fhir/Slot/1", 405), ("get", "/fhir/Practitioner/1/_history", 404),
+    ("get", "/fhir/", 404)])
+def test_writes_and_unknown_paths_answer_operation_outcome(client, method, url, status):
+    resp = getattr(client, method)(url)
+    assert resp.status_code == status and resp.mimetype == FHIR_JSON
+    validate(resp.get_json(force=True))
