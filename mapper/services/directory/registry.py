@@ -3,8 +3,12 @@ address and profession — what the standard APIs (FHIR) read. Public fields onl
 public view of an entry (``access.public_view``): the public phone, the e-mail only when the
 entry made it public; never the private phone, notes or audit fields.
 
-A page is ``offset``/``limit`` over a stable order (last name, first name, id) and comes with
-the total of the same filters, counted by a second statement over the same conditions.
+A page is ``offset``/``limit`` over a stable order (the entry's id: the primary key, so a page
+never sorts the whole match) and comes with the total of the same filters, counted by a second
+statement over the same conditions. A postcode drives the plan from the index on
+``practice_site (postcode, professional_id)`` (migration 0015f): the candidates come ordered
+by id from an index-only scan, so a page of the densest postcode of a national directory reads
+a few index pages, and its count is an index-only count.
 """
 from __future__ import annotations
 
@@ -49,10 +53,6 @@ def _conditions(q: RegistryQuery) -> tuple[list[str], dict]:
         conds.append(f"unaccent_lower(p.first_name || ' ' || p.last_name) "
                      f"LIKE unaccent_lower(:name_{i})")
         params[f"name_{i}"] = "%" + _like(word) + "%"
-    if q.postcode:
-        conds.append("EXISTS (SELECT 1 FROM practice_site s WHERE s.professional_id = p.id "
-                     "AND s.postcode = :postcode)")
-        params["postcode"] = q.postcode
     if q.city:
         conds.append("EXISTS (SELECT 1 FROM practice_site s LEFT JOIN commune cm "
                      "ON cm.code = s.commune_code WHERE s.professional_id = p.id AND "
@@ -87,9 +87,9 @@ _PAGE = """
                 'lat', round(ST_Y(s.geom)::numeric, 6), 'lon', round(ST_X(s.geom)::numeric, 6))
                 ORDER BY s.id)
             FROM practice_site s WHERE s.professional_id = p.id) AS sites
-    FROM professional p JOIN profession pr ON pr.code = p.profession_code
+    FROM {source} JOIN profession pr ON pr.code = p.profession_code
     WHERE {where}
-    ORDER BY p.last_name, p.first_name, p.id
+    ORDER BY p.id
     LIMIT :limit OFFSET :offset
 """
 
@@ -103,15 +103,33 @@ def _entry(row) -> dict:
     return out
 
 
+#: The entries with a site in one postcode, ordered by id (an index-only scan).
+_BY_POSTCODE = ("(SELECT DISTINCT s.professional_id AS id FROM practice_site s "
+                "WHERE s.postcode = :postcode ORDER BY 1) cand "
+                "JOIN professional p ON p.id = cand.id")
+
+
+def _count(session: Session, q: RegistryQuery, conds: list[str], params: dict) -> int:
+    if q.postcode and not conds:
+        sql = ("SELECT count(DISTINCT s.professional_id) FROM practice_site s "
+               "WHERE s.postcode = :postcode")
+    else:
+        source = _BY_POSTCODE if q.postcode else "professional p"
+        sql = f"SELECT count(*) FROM {source} WHERE {' AND '.join(conds) or 'TRUE'}"
+    return session.execute(text(sql), params).scalar_one()
+
+
 def find_entries(session: Session, q: RegistryQuery) -> tuple[int, list[dict]]:
-    """(total, one page of public entries) matching ``q``."""
+    """(total, one page of public entries) matching ``q``, by id."""
     conds, params = _conditions(q)
-    where = " AND ".join(conds) or "TRUE"
-    total = session.execute(text(f"SELECT count(*) FROM professional p WHERE {where}"),
-                            params).scalar_one()
+    if q.postcode:
+        params["postcode"] = q.postcode
+    total = _count(session, q, conds, params)
     if total == 0 or q.offset >= total:
         return total, []
-    rows = session.execute(text(_PAGE.format(where=where)),
+    where = " AND ".join(conds) or "TRUE"
+    source = _BY_POSTCODE if q.postcode else "professional p"
+    rows = session.execute(text(_PAGE.format(where=where, source=source)),
                            {**params, "limit": q.limit, "offset": q.offset}).mappings()
     return total, [_entry(r) for r in rows]
 
