@@ -105,6 +105,10 @@ def test_search_parameters(client, world):
     assert names("/fhir/Practitioner?role=60") == ["Martin", "Martinez"]
     assert names("/fhir/Practitioner?role=60&address-postalcode=75014") == ["Martin"]
     assert names("/fhir/Practitioner?address-city=paris") == []
+    assert names("/fhir/Practitioner?address-city=commune 75-2") == ["Durand"]
+    assert names("/fhir/Practitioner?address-city=COMMUNE 75-1") == [
+        "Martin", "Petit", "Pharma"]
+    assert names("/fhir/Practitioner?specialty=SM54") == []
     roles = all_pages(client, "/fhir/PractitionerRole?role=21,70")[0]
     assert sorted(r["code"][0]["coding"][0]["code"] for r in roles) == ["21", "70"]
 
