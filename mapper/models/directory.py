@@ -100,6 +100,8 @@ class PracticeSite(Base):
         CheckConstraint(sql_in("precision", PRECISIONS), name="precision"),
         CheckConstraint("(geom IS NULL) = (precision IS NULL)", name="located_has_precision"),
         CheckConstraint(sql_in("source", ENTRY_SOURCES), name="source"),
+        #: Practitioner?address-postalcode= of the FHIR API (migration 0015f).
+        Index("ix_practice_site_postcode", "postcode", "professional_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

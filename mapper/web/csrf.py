@@ -30,7 +30,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _check():
-        if request.method not in UNSAFE or request.path.startswith("/api/"):
+        # /fhir is read-only (no cookie-authenticated writes): its writes answer 405.
+        if request.method not in UNSAFE or request.path.startswith(("/api/", "/fhir/")):
             return None
         expected = session.get("csrf")
         given = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
