@@ -47,6 +47,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from . import db
     from .api import init_api
     from .embed import bp as embed_bp
+    from .ogc import bp as ogc_bp
     from .http import assets, compression, hygiene, i18n, pagecache, problems, security
     from .web import init_web
 
@@ -84,6 +85,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     init_web(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(embed_bp)
+    app.register_blueprint(ogc_bp)
     # Registered last: flask-smorest installs its own HTTPException handler; ours must win.
     problems.register_error_handlers(app)
     return app
