@@ -4,9 +4,10 @@
 at import time. The layers, from the top (each imports only what stands below it; a test checks
 it, see ``tests/test_architecture.py``):
 
-* ``api`` (JSON, /api/v1), ``web`` (French pages), ``embed`` (iframe widgets): blueprints that
-  parse the request (``schemas``), call one service function and render; ``cli`` and
-  ``imports`` (files and remote sources) call the same services.
+* ``api`` (JSON, /api/v1), ``web`` (French pages), ``embed`` (iframe widgets), ``ogc`` (OGC
+  API – Features, /ogc): blueprints that parse the request (``schemas``), call one service
+  function and render; ``cli`` and ``imports`` (files and remote sources) call the same
+  services.
 * ``http``: what the blueprints share (error handler, security headers, principal, map pages).
 * ``services``: the use cases, one package per domain (``territories``, ``directory``,
   ``accounts``, ``geocoding``), the read models of the pages (``services.pages``), and the one

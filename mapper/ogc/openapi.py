@@ -15,7 +15,8 @@ _PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schema
 _ERRORS = {"400": {"description": "Paramètre invalide ou inconnu", "content": _PROBLEM},
            "404": {"description": "Ressource introuvable", "content": _PROBLEM}}
 _F = {"name": "f", "in": "query", "required": False, "style": "form", "explode": False,
-      "schema": {"type": "string", "enum": ["json", "geojson", "html"]}}
+      "schema": {"type": "string", "enum": ["json", "geojson"]}}
+_F_HTML = dict(_F, schema={"type": "string", "enum": ["json", "geojson", "html"]})
 
 
 def _param(name: str, schema: dict, description: str, explode: bool = False) -> dict:
@@ -65,7 +66,7 @@ def _collection_paths(collection) -> dict:
 
 def openapi_document(server: str, collections: dict) -> dict:
     paths = {
-        "/": _get("Page d'accueil", _JSON, [_F], "landing-page"),
+        "/": _get("Page d'accueil", _JSON, [_F_HTML], "landing-page"),
         "/api": _get("Cette définition", {"application/vnd.oai.openapi+json;version=3.0": {
             "schema": {"type": "object"}}}, [_F], "api"),
         "/conformance": _get("Classes de conformité", _JSON, [_F], "conformance"),

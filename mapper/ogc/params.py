@@ -37,16 +37,19 @@ class ItemsQuery:
     filters: dict
 
 
-def _fail(name: str, reason: str):
+def fail(name: str, reason: str):
     raise BadRequest(f"Paramètre « {name} » invalide : {reason}.", errors={name: [reason]})
 
 
-def check_known(args, allowed: set[str]) -> None:
+def check_known(args, allowed: set[str], html: bool = False) -> None:
+    """400 on the first parameter not in ``allowed``, and on a format not offered (HTML only
+    for the landing page)."""
     for name in args:
         if name not in allowed:
-            _fail(name, "paramètre inconnu")
-    if args.get("f") not in (None, "json", "geojson", "html"):
-        _fail("f", "json, geojson ou html")
+            fail(name, "paramètre inconnu")
+    formats = ("json", "geojson", "html") if html else ("json", "geojson")
+    if args.get("f") not in (None, *formats):
+        fail("f", " ou ".join(formats) + " attendu")
 
 
 def crs_uri(args, name: str) -> str:
@@ -56,7 +59,7 @@ def crs_uri(args, name: str) -> str:
     if value.startswith("[") and value.endswith("]"):  # safe CURIE [EPSG:2154]
         return crs_uri({name: value[1:-1]}, name)
     if value not in CRS:
-        _fail(name, "CRS non pris en charge (" + ", ".join(SUPPORTED_CRS) + ")")
+        fail(name, "CRS non pris en charge (" + ", ".join(SUPPORTED_CRS) + ")")
     return value
 
 
@@ -65,7 +68,7 @@ def _integer(args, name: str, default: int, low: int, high: int | None = None) -
     if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit() and len(raw) < 10) or int(raw) < low:
-        _fail(name, f"entier supérieur ou égal à {low} attendu")
+        fail(name, f"entier supérieur ou égal à {low} attendu")
     # limit over the maximum: clamped, as Part 1 allows (/req/core/fc-limit-response-1)
     return min(int(raw), high) if high is not None else int(raw)
 
@@ -81,11 +84,11 @@ def _box(args, flip: bool) -> tuple | None:
     if len(values) == 6:  # 3D box: heights dropped
         values = [values[0], values[1], values[3], values[4]]
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        _fail("bbox", "quatre nombres attendus : minx,miny,maxx,maxy")
+        fail("bbox", "quatre nombres attendus : minx,miny,maxx,maxy")
     if flip:
         values = [values[1], values[0], values[3], values[2]]
     if values[1] > values[3] or values[0] > values[2]:
-        _fail("bbox", "coin inférieur au-dessus du coin supérieur")
+        fail("bbox", "coin inférieur au-dessus du coin supérieur")
     return tuple(values)
 
 
@@ -96,7 +99,7 @@ def output(args, crs: str, default_tolerance: float | None, multi: bool = False)
     if zoom is not None:
         level = _integer(args, "zoom", 0, 0, None)
         if level > MAX_ZOOM:
-            _fail("zoom", f"entier de 0 à {MAX_ZOOM} attendu")
+            fail("zoom", f"entier de 0 à {MAX_ZOOM} attendu")
         # half a 256-pixel tile's pixel at this zoom, in degrees
         tolerance = 360.0 / 256 / (2 ** level) / 2
     return Output(srid=srid, flip=flip, tolerance=tolerance, precision=decimals, multi=multi)
@@ -107,7 +110,7 @@ def items_query(args, filters: tuple[str, ...], polygons: bool) -> ItemsQuery:
     crs = crs_uri(args, "crs")
     box_crs = crs_uri(args, "bbox-crs")
     if "bbox-crs" in args and "bbox" not in args:
-        _fail("bbox-crs", "sans bbox")
+        fail("bbox-crs", "sans bbox")
     srid, flip, _ = CRS[box_crs]
     return ItemsQuery(
         limit=_integer(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),

@@ -41,10 +41,9 @@ def _wants_html() -> bool:
         request.accept_mimetypes["application/json"]
 
 
-@bp.get("")
-@bp.get("/")
+@bp.get("", strict_slashes=False)
 def landing():
-    params.check_known(request.args, {"f"})
+    params.check_known(request.args, {"f"}, html=True)
     links = [
         _link(external_url("ogc.landing"), "self", "application/json", "Cette page"),
         _link(external_url("ogc.landing", f="html"), "alternate", "text/html",
@@ -145,16 +144,16 @@ def items(collection_id: str):
     bad = service.bad_filters(collection, query.filters)
     if bad:
         name, reason = next(iter(bad.items()))
-        params._fail(name, reason)
+        params.fail(name, reason)
     session = get_session()
     stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    matched = service.count_matching(session, _settings(), collection, query.filters,
-                                     box=query.box, box_srid=query.box_srid)
+    selected = service.query(session, _settings(), collection, query.filters, box=query.box,
+                             box_srid=query.box_srid)
+    matched = service.count_matching(session, selected)
     returned = min(query.limit, max(0, matched - query.offset))
     members = {"timeStamp": stamp, "numberMatched": matched,
                "links": _page_links(collection_id, query, returned, matched)}
-    body, _ = service.page(session, _settings(), collection, query.filters, box=query.box,
-                           box_srid=query.box_srid, output=query.output, limit=query.limit,
+    body, _ = service.page(session, selected, output=query.output, limit=query.limit,
                            offset=query.offset, members=members)
     return _geojson(body, query.crs)
 

@@ -117,26 +117,34 @@ def bad_filters(collection: Collection, values: dict) -> dict[str, str]:
             if not re.fullmatch(FILTER_PATTERNS[name], value)}
 
 
-def _query(session, settings, collection, values, box, box_srid):
+@dataclass(frozen=True)
+class Query:
+    """A collection's layer with its parameters and filters, built once per request (the
+    overlaps are computed when it is built)."""
+
+    layer: Layer
+    params: dict
+    filters: list
+
+
+def query(session: Session, settings: Settings, collection: Collection, values: dict, *,
+          box: tuple | None = None, box_srid: int = 4326) -> Query:
+    """The features of the collection matching the filter ``values`` and the box."""
     layer, params, filters = collection.build(session, settings, values)
-    return layer, params, filters + [features.bbox(layer.geometry, box, box_srid)]
+    return Query(layer, params, filters + [features.bbox(layer.geometry, box, box_srid)])
 
 
-def count_matching(session: Session, settings: Settings, collection: Collection, values: dict,
-                   *, box: tuple | None, box_srid: int = 4326) -> int:
-    """How many features of the collection match the filters and the box (numberMatched)."""
-    layer, params, filters = _query(session, settings, collection, values, box, box_srid)
-    return features.count(session, layer, filters, params=params)
+def count_matching(session: Session, q: Query) -> int:
+    """How many features match (numberMatched)."""
+    return features.count(session, q.layer, q.filters, params=q.params)
 
 
-def page(session: Session, settings: Settings, collection: Collection, values: dict, *,
-         box: tuple | None, box_srid: int, output: Output, limit: int, offset: int,
+def page(session: Session, q: Query, *, output: Output, limit: int, offset: int,
          members: dict) -> tuple[str, int]:
-    """A page of the collection as FeatureCollection text (with ``members`` and
-    ``numberReturned``), and the number of features in it."""
-    layer, params, filters = _query(session, settings, collection, values, box, box_srid)
-    return features.page(session, layer, filters, limit=limit, offset=offset, output=output,
-                         params=params, members=members)
+    """A page as FeatureCollection text (with ``members`` and ``numberReturned``), and the
+    number of features in it."""
+    return features.page(session, q.layer, q.filters, limit=limit, offset=offset,
+                         output=output, params=q.params, members=members)
 
 
 def item(session: Session, settings: Settings, collection: Collection, feature_id: str,

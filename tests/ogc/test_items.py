@@ -71,7 +71,7 @@ def test_limit_clamped_and_bad_parameters_refused(client, world):
                         ({"bbox": "3,2,1,4"}, "bbox"), ({"crs": "EPSG:3857"}, "crs"),
                         ({"bbox-crs": "EPSG:2154"}, "bbox-crs"), ({"zoom": "99"}, "zoom"),
                         ({"status": "bof"}, "status"), ({"departement": "7'5"}, "departement"),
-                        ({"colour": "red"}, "colour")):
+                        ({"colour": "red"}, "colour"), ({"f": "html"}, "f")):
         resp = client.get("/ogc/collections/cpts/items", query_string=query)
         assert name in assert_problem(resp, 400)["errors"], query
 
