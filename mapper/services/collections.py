@@ -19,6 +19,7 @@ from ..messages import N_
 from ..vocab import CPTS_STATUSES
 from . import features
 from .communes import COMMUNES
+from .dataversion import data_version
 from .directory.layers import PERMANENCES, PLACES, PROFESSIONALS, in_array
 from .features import Filter, Layer, Output, equals
 from .territories.coverage import uncovered_layer
@@ -159,9 +160,19 @@ def item(session: Session, settings: Settings, collection: Collection, feature_i
                             output=output)
 
 
+#: Extents by (database, table, data version): reading every outline of the communes for each
+#: /collections request would be the slowest part of it. Bounded; any write makes a new key.
+_EXTENTS: dict[tuple, list[float] | None] = {}
+
+
 def extent(session: Session, collection: Collection) -> list[float] | None:
     """The bounding box of the collection's table (lon/lat), None when it has no geometry."""
-    row = session.execute(text(
-        f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-        f"(SELECT ST_Extent(geom) AS e FROM {collection.extent_table}) x")).one()
-    return None if row[0] is None else [round(float(v), 6) for v in row]
+    key = (str(session.get_bind().engine.url), collection.extent_table, data_version(session))
+    if key not in _EXTENTS:
+        if len(_EXTENTS) > 256:
+            _EXTENTS.clear()
+        row = session.execute(text(
+            f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+            f"(SELECT ST_Extent(geom) AS e FROM {collection.extent_table}) x")).one()
+        _EXTENTS[key] = None if row[0] is None else [round(float(v), 6) for v in row]
+    return _EXTENTS[key]
