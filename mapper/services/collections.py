@@ -73,7 +73,7 @@ def _cpts(session, settings, values) -> Built:
 
 def _uncovered(session, settings, values) -> Built:
     layer, params = uncovered_layer(values.get("departement"), values.get("region"),
-                                    values.get("status"))
+                                    values.get("status"), code=values.get("_id"))
     return layer, params, []
 
 
@@ -154,7 +154,8 @@ def item(session: Session, settings: Settings, collection: Collection, feature_i
     if collection.int_ids and not (feature_id.isascii() and feature_id.isdigit()
                                    and len(feature_id) < 10):
         return None
-    layer, params, filters = collection.build(session, settings, {})
+    # ``_id``: the feature asked for, for layers that can compute just that one
+    layer, params, filters = collection.build(session, settings, {"_id": feature_id})
     value = int(feature_id) if collection.int_ids else feature_id
     return features.feature(session, layer, [equals(layer.id, value)], params=params,
                             output=output)

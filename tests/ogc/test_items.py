@@ -92,6 +92,11 @@ def test_zones_blanches_and_overlaps(client, world):
     uncovered = _items(client, "zones-blanches").get_json()
     codes = {f["id"] for f in uncovered["features"]}
     assert "75007" in codes and "75001" not in codes
+    one = client.get("/ogc/collections/zones-blanches/items/75007").get_json()
+    assert one["properties"]["nom"] and one["geometry"]["type"] == "MultiPolygon"
+    assert_problem(client.get("/ogc/collections/zones-blanches/items/75001"), 404)
+    assert _items(client, "zones-blanches", status="valide").get_json()["numberMatched"] > \
+        uncovered["numberMatched"]
     overlaps = _items(client, "overlaps").get_json()
     pairs = {(f["properties"]["a_name"], f["properties"]["b_name"])
              for f in overlaps["features"]}
