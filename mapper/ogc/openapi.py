@@ -3,6 +3,7 @@ classes it declares. Written by hand, from the same lists the views use (collect
 filters, the CRS), so the document cannot promise what the views do not do."""
 from __future__ import annotations
 
+from ..services.collections import FILTER_PATTERNS
 from . import params
 
 CONF = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/{name}"
@@ -25,14 +26,16 @@ def _param(name: str, schema: dict, description: str, explode: bool = False) -> 
 
 
 COMMON = [
-    _param("limit", {"type": "integer", "minimum": 1, "maximum": params.MAX_LIMIT,
+    _param("limit", {"type": "integer", "minimum": 1, "maximum": params.INT_MAX,
                      "default": params.DEFAULT_LIMIT},
            f"Nombre d'objets par page (au-delà de {params.MAX_LIMIT} : ramené à "
            f"{params.MAX_LIMIT})."),
-    _param("offset", {"type": "integer", "minimum": 0, "default": 0}, "Rang du premier objet."),
+    _param("offset", {"type": "integer", "minimum": 0, "maximum": params.INT_MAX, "default": 0},
+           "Rang du premier objet."),
     _param("bbox", {"type": "array", "minItems": 4, "maxItems": 6,
                     "items": {"type": "number"}},
-           "minx,miny,maxx,maxy dans bbox-crs (CRS84 par défaut)."),
+           "minx,miny,maxx,maxy dans bbox-crs (CRS84 par défaut) ; le coin inférieur "
+           "gauche d'abord (sinon 400)."),
     _param("bbox-crs", {"type": "string", "format": "uri", "enum": params.SUPPORTED_CRS},
            "CRS du bbox."),
     _param("crs", {"type": "string", "format": "uri", "enum": params.SUPPORTED_CRS},
@@ -51,8 +54,8 @@ def _get(summary: str, content: dict, parameters=(), op: str = "") -> dict:
 
 def _collection_paths(collection) -> dict:
     base = f"/collections/{collection.id}"
-    filters = [_param(name, {"type": "string"}, f"Filtre sur {name}.")
-               for name in collection.filters]
+    filters = [_param(name, {"type": "string", "pattern": f"^({FILTER_PATTERNS[name]})$"},
+                      f"Filtre sur {name}.") for name in collection.filters]
     fid = {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
         base: _get(collection.title, _JSON, [_F], f"describe-{collection.id}"),
@@ -66,7 +69,8 @@ def _collection_paths(collection) -> dict:
 
 def openapi_document(server: str, collections: dict) -> dict:
     paths = {
-        "/": _get("Page d'accueil", _JSON, [_F_HTML], "landing-page"),
+        "/": _get("Page d'accueil", {**_JSON, "text/html": {"schema": {"type": "string"}}},
+                  [_F_HTML], "landing-page"),
         "/api": _get("Cette définition", {"application/vnd.oai.openapi+json;version=3.0": {
             "schema": {"type": "object"}}}, [_F], "api"),
         "/conformance": _get("Classes de conformité", _JSON, [_F], "conformance"),

@@ -18,6 +18,11 @@ EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 CRS = {CRS84: (4326, False, 6), EPSG + "4326": (4326, True, 6), EPSG + "2154": (2154, False, 2)}
 SUPPORTED_CRS = list(CRS)
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
+INT_MAX = 2**31 - 1
+#: Where each CRS's coordinates mean something: boxes are clipped to it before PostGIS
+#: reprojects them (EPSG:2154: its projected bounds, from the EPSG registry).
+VALID_AREA = {4326: (-180.0, -90.0, 180.0, 90.0),
+              2154: (-378305.81, 6093283.21, 1212610.74, 7186901.68)}
 #: Simplification of territory outlines when no ``zoom`` is given: ~50 m, invisible at the
 #: scale of a département and a tenth of the vertices of a national layer.
 DEFAULT_TOLERANCE = 0.0005
@@ -67,8 +72,8 @@ def _integer(args, name: str, default: int, low: int, high: int | None = None) -
     raw = args.get(name)
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 10) or int(raw) < low:
-        fail(name, f"entier supérieur ou égal à {low} attendu")
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10) or not low <= int(raw) <= INT_MAX:
+        fail(name, f"entier de {low} à {INT_MAX} attendu")
     # limit over the maximum: clamped, as Part 1 allows (/req/core/fc-limit-response-1)
     return min(int(raw), high) if high is not None else int(raw)
 
@@ -92,6 +97,14 @@ def _box(args, flip: bool) -> tuple | None:
     return tuple(values)
 
 
+def _clip(box: tuple | None, srid: int) -> tuple | None:
+    if box is None:
+        return None
+    x0, y0, x1, y1 = VALID_AREA[srid]
+    return (min(max(box[0], x0), x1), min(max(box[1], y0), y1),
+            max(min(box[2], x1), x0), max(min(box[3], y1), y0))
+
+
 def output(args, crs: str, default_tolerance: float | None, multi: bool = False) -> Output:
     srid, flip, decimals = CRS[crs]
     zoom = args.get("zoom")
@@ -108,12 +121,10 @@ def output(args, crs: str, default_tolerance: float | None, multi: bool = False)
 def items_query(args, filters: tuple[str, ...], polygons: bool) -> ItemsQuery:
     check_known(args, ITEMS_PARAMS | set(filters))
     crs = crs_uri(args, "crs")
-    box_crs = crs_uri(args, "bbox-crs")
-    if "bbox-crs" in args and "bbox" not in args:
-        fail("bbox-crs", "sans bbox")
-    srid, flip, _ = CRS[box_crs]
+    srid, flip, _ = CRS[crs_uri(args, "bbox-crs")]  # without a bbox, it has no effect
     return ItemsQuery(
         limit=_integer(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-        offset=_integer(args, "offset", 0, 0), box=_box(args, flip), box_srid=srid, crs=crs,
+        offset=_integer(args, "offset", 0, 0), box=_clip(_box(args, flip), srid),
+        box_srid=srid, crs=crs,
         output=output(args, crs, DEFAULT_TOLERANCE if polygons else None, polygons),
-        filters={name: args[name] for name in filters if args.get(name)})
+        filters={name: args[name] for name in filters if name in args})

@@ -69,11 +69,18 @@ def test_limit_clamped_and_bad_parameters_refused(client, world):
     for query, name in (({"limit": "0"}, "limit"), ({"limit": "x"}, "limit"),
                         ({"offset": "-1"}, "offset"), ({"bbox": "1,2,3"}, "bbox"),
                         ({"bbox": "3,2,1,4"}, "bbox"), ({"crs": "EPSG:3857"}, "crs"),
-                        ({"bbox-crs": "EPSG:2154"}, "bbox-crs"), ({"zoom": "99"}, "zoom"),
+                        ({"bbox-crs": "EPSG:3857"}, "bbox-crs"), ({"zoom": "99"}, "zoom"),
+                        ({"region": ""}, "region"), ({"offset": "9999999999"}, "offset"),
                         ({"status": "bof"}, "status"), ({"departement": "7'5"}, "departement"),
                         ({"colour": "red"}, "colour"), ({"f": "html"}, "f")):
         resp = client.get("/ogc/collections/cpts/items", query_string=query)
         assert name in assert_problem(resp, 400)["errors"], query
+
+
+def test_boxes_beyond_a_crs_are_clipped_not_errors(client, world):
+    for box, crs in (("-1e300,-1e300,1e300,1e300", L93), ("-500,-100,500,100", CRS84)):
+        got = _items(client, "communes", bbox=box, **{"bbox-crs": crs}).get_json()
+        assert got["numberMatched"] == 16
 
 
 def test_filters_and_bbox(client, world):
