@@ -176,15 +176,21 @@ def page(session: Session, layer: Layer, filters: Iterable[Filter | None], *, li
          offset: int = 0, output: Output | None = None, params: dict | None = None,
          members: dict | None = None) -> tuple[str, int]:
     """A page of the FeatureCollection (``members`` added at its top level, then
-    ``numberReturned``) as JSON text, and the number of features in it (OGC API items)."""
+    ``numberReturned``) as JSON text, and the number of features in it (OGC API items).
+
+    The page's ids are chosen first (``_page``), then only their features are written: the
+    rows an ``offset`` skips never have their geometry turned into GeoJSON, so paging through
+    a national layer costs each feature once. (The layer's ``id`` must identify its rows.)"""
     condition, bound = where(filters)
     bound.update(params or {}, _limit=int(limit), _offset=int(offset))
-    sql = f"""{layer.with_sql}
-      SELECT count(*), coalesce(json_agg(f ORDER BY rn), '[]'::json)::text
-      FROM (SELECT {feature_sql(layer, output=output)} AS f,
-                   row_number() OVER (ORDER BY {layer.order}) AS rn
-            FROM {layer.source} WHERE {condition} ORDER BY {layer.order}
-            LIMIT :_limit OFFSET :_offset) s"""
+    prefix = f"{layer.with_sql}," if layer.with_sql.strip() else "WITH"
+    sql = f"""{prefix} _page AS MATERIALIZED (
+        SELECT {layer.id} AS _key, row_number() OVER (ORDER BY {layer.order}) AS _rn
+        FROM {layer.source} WHERE {condition} ORDER BY {layer.order}
+        LIMIT :_limit OFFSET :_offset)
+      SELECT count(*), coalesce(json_agg({feature_sql(layer, output=output)}
+                                         ORDER BY _page._rn), '[]'::json)::text
+      FROM {layer.source} JOIN _page ON {layer.id} = _page._key"""
     returned, body = session.execute(text(sql), bound).one()
     head = dict(members or {}, numberReturned=returned)
     return ('{"type": "FeatureCollection", ' + json.dumps(head, ensure_ascii=False)[1:-1]
