@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := postgresql postgresql-contrib postgresql-postgis chromium chromium-driver
+APT_PACKAGES := postgresql postgresql-contrib postgresql-postgis chromium chromium-driver gdal-bin
 STAMP := $(VENV)/.installed
 
 .PHONY: install system-packages translations run test bench clean-db
@@ -15,12 +15,13 @@ install: system-packages $(STAMP) translations
 translations: $(STAMP)
 	$(BIN)/pybabel --quiet compile -d mapper/translations
 
-# PostgreSQL + PostGIS (server binaries and the extension) and Chromium for browser tests,
-# from the distribution, only when missing.
+# PostgreSQL + PostGIS (server binaries and the extension), Chromium for browser tests and
+# GDAL's ogrinfo (the OGC API client tests), from the distribution, only when missing.
 system-packages:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	   || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
-	   || ! command -v chromium >/dev/null 2>&1; then \
+	   || ! command -v chromium >/dev/null 2>&1 \
+	   || ! command -v ogrinfo >/dev/null 2>&1; then \
 	  echo "Installing system packages: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \

@@ -4,9 +4,10 @@
 at import time. The layers, from the top (each imports only what stands below it; a test checks
 it, see ``tests/test_architecture.py``):
 
-* ``api`` (JSON, /api/v1), ``web`` (French pages), ``embed`` (iframe widgets): blueprints that
-  parse the request (``schemas``), call one service function and render; ``cli`` and
-  ``imports`` (files and remote sources) call the same services.
+* ``api`` (JSON, /api/v1), ``web`` (French pages), ``embed`` (iframe widgets), ``ogc`` (OGC
+  API – Features, /ogc): blueprints that parse the request (``schemas``), call one service
+  function and render; ``cli`` and ``imports`` (files and remote sources) call the same
+  services.
 * ``http``: what the blueprints share (error handler, security headers, principal, map pages).
 * ``services``: the use cases, one package per domain (``territories``, ``directory``,
   ``accounts``, ``geocoding``), the read models of the pages (``services.pages``), and the one
@@ -48,6 +49,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from .api import init_api
     from .embed import bp as embed_bp
     from .fhir import bp as fhir_bp
+    from .ogc import bp as ogc_bp
     from .http import assets, compression, hygiene, i18n, pagecache, problems, security
     from .web import init_web
 
@@ -86,6 +88,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(assets.bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(fhir_bp)
+    app.register_blueprint(ogc_bp)
     # Registered last: flask-smorest installs its own HTTPException handler; ours must win.
     problems.register_error_handlers(app)
     return app

@@ -22,7 +22,8 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def _wants_json() -> bool:
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or request.path == "/ogc" \
+            or request.path.startswith("/ogc/"):  # OGC API – Features: JSON exceptions
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON])
     return best in ("application/json", PROBLEM_JSON)

@@ -32,6 +32,29 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class Output:
+    """How geometries are written: simplified (``tolerance`` in degrees, before reprojection),
+    reprojected by PostGIS to ``srid``, axes swapped (``flip``: EPSG:4326 is latitude first)
+    and rounded to ``precision`` decimals. The default is RFC 7946 (CRS84, lon/lat)."""
+
+    srid: int = 4326
+    flip: bool = False
+    tolerance: float | None = None
+    precision: int = PRECISION
+    #: Polygons always as MultiPolygons (one geometry type per layer, as GIS clients expect).
+    multi: bool = False
+
+    def geometry(self, sql: str) -> str:
+        if self.tolerance:
+            sql = f"ST_SimplifyPreserveTopology({sql}, {float(self.tolerance)!r})"
+        if self.multi:
+            sql = f"ST_Multi({sql})"
+        if self.srid != 4326:
+            sql = f"ST_Transform({sql}, {int(self.srid)})"
+        return f"ST_FlipCoordinates({sql})" if self.flip else sql
+
+
+@dataclass(frozen=True)
 class Layer:
     """Rows that become features: ``source`` (a table or join with its alias), the SQL of the
     feature ``id`` and ``geometry`` (SRID 4326), ``properties`` as (name, SQL) pairs, the default
@@ -82,12 +105,17 @@ def name_or_code_prefix(name_column: str, code_column: str, q: str | None) -> Fi
                   f"OR {code_column} LIKE :{name} || '%')", {name: q.strip()})
 
 
-def bbox(geometry: str, box: tuple[float, float, float, float] | None) -> Filter | None:
-    """Features whose geometry meets ``(minlon, minlat, maxlon, maxlat)`` (WGS84)."""
+def bbox(geometry: str, box: tuple[float, float, float, float] | None,
+         srid: int = 4326) -> Filter | None:
+    """Features whose geometry meets ``(minx, miny, maxx, maxy)`` (WGS84 lon/lat, or ``srid``'s
+    easting/northing: the box is reprojected by PostGIS)."""
     if box is None:
         return None
     n = _param("bbox", geometry)
-    return Filter(f"{geometry} && ST_MakeEnvelope(:{n}_0, :{n}_1, :{n}_2, :{n}_3, 4326)",
+    envelope = f"ST_MakeEnvelope(:{n}_0, :{n}_1, :{n}_2, :{n}_3, {int(srid)})"
+    if srid != 4326:
+        envelope = f"ST_Transform({envelope}, 4326)"
+    return Filter(f"{geometry} && {envelope}",
                   {f"{n}_{i}": float(v) for i, v in enumerate(box)})
 
 
@@ -105,12 +133,17 @@ def where(filters: Iterable[Filter | None]) -> tuple[str, dict]:
 
 # -- rendering -------------------------------------------------------------------------------
 
-def feature_sql(layer: Layer, *, geometry: bool = True, precision: int = PRECISION) -> str:
-    """``json_build_object`` of one feature of the layer."""
+def feature_sql(layer: Layer, *, geometry: bool = True, precision: int = PRECISION,
+                output: Output | None = None) -> str:
+    """``json_build_object`` of one feature of the layer (geometry written as ``output``)."""
+    output = output or Output(precision=precision)
     props = ", ".join(f"'{name}', {sql}" for name, sql in layer.properties)
-    options = "" if layer.geojson_options is None else f", {int(layer.geojson_options)}"
-    geom = (f"ST_AsGeoJSON({layer.geometry}, {int(precision)}{options})::json"
-            if geometry else "NULL::json")
+    options = layer.geojson_options
+    if options is None and output.srid != 4326:
+        options = 0  # no ``crs`` member: the CRS is the request's (OGC Content-Crs)
+    options = "" if options is None else f", {int(options)}"
+    geom = (f"ST_AsGeoJSON({output.geometry(layer.geometry)}, {int(output.precision)}"
+            f"{options})::json" if geometry else "NULL::json")
     return (f"json_build_object('type', 'Feature', 'id', {layer.id}, 'geometry', {geom}, "
             f"'properties', json_build_object({props}))")
 
@@ -139,13 +172,48 @@ def collection(session: Session, layer: Layer, filters: Iterable[Filter | None] 
     return session.execute(text(sql), bound).scalar_one()
 
 
+def page(session: Session, layer: Layer, filters: Iterable[Filter | None], *, limit: int,
+         offset: int = 0, output: Output | None = None, params: dict | None = None,
+         members: dict | None = None) -> tuple[str, int]:
+    """A page of the FeatureCollection (``members`` added at its top level, then
+    ``numberReturned``) as JSON text, and the number of features in it (OGC API items).
+
+    The page's ids are chosen first (``_page``), then only their features are written: the
+    rows an ``offset`` skips never have their geometry turned into GeoJSON, so paging through
+    a national layer costs each feature once. (The layer's ``id`` must identify its rows.)"""
+    condition, bound = where(filters)
+    bound.update(params or {}, _limit=int(limit), _offset=int(offset))
+    prefix = f"{layer.with_sql}," if layer.with_sql.strip() else "WITH"
+    sql = f"""{prefix} _page AS MATERIALIZED (
+        SELECT {layer.id} AS _key, row_number() OVER (ORDER BY {layer.order}) AS _rn
+        FROM {layer.source} WHERE {condition} ORDER BY {layer.order}
+        LIMIT :_limit OFFSET :_offset)
+      SELECT count(*), coalesce(json_agg({feature_sql(layer, output=output)}
+                                         ORDER BY _page._rn), '[]'::json)::text
+      FROM {layer.source} JOIN _page ON {layer.id} = _page._key"""
+    returned, body = session.execute(text(sql), bound).one()
+    head = dict(members or {}, numberReturned=returned)
+    return ('{"type": "FeatureCollection", ' + json.dumps(head, ensure_ascii=False)[1:-1]
+            + ', "features": ' + body + "}"), returned
+
+
+def count(session: Session, layer: Layer, filters: Iterable[Filter | None], *,
+          params: dict | None = None) -> int:
+    """How many rows of the layer match the filters."""
+    condition, bound = where(filters)
+    bound.update(params or {})
+    return session.execute(text(f"{layer.with_sql} SELECT count(*) FROM {layer.source} "
+                                f"WHERE {condition}"), bound).scalar_one()
+
+
 def feature(session: Session, layer: Layer, filters: Iterable[Filter | None], *,
             geometry: bool = True, params: dict | None = None,
-            precision: int = PRECISION) -> str | None:
+            precision: int = PRECISION, output: Output | None = None) -> str | None:
     """The first feature matching the filters, as JSON text; None when there is none."""
     condition, bound = where(filters)
     bound.update(params or {})
-    sql = (f"{layer.with_sql} SELECT {feature_sql(layer, geometry=geometry, precision=precision)}"
+    output = output or Output(precision=precision)
+    sql = (f"{layer.with_sql} SELECT {feature_sql(layer, geometry=geometry, output=output)}"
            f"::text FROM {layer.source} WHERE {condition} LIMIT 1")
     return session.execute(text(sql), bound).scalar()
 

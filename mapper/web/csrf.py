@@ -30,8 +30,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _check():
-        # /fhir is read-only (no cookie-authenticated writes): its writes answer 405.
-        if request.method not in UNSAFE or request.path.startswith(("/api/", "/fhir/")):
+        # /fhir and /ogc are read-only (no cookie-authenticated writes): their writes answer 405.
+        if request.method not in UNSAFE or request.path.startswith(("/api/", "/fhir/", "/ogc/")) \
+                or request.path == "/ogc":
             return None
         expected = session.get("csrf")
         given = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""

@@ -129,18 +129,24 @@ def _communes_layer(with_sql: str) -> Layer:
                              ("population", "per.population"), ("covered_by", "per.cpts")))
 
 
-def _rows(departement, region, status) -> tuple[str, dict]:
-    """The ``WITH`` clause of the per-commune coverage, and its parameters."""
-    if not departement and not region:
+def _rows(departement, region, status, national: bool = False,
+          code: str | None = None) -> tuple[str, dict]:
+    """The ``WITH`` clause of the per-commune coverage, and its parameters (the whole country
+    only when ``national``; one commune with ``code``: a commune's coverage does not depend on
+    the others)."""
+    if not departement and not region and not national:
         raise ValidationFailed("Précisez un département ou une région.",
                                errors={"departement": ["departement ou region est requis"]})
-    where = []
+    where = ["TRUE"]
     params = {"cities": list(CITY_ARRONDISSEMENTS), "share": DRAWN_COVER_SHARE,
               "departement": departement, "region": region, "status": status}
     if departement:
         where.append("c.departement = :departement")
     if region:
         where.append("c.region = :region")
+    if code:
+        where.append("c.code = :code")
+        params["code"] = code
     # a signed ACI contract counts as validated: ``valide`` asks for both
     params["statuses"] = list(VALIDATED_STATUSES) if status == "valide" else [status]
     sql = _ROWS.format(where=" AND ".join(where),
@@ -172,6 +178,19 @@ def coverage_geojson_text(session: Session, departement: str | None = None,
                           region: str | None = None, status: str | None = None) -> str:
     with_sql, params = _rows(departement, region, status)
     return features.collection(session, _communes_layer(with_sql), params=params)
+
+
+def uncovered_layer(departement: str | None = None, region: str | None = None,
+                    status: str | None = None, code: str | None = None) -> tuple[Layer, dict]:
+    """The "zones blanches" as a layer: the communes no CPTS covers (of the area, of the whole
+    country, or the one commune ``code``), with the parameters its ``WITH`` clause binds."""
+    with_sql, params = _rows(departement, region, status, national=True, code=code)
+    layer = _communes_layer(with_sql)
+    return Layer(source=layer.source + " AND cardinality(per.cpts) = 0", id=layer.id,
+                 geometry=layer.geometry, order=layer.order, with_sql=with_sql,
+                 properties=(("code", "per.code"), ("nom", "per.name"),
+                             ("population", "per.population"),
+                             ("departement", "c.departement"), ("region", "c.region"))), params
 
 
 def coverage_geojson(session: Session, departement: str | None = None,
