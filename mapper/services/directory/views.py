@@ -55,7 +55,8 @@ _MEMBERSHIPS = text("""
 _SAME_NAME = ("id", "rpps", "adeli", "external_ref", "civility", "first_name", "last_name",
               "profession_label", "specialty", "accepts_new_patients", "home_visits",
               "teleconsultation", "accessible", "phone", "private_phone", "email",
-              "public_email", "website", "source")
+              "public_email", "website", "source", "mssante", "referral_preference",
+              "takes_referrals", "colleague_note")
 
 
 def get_professional(session: Session, professional_id: int) -> Professional:
