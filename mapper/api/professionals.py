@@ -62,11 +62,15 @@ def _query(session, args) -> directory.SearchQuery:
 @blp.doc(responses=json_or_geojson("JSON, ou FeatureCollection avec format=geojson",
                                    "SearchResults"))
 def search(args):
-    """Rechercher : les plus proches d'abord quand un lieu est donné (near, address, covers)."""
+    """Rechercher : les plus proches d'abord quand un lieu est donné (near, address, covers).
+
+    Avec le jeton d'un professionnel ou d'un coordinateur, les résultats membres d'une de ses
+    CPTS portent aussi la ligne directe, l'adresse MSSanté et l'adressage (``colleague``)."""
     session = get_session()
     results = directory.search_professionals(session, _query(session, args))
-    if args["format"] == "geojson":
+    if args["format"] == "geojson":  # an export: public fields only
         return geojson(directory.results_geojson(results))
+    results = directory.with_professional_fields(session, current_principal(), results)
     return {"results": results, "count": len(results)}
 
 
