@@ -39,7 +39,7 @@ def _note(entry: dict) -> str | None:
     parts = []
     if entry.get("referral_preference"):
         label = REFERRAL_PREFERENCE.get(entry["referral_preference"])
-        parts.append(gettext("Adressage : %(how)s", how=(translate(label) or "").lower()))
+        parts.append(gettext("Adressage préféré : %(how)s", how=translate(label) or ""))
     if entry.get("takes_referrals") is not None:
         parts.append(gettext("Reçoit les patients adressés par un confrère") if
                      entry["takes_referrals"] else gettext("Ne reçoit pas de patients adressés"))
