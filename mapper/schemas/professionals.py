@@ -133,6 +133,9 @@ class SearchArgsSchema(Schema):
                          metadata={"description": "Répétable : toutes ces compétences"})
     covers = LatLon(metadata={"description": "lat,lon couvert par une zone d'intervention"})
     accepting_new_patients = Boolean()
+    takes_referrals = Boolean(metadata={
+        "description": "Confrères seulement (jeton requis) : ceux de vos CPTS qui reçoivent les "
+                       "patients adressés par un confrère"})
     open_now = Boolean()
     open_at = fields.DateTime(validate=plausible_date,
                               metadata={"description": "ISO 8601 ; sans fuseau : heure de Paris"})

@@ -143,3 +143,22 @@ def test_unknown_profession_is_a_field_error(client, world, sign_in):
     resp = client.get("/collegues?profession=zz")
     assert resp.status_code == 422
     assert "code profession inconnu" in resp.get_data(as_text=True)
+
+
+def test_the_api_filter_on_referrals_is_for_colleagues_only(client, world, accounts):
+    near = f"near={NURSE_SITE[0]},{NURSE_SITE[1]}&profession=70&takes_referrals=true"
+    resp = client.get(f"/api/v1/professionals/search?{near}")
+    assert resp.status_code == 401
+    assert resp.mimetype == "application/problem+json"
+    _, token = accounts("professional", professional_id=world.pros["nurse"])
+    found = client.get(f"/api/v1/professionals/search?{near}",
+                       headers=bearer(token)).get_json()["results"]
+    # Denis Roux (nearer) takes none; Eve Blanc takes them but is of CPTS Est: not visible.
+    assert [r["last_name"] for r in found] == ["Petit"] and found[0]["colleague"] is True
+    _, token = accounts("ars", regions=["11"])
+    assert client.get(f"/api/v1/professionals/search?{near}",
+                      headers=bearer(token)).get_json()["results"] == []
+    _, token = accounts("admin")
+    found = client.get(f"/api/v1/professionals/search?{near}",
+                       headers=bearer(token)).get_json()["results"]
+    assert [r["last_name"] for r in found] == ["Blanc", "Petit"]

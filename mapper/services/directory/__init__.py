@@ -8,7 +8,7 @@ memberships), ``filters``/``search``/``results`` (the search), ``slots`` (openin
 ``members`` (a CPTS's members), ``vocabularies``.
 """
 from .access import PROFESSIONAL_ONLY_FIELDS, can_edit, public_view
-from .colleague_access import (may_see_professional_fields, visible_among,
+from .colleague_access import (may_see_professional_fields, referral_scope, visible_among,
                                with_professional_fields)
 from .entries import (comparable, confirm_entry, create_professional, delete_professional,
                       update_professional, upsert_professional)
@@ -23,7 +23,7 @@ from .views import (STALE_AFTER, is_stale, professional_for, professional_privat
 
 __all__ = [
     "PARIS", "PROFESSIONAL_ONLY_FIELDS", "STALE_AFTER", "may_see_professional_fields",
-    "visible_among", "with_professional_fields", "SearchQuery", "add_member", "can_edit", "comparable",
+    "referral_scope", "visible_among", "with_professional_fields", "SearchQuery", "add_member", "can_edit", "comparable",
     "confirm_entry", "cpts_professionals", "create_professional", "delete_professional",
     "find_existing", "is_stale", "next_slots", "paris_local", "professional_filters",
     "professional_for", "professional_private", "professional_public",

@@ -63,6 +63,16 @@ def visible_among(session: Session, principal, professional_ids) -> set[int]:
     return own | set(members)
 
 
+def referral_scope(session: Session, principal) -> tuple[int, ...]:
+    """``SearchQuery.referrals_in`` for the asker: the CPTS whose members' "takes referrals"
+    the asker may see; () is everyone's (an administrator); with no CPTS of one's own, a CPTS
+    that does not exist (nobody)."""
+    visible = colleague_cpts_ids(session, principal)
+    if visible is None:
+        return ()
+    return tuple(sorted(visible)) or (0,)
+
+
 def professional_fields(session: Session, professional_ids) -> dict[int, dict]:
     """The professional-only fields of these entries, by id (callers apply the rule first)."""
     ids = sorted(set(professional_ids))

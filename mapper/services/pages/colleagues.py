@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..directory.colleague_access import colleague_cpts_ids, with_professional_fields
+from ..directory.colleague_access import (colleague_cpts_ids, referral_scope,
+                                          with_professional_fields)
 from ..directory.filters import SearchQuery
 from ..directory.lookup import check_professions
 from ..directory.search import search_professionals
@@ -43,14 +44,6 @@ def my_cpts(session: Session, principal) -> list[dict]:
     return [dict(r) for r in session.execute(_MY_CPTS, {"ids": sorted(ids)}).mappings()]
 
 
-def _referrals_scope(visible: set[int] | None) -> tuple[int, ...]:
-    """``SearchQuery.referrals_in`` for the asker: () is everyone's (an administrator); with
-    no CPTS of one's own, a CPTS that does not exist (nobody)."""
-    if visible is None:
-        return ()
-    return tuple(sorted(visible)) or (0,)
-
-
 def colleagues_page(session: Session, principal, args: dict) -> dict:
     """The page's read model; ``args`` as ``schemas.colleagues.ColleagueArgsSchema`` loads
     them."""
@@ -61,14 +54,13 @@ def colleagues_page(session: Session, principal, args: dict) -> dict:
     scope = args["perimetre"] or ("proches" if site else "cpts")
     if scope == "cpts" and not cpts:
         scope = "proches"
-    visible = colleague_cpts_ids(session, principal)
     query = SearchQuery(
         near=(site["lat"], site["lon"]) if site else None,
         radius_km=RADIUS_KM if site else None,
         professions=[args["profession"]] if args["profession"] else [],
         competencies=[args["competence"]] if args["competence"] else [],
         cpts=cpts[0]["id"] if scope == "cpts" else None,
-        referrals_in=_referrals_scope(visible) if args["adresses"] else None,
+        referrals_in=referral_scope(session, principal) if args["adresses"] else None,
         limit=LIMIT + 1)
     found = [r for r in search_professionals(session, query)
              if r["id"] != principal.professional_id][:LIMIT]
