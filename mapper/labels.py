@@ -27,6 +27,9 @@ CAMPAIGN_KIND = {"vaccination_grippe": N_("Vaccination contre la grippe"),
                  "prevention": N_("Prévention"), "autre": N_("Autre")}
 APPOINTMENT_MODE = {"sans_rdv": N_("Sans rendez-vous"), "sur_rdv": N_("Sur rendez-vous"),
                     "les_deux": N_("Avec ou sans rendez-vous")}
+#: How a professional prefers to receive referrals (vocab.REFERRAL_PREFERENCES).
+REFERRAL_PREFERENCE = {"phone": N_("par téléphone"), "mssante": N_("par messagerie MSSanté"),
+                       "letter": N_("par courrier")}
 WEEKDAY = (N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"), N_("vendredi"), N_("samedi"),
            N_("dimanche"))
 MONTH = (N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),

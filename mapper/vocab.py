@@ -87,6 +87,12 @@ CAMPAIGN_KINDS = ("vaccination_grippe", "vaccination_covid", "vaccination", "dep
                   "prevention", "autre")
 #: How a permanence receives: walk-in, by appointment only, or both.
 APPOINTMENT_MODES = ("sans_rdv", "sur_rdv", "les_deux")
+#: How a professional prefers to receive a colleague's referral (issue 17).
+REFERRAL_PREFERENCES = ("phone", "mssante", "letter")
+#: A secure messaging (MSSanté) mailbox: any mailbox under a domain ending in mssante.fr.
+MSSANTE_ADDRESS = r"^[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+\.)*mssante\.fr$"
+#: The longest colleague note (shown to colleagues only).
+COLLEAGUE_NOTE_MAX = 280
 #: Dated events are wall-clock times in this zone (stored with their UTC instants).
 LOCAL_TIMEZONE = "Europe/Paris"
 

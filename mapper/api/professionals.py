@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from ..config import get_settings
 from ..db import get_session
+from ..errors import Unauthorized
 from ..http.principal import current_principal, require_role
 from ..schemas.professionals import (ProfessionalCreateSchema, ProfessionalInSchema,
                                      SearchArgsSchema)
@@ -39,6 +40,12 @@ def create(body):
 
 def _query(session, args) -> directory.SearchQuery:
     near = args.get("near")
+    referrals_in = None
+    if args.get("takes_referrals"):
+        principal = current_principal()
+        if principal.is_anonymous:
+            raise Unauthorized("takes_referrals est réservé aux confrères : donnez un jeton.")
+        referrals_in = directory.referral_scope(session, principal)
     if args.get("address") and near is None:
         try:
             found = locate(session, get_settings(), args["address"])
@@ -54,19 +61,24 @@ def _query(session, args) -> directory.SearchQuery:
         accepting_new_patients=args.get("accepting_new_patients"), open_at=open_at,
         language=args.get("language"), accessible=args.get("accessible"),
         cpts=args.get("cpts"), limit=args["limit"], slot_kind=args.get("slot_kind"),
-        home_visits=args.get("home_visits"), teleconsultation=args.get("teleconsultation"))
+        home_visits=args.get("home_visits"), teleconsultation=args.get("teleconsultation"),
+        referrals_in=referrals_in)
 
 
 @blp.route("/search")
 @blp.arguments(SearchArgsSchema, location="query")
-@blp.doc(responses=json_or_geojson("JSON, ou FeatureCollection avec format=geojson",
-                                   "SearchResults"))
+@blp.doc(responses={**json_or_geojson("JSON, ou FeatureCollection avec format=geojson",
+                                     "SearchResults"), "401": "UNAUTHORIZED"})
 def search(args):
-    """Rechercher : les plus proches d'abord quand un lieu est donné (near, address, covers)."""
+    """Rechercher : les plus proches d'abord quand un lieu est donné (near, address, covers).
+
+    Avec le jeton d'un professionnel ou d'un coordinateur, les résultats membres d'une de ses
+    CPTS portent aussi la ligne directe, l'adresse MSSanté et l'adressage (``colleague``)."""
     session = get_session()
     results = directory.search_professionals(session, _query(session, args))
-    if args["format"] == "geojson":
+    if args["format"] == "geojson":  # an export: public fields only
         return geojson(directory.results_geojson(results))
+    results = directory.with_professional_fields(session, current_principal(), results)
     return {"results": results, "count": len(results)}
 
 

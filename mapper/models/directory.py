@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..vocab import (ENTRY_SOURCES, GEOCODE_SOURCES, GEOCODE_STATUSES, PRECISIONS,
-                     PROFESSION_KINDS, SLOT_KINDS, ZONE_KINDS, sql_in)
+                     PROFESSION_KINDS, REFERRAL_PREFERENCES, SLOT_KINDS, ZONE_KINDS, sql_in)
 from .base import Base, created_at_column
 
 
@@ -53,6 +53,9 @@ class Professional(Base):
         CheckConstraint("rpps ~ '^[0-9]{11}$'", name="rpps_format"),
         CheckConstraint("adeli ~ '^[0-9A-Z]{9}$'", name="adeli_format"),
         CheckConstraint(sql_in("source", ENTRY_SOURCES), name="source"),
+        CheckConstraint(sql_in("referral_preference", REFERRAL_PREFERENCES),
+                        name="referral_preference"),
+        CheckConstraint("mssante ~* '@([a-z0-9-]+\\.)*mssante\\.fr$'", name="mssante_domain"),
         Index("ix_professional_name", "last_name", "first_name", "id"),
     )
 
@@ -78,6 +81,13 @@ class Professional(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     private_phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(320))
+    #: Professional-only fields (issue 17; who sees them: services.directory.colleague_access):
+    #: the secure messaging (MSSanté) address, how referrals are preferred, whether patients
+    #: referred by a colleague are taken, and a short note to colleagues.
+    mssante: Mapped[str | None] = mapped_column(String(320))
+    referral_preference: Mapped[str | None] = mapped_column(String(8))
+    takes_referrals: Mapped[bool | None] = mapped_column(Boolean)
+    colleague_note: Mapped[str | None] = mapped_column(String(280))
     public_email: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     website: Mapped[str | None] = mapped_column(String(500))
     source: Mapped[str] = mapped_column(String(8), nullable=False, default="api")

@@ -9,15 +9,22 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validates_schema
 
 from ..models import Competency, PracticeSite, Professional
-from ..vocab import SLOT_KINDS
+from ..vocab import COLLEAGUE_NOTE_MAX, MSSANTE_ADDRESS, REFERRAL_PREFERENCES, SLOT_KINDS
 from .base import Schema, between, count, length, matches, one_of
 from .fields import (Boolean, INSEE_CODE, ClockTime, CsvList, LatLon, Number, column_length,
-                     plausible_date)
+                     plausible_date, text_problem)
 
 P = Professional.__table__.c
 S = PracticeSite.__table__.c
 
 LANGUAGE = r"^[a-zA-Z]{2,3}$"
+
+
+def _storable(value: str) -> bool:
+    problem = text_problem(value)
+    if problem:
+        raise ValidationError(problem)
+    return True
 
 
 class SiteSchema(Schema):
@@ -85,6 +92,18 @@ class ProfessionalInSchema(Schema):
                                   metadata={"description": "Jamais montré au public"})
     email = fields.Email(allow_none=True, validate=column_length(P.email))
     public_email = Boolean()
+    mssante = fields.String(
+        allow_none=True, validate=[column_length(P.mssante), matches(
+            MSSANTE_ADDRESS, "adresse MSSanté attendue (ex. jean.dupont@medecin.mssante.fr)")],
+        metadata={"description": "Messagerie sécurisée de santé ; vue des collègues seulement"})
+    referral_preference = fields.String(
+        allow_none=True, validate=one_of(REFERRAL_PREFERENCES),
+        metadata={"description": "Comment recevoir un adressage : phone, mssante ou letter"})
+    takes_referrals = Boolean(
+        allow_none=True, metadata={"description": "Reçoit les patients adressés par un confrère"})
+    colleague_note = fields.String(
+        allow_none=True, validate=[length(max=COLLEAGUE_NOTE_MAX), _storable],
+        metadata={"description": "Note aux collègues (280 caractères au plus)"})
     website = fields.Url(allow_none=True, schemes={"http", "https"},
                          validate=column_length(P.website))
     last_verified_at = fields.AwareDateTime(allow_none=True, validate=plausible_date)
@@ -114,6 +133,9 @@ class SearchArgsSchema(Schema):
                          metadata={"description": "Répétable : toutes ces compétences"})
     covers = LatLon(metadata={"description": "lat,lon couvert par une zone d'intervention"})
     accepting_new_patients = Boolean()
+    takes_referrals = Boolean(metadata={
+        "description": "Confrères seulement (jeton requis) : ceux de vos CPTS qui reçoivent les "
+                       "patients adressés par un confrère"})
     open_now = Boolean()
     open_at = fields.DateTime(validate=plausible_date,
                               metadata={"description": "ISO 8601 ; sans fuseau : heure de Paris"})

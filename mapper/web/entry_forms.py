@@ -11,6 +11,7 @@ from ..errors import MapperError, ValidationFailed
 from ..schemas.base import load
 from ..schemas.professionals import ProfessionalCreateSchema, ProfessionalInSchema
 from ..services.communes import resolve_communes
+from .entry_page import colleague_values
 from .guards import field_errors
 
 HH_MM = "Heures attendues au format HH:MM."
@@ -21,7 +22,14 @@ MY_ENTRY_WORDING = {
     "site": "Votre lieu d'exercice n'est pas localisé : indiquez plutôt des communes.",
     "accepts_new_patients": "Choisissez oui, non ou « non précisé ».",
     "competencies": "Compétence inconnue.",
+    "mssante": "Adresse MSSanté attendue, par exemple jean.dupont@medecin.mssante.fr.",
+    "referral_preference": "Choisissez téléphone, MSSanté ou courrier.",
+    "takes_referrals": "Choisissez oui, non ou « non précisé ».",
 }
+#: Body field of a professional-only field (issue 17) → its field in the entry form.
+COLLEAGUE_FORM = {"private_phone": "ligne_directe", "mssante": "mssante",
+                  "referral_preference": "adressage", "takes_referrals": "adresses",
+                  "colleague_note": "note_confreres"}
 ACCEPTING = {"oui": True, "non": False, "": None}
 MAX_SLOT_ROWS = 50
 
@@ -80,6 +88,12 @@ def my_entry_body(session, form, entry: dict) -> tuple[dict, dict, dict[str, lis
            "accepts_new_patients": ACCEPTING.get(values["nouveaux_patients"],
                                                  values["nouveaux_patients"]),
            "home_visits": values["domicile"], "slots": slots}
+    values.update(colleague_values(entry))
+    for field, name in COLLEAGUE_FORM.items():
+        if name in form:  # a form without these fields keeps them as they are
+            values[name] = form.get(name, "").strip()
+            raw[field] = (ACCEPTING.get(values[name], values[name]) if name == "adresses"
+                          else values[name] or None)
     errors: dict[str, list[str]] = {}
     if not any(z["kind"] == "drawn" for z in entry["zones"]):
         raw["zones"], values["origins"]["zones"], errors = _zones(session, values)
@@ -97,7 +111,7 @@ def my_entry_errors(exc: MapperError, origins: dict) -> dict[str, list[str]]:
     for key, reasons in (exc.errors or {"_form": [exc.detail]}).items():
         parts = key.split(".")
         target = {"competencies": "competences", "accepts_new_patients": "nouveaux_patients",
-                  "home_visits": "domicile"}.get(parts[0], "_form")
+                  "home_visits": "domicile", **COLLEAGUE_FORM}.get(parts[0], "_form")
         if parts[0] in ("slots", "zones") and len(parts) > 1 and parts[1].isdecimal():
             rows = origins[parts[0]]
             index = int(parts[1])

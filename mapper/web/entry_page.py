@@ -11,7 +11,9 @@ from ..vocab import SLOT_KINDS
 SLOT_KIND_CHOICES = {k: labels.slot_kind(k).capitalize() for k in SLOT_KINDS}
 #: Empty slot rows offered below the entry's slots.
 BLANK_SLOTS = 2
-FORM_FIELDS = ("competences", "nouveaux_patients", "domicile", "zone_communes", "zone_rayon")
+FORM_FIELDS = ("competences", "nouveaux_patients", "domicile", "zone_communes", "zone_rayon",
+               "ligne_directe", "mssante", "adressage", "adresses", "note_confreres")
+REFERRAL_CHOICES = dict(labels.REFERRAL_PREFERENCE)
 
 
 def entry_values(session, entry: dict) -> dict:
@@ -25,11 +27,22 @@ def entry_values(session, entry: dict) -> dict:
         "nouveaux_patients": "" if accepting is None else ("oui" if accepting else "non"),
         "domicile": entry["home_visits"], "zone_communes": "\n".join(communes),
         "zone_rayon": "" if radius is None else f"{radius:g}",
+        **colleague_values(entry),
         "slots": [{"jour": str(s["weekday"]), "debut": s["start"], "fin": s["end"],
                    "type": s["kind"], "site": "" if s["site"] is None else str(s["site"]),
                    "du": s["valid_from"] or "", "au": s["valid_to"] or "", "suppr": False}
                   for s in entry["slots"]],
     }
+
+
+def colleague_values(entry: dict) -> dict:
+    """The professional-only fields (issue 17) as the form shows them."""
+    takes = entry.get("takes_referrals")
+    return {"ligne_directe": entry.get("private_phone") or "",
+            "mssante": entry.get("mssante") or "",
+            "adressage": entry.get("referral_preference") or "",
+            "adresses": "" if takes is None else ("oui" if takes else "non"),
+            "note_confreres": entry.get("colleague_note") or ""}
 
 
 def entry_form(session, entry: dict, values: dict, errors: dict) -> dict:
@@ -42,4 +55,4 @@ def entry_form(session, entry: dict, values: dict, errors: dict) -> dict:
               for k, v in errors.items()}
     return {"entry": entry, "values": values, "slots": slots, "errors": errors,
             "competencies": competencies(session), "weekdays": labels.WEEKDAY,
-            "slot_kinds": SLOT_KIND_CHOICES}
+            "slot_kinds": SLOT_KIND_CHOICES, "referral_choices": REFERRAL_CHOICES}

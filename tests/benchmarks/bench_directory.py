@@ -204,8 +204,12 @@ def bench_http(report, port: int, name: str, queries: list[dict], target: float,
                warmup: list[dict] = ()) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def get(params):
-        conn.request("GET", "/api/v1/professionals/search?" + urlencode(params, doseq=True))
+    def get(item):
+        # a query's parameters, or (parameters, API token) to ask as a signed-in account
+        params, token = item if isinstance(item, tuple) else (item, None)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        conn.request("GET", "/api/v1/professionals/search?" + urlencode(params, doseq=True),
+                     headers=headers)
         resp = conn.getresponse()
         body = resp.read()
         assert resp.status == 200, body[:300]

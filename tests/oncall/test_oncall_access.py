@@ -61,7 +61,9 @@ def test_api_role_matrix(client, session, world, setup, role):
     if got.status_code == 200:
         body = got.get_json()
         assert [s["id"] for s in body["shifts"]] == [shift_id]
-        assert body["shifts"][0]["private_phone"] == "06 11 22 33 44"
+        # the direct line by the colleague rule (issue 17): never to an ARS officer
+        assert body["shifts"][0]["private_phone"] == (
+            None if role.startswith("ars") else "06 11 22 33 44")
     else:
         assert_problem(got, expected[0])
     before = _places(session, shift_id)

@@ -7,7 +7,9 @@ create, update, upsert, delete, confirm) and ``parts`` (its sites, zones, slots,
 memberships), ``filters``/``search``/``results`` (the search), ``slots`` (opening hours),
 ``members`` (a CPTS's members), ``vocabularies``.
 """
-from .access import can_edit, public_view
+from .access import PROFESSIONAL_ONLY_FIELDS, can_edit, public_view
+from .colleague_access import (may_see_professional_fields, referral_scope, visible_among,
+                               with_professional_fields)
 from .entries import (comparable, confirm_entry, create_professional, delete_professional,
                       update_professional, upsert_professional)
 from .filters import SearchQuery, professional_filters
@@ -20,7 +22,8 @@ from .views import (STALE_AFTER, is_stale, professional_for, professional_privat
                     professional_public, professional_zone_geojson)
 
 __all__ = [
-    "PARIS", "STALE_AFTER", "SearchQuery", "add_member", "can_edit", "comparable",
+    "PARIS", "PROFESSIONAL_ONLY_FIELDS", "STALE_AFTER", "may_see_professional_fields",
+    "referral_scope", "visible_among", "with_professional_fields", "SearchQuery", "add_member", "can_edit", "comparable",
     "confirm_entry", "cpts_professionals", "create_professional", "delete_professional",
     "find_existing", "is_stale", "next_slots", "paris_local", "professional_filters",
     "professional_for", "professional_private", "professional_public",

@@ -13,7 +13,11 @@ from sqlalchemy.orm import Session
 from ...errors import Forbidden
 from ...models import CptsMember
 
-PRIVATE_FIELDS = ("private_phone", "email", "external_ref", "source", "created_at", "updated_at")
+#: What colleagues may see and the public never (issue 17; the rule: ``colleague_access``).
+PROFESSIONAL_ONLY_FIELDS = ("private_phone", "mssante", "referral_preference", "takes_referrals",
+                            "colleague_note")
+PRIVATE_FIELDS = (*PROFESSIONAL_ONLY_FIELDS, "email", "external_ref", "source", "created_at",
+                  "updated_at")
 #: How a site was placed on the map: for those who keep the entry, not for the public.
 SITE_PRIVATE_FIELDS = ("geocode_status", "geocode_source", "geocode_score")
 

@@ -32,6 +32,8 @@ SCALAR_FIELDS = {
     "languages": "languages", "accessible": "accessible", "phone": "phone",
     "private_phone": "private_phone", "email": "email", "public_email": "public_email",
     "website": "website", "last_verified_at": "last_verified_at",
+    "mssante": "mssante", "referral_preference": "referral_preference",
+    "takes_referrals": "takes_referrals", "colleague_note": "colleague_note",
 }
 
 

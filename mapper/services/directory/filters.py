@@ -34,6 +34,10 @@ class SearchQuery:
     #: Order by a shuffle stable for this key (a day, "2025-03-14") instead of the distance:
     #: the place is only a commune or a postcode. Needs ``near`` and ``radius_km``.
     fair_order: str | None = None
+    #: Only those who take patients referred by a colleague (a professional-only field), among
+    #: the members of these CPTS (the asker's: ``colleague_access``); ``()`` means everyone's
+    #: (an administrator). None: no such filter. Never set from the public API.
+    referrals_in: tuple[int, ...] | None = None
 
 
 def _competency_filter(ids: list[int]):
@@ -59,6 +63,16 @@ def _cpts_filter(cpts_id: int | None):
         return None
     return ("EXISTS (SELECT 1 FROM cpts_member m WHERE m.professional_id = p.id "
             "AND m.cpts_id = :cpts_id)", {"cpts_id": cpts_id})
+
+
+def _referrals_filter(cpts_ids: tuple[int, ...] | None):
+    if cpts_ids is None:
+        return None
+    if not cpts_ids:
+        return "p.takes_referrals IS TRUE", {}
+    return ("p.takes_referrals IS TRUE AND EXISTS (SELECT 1 FROM cpts_member rm WHERE "
+            "rm.professional_id = p.id AND rm.cpts_id = ANY(:referral_cpts))",
+            {"referral_cpts": list(cpts_ids)})
 
 
 def _open_filter(at: datetime | None, kind: str | None):
@@ -105,6 +119,7 @@ def professional_filters(query: SearchQuery, competency_ids: list[int], cpts_id:
         _bool_filter("teleconsultation", query.teleconsultation),
         _language_filter(query.language),
         _cpts_filter(cpts_id),
+        _referrals_filter(query.referrals_in),
         _open_filter(query.open_at, query.slot_kind),
         _slot_kind_only_filter(query.open_at, query.slot_kind),
     ]

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ...errors import NotFound
 from ...models import Cpts, CptsMember
 from .calendar import PARIS, local_instant
+from .colleague_access import visible_among
 from .rota_access import can_view_rota, require_view_rota
 
 #: The shift, its holder and where it happens (``:origin`` is a geography or NULL).
@@ -160,6 +161,11 @@ def oncall_today(session: Session, principal, id_or_slug, *,
     rows = session.execute(_TODAY, {"cpts_id": ctx["id"], "now": now, "until": until,
                                     "origin": point, "limit": limit}).all()
     shifts = [_shift_out(r, now) for r in rows]
+    # the direct line is a professional-only field: the colleague rule decides (not an ARS)
+    visible = visible_among(session, principal, {s["professional"]["id"] for s in shifts})
+    for shift in shifts:
+        if shift["professional"]["id"] not in visible:
+            shift["private_phone"] = None
     return {"cpts": {"id": ctx["id"], "slug": ctx["slug"], "name": ctx["name"]},
             "now": now.isoformat(), "until": until.isoformat(), "origin": origin,
             "shifts": shifts, "count": len(shifts)}

@@ -13,6 +13,7 @@ from ...models import Professional
 from .. import features
 from ..features import Layer, equals
 from .access import can_edit, public_view
+from .colleague_access import with_professional_fields
 from .slots import next_slots
 
 #: An entry not confirmed for this long is flagged ``stale`` in results.
@@ -55,7 +56,8 @@ _MEMBERSHIPS = text("""
 _SAME_NAME = ("id", "rpps", "adeli", "external_ref", "civility", "first_name", "last_name",
               "profession_label", "specialty", "accepts_new_patients", "home_visits",
               "teleconsultation", "accessible", "phone", "private_phone", "email",
-              "public_email", "website", "source")
+              "public_email", "website", "source", "mssante", "referral_preference",
+              "takes_referrals", "colleague_note")
 
 
 def get_professional(session: Session, professional_id: int) -> Professional:
@@ -137,9 +139,12 @@ def professional_public(session: Session, professional_id: int) -> dict:
 
 
 def professional_for(session: Session, principal, professional_id: int) -> dict:
-    """The private view for those who may edit the entry, the public one otherwise."""
+    """The private view for those who may edit the entry; for colleagues (the rule of
+    ``colleague_access``) the public one with the professional-only fields; the public one
+    otherwise."""
     if not can_edit(session, principal, professional_id):
-        return professional_public(session, professional_id)
+        out = professional_public(session, professional_id)
+        return with_professional_fields(session, principal, [out])[0]
     out = professional_private(session, professional_id)
     out["next_slot"] = next_slots(session, [professional_id]).get(professional_id)
     return out
