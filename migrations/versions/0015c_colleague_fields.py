@@ -4,7 +4,7 @@ preferred, whether patients referred by a colleague are taken, and a short note 
 Columns of ``professional``, which already has its data-version trigger (0013); no new table.
 
 Revision ID: 0015c
-Revises: 0014
+Revises: 0015f
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015c"
-down_revision = "0014"
+down_revision = "0015f"
 branch_labels = None
 depends_on = None
 
