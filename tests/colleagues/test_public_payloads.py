@@ -23,6 +23,12 @@ def public_urls(world) -> list[str]:
         f"/api/v1/professionals/search?cpts={sud}&limit=50",
         f"/api/v1/professionals/{physio}", f"/api/v1/professionals/{physio}/zones",
         f"/api/v1/cpts/{sud}", "/api/v1/cpts",
+        # the standard APIs (issue 14)
+        "/ogc/collections/professionals/items?limit=1000",
+        f"/ogc/collections/professionals/items/{physio}",
+        "/fhir/Practitioner?_count=100", f"/fhir/Practitioner/{physio}",
+        "/fhir/PractitionerRole?_count=100", "/fhir/HealthcareService?_count=100",
+        "/fhir/Location?_count=100",
     ]
 
 
@@ -40,13 +46,15 @@ def test_anonymous_payloads_hold_nothing_professional_only(client, world):
         if resp.status_code == 200:
             seen += 1
             assert not leaks(resp.get_data(as_text=True)), url
-    assert seen >= 12  # the payloads were really read
+    assert seen >= 19  # the payloads were really read
 
 
 @pytest.mark.parametrize("url", [
     "/embed/cpts/{sud}", "/map/cpts/{sud}", "/cpts/{sud}/permanences.csv",
     "/professionnels/{physio}",
     "/api/v1/professionals/search?near=48.831,2.321&format=geojson",
+    "/ogc/collections/professionals/items", "/fhir/Practitioner/{physio}",
+    "/fhir/PractitionerRole?_count=100",
 ])
 def test_exports_and_public_pages_stay_public_for_a_colleague(client, world, sign_in, url):
     sign_in("professional", professional_id=world.pros["nurse"])  # may see Sud's fields
