@@ -68,6 +68,9 @@ def serious_violations(page, exclude: tuple[str, ...] = ()) -> list[str]:
     left out, such as Leaflet's own controls)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Every stylesheet applied first: a sheet still loading leaves colours half-computed
+    # (a page's own red button before the site's white text), and axe would judge those.
+    page.wait_for_load_state("load")
     context = {"exclude": [[s] for s in exclude]} if exclude else None
     results = Axe().run(page, context=context) if context else Axe().run(page)
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
