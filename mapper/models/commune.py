@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, Computed, Float, Index, Integer, String, Text
+from sqlalchemy import (CheckConstraint, Computed, Float, ForeignKey, Index, Integer, String,
+                        Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -39,6 +40,29 @@ class Commune(Base):
     geom = mapped_column(
         Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True
     )
+    #: ``ST_PointOnSurface(geom)`` (migration 0016b): where the 2SFCA index places the
+    #: commune's population (services.territories.diagnostic_access).
+    pop_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=False),
+                              Computed("ST_PointOnSurface(geom)", persisted=True))
+
+
+class CommunePopulationAge(Base):
+    """INSEE's population by age group of a commune (« base-cc-evol-struct-pop »), imported by
+    ``mapper import population-age``. Populations are fractional (INSEE weights its sample)."""
+
+    __tablename__ = "commune_population_age"
+    __table_args__ = tuple(CheckConstraint(f"{c} >= 0", name=c) for c in (
+        "pop_0014", "pop_1529", "pop_3044", "pop_4559", "pop_6074", "pop_75p"))
+
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code", ondelete="CASCADE"),
+                                              primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    pop_0014: Mapped[float] = mapped_column(Float, nullable=False)
+    pop_1529: Mapped[float] = mapped_column(Float, nullable=False)
+    pop_3044: Mapped[float] = mapped_column(Float, nullable=False)
+    pop_4559: Mapped[float] = mapped_column(Float, nullable=False)
+    pop_6074: Mapped[float] = mapped_column(Float, nullable=False)
+    pop_75p: Mapped[float] = mapped_column(Float, nullable=False)
 
 
 class Postcode(Base):

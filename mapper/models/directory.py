@@ -112,6 +112,9 @@ class PracticeSite(Base):
         CheckConstraint(sql_in("source", ENTRY_SOURCES), name="source"),
         #: Practitioner?address-postalcode= of the FHIR API (migration 0015f).
         Index("ix_practice_site_postcode", "postcode", "professional_id"),
+        #: A territory's supply by profession (the diagnostic, migration 0016b).
+        Index("ix_practice_site_commune_profession", "commune_code", "profession_code",
+              "professional_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
