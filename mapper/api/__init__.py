@@ -8,11 +8,11 @@ from .openapi import ErrorResponses, ProblemApi, refuse_missing_body
 from .schemas import COMPONENTS
 from . import (accounts, addresses, arbitrations, campaign_gaps, campaigns, communes, conciliations,
                coverage,
-               cpts, health, invitations, oncall, places, professionals, rota, territories, vocabularies)
+               cpts, diagnostic, health, invitations, oncall, places, professionals, rota, territories, vocabularies)
 
 BLUEPRINTS = [health.blp, communes.blp, accounts.blp, territories.blp, cpts.blp,
               arbitrations.blp, conciliations.blp, invitations.blp, coverage.blp, professionals.blp, vocabularies.blp,
-              addresses.blp, places.blp, campaigns.blp, campaign_gaps.blp, rota.blp, oncall.blp]
+              addresses.blp, places.blp, diagnostic.blp, campaigns.blp, campaign_gaps.blp, rota.blp, oncall.blp]
 
 
 def init_api(app: Flask) -> ProblemApi:

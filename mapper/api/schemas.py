@@ -127,11 +127,30 @@ class CoverageSchema(Open):
     multi_covered_communes = fields.List(fields.Dict())
 
 
+class DiagnosticSchema(Open):
+    territory = fields.Dict(metadata={"description": (
+        "kind, key, label, communes (nombre), departement et region de référence, population")})
+    professions = fields.List(fields.Dict(), metadata={"description": (
+        "Par profession : code, label, count, density (pour 10 000 habitants), "
+        "density_departement, density_region, density_france, accepting_new_patients, "
+        "accepting_known, accepting_share, population_reached_by_zones, "
+        "share_reached_by_zones, accessibility (indice 2SFCA du territoire, moyenne des "
+        "communes pondérée par la population)")})
+    communes = fields.List(fields.Dict(), metadata={"description": (
+        "code, nom, population, accessibility ({profession: indice pour 10 000 habitants})")})
+    ages = fields.Dict(allow_none=True, metadata={"description": (
+        "Structure par âge (0–14 … 75 ans ou plus) du territoire et de la France ; null sans "
+        "données d'âge importées")})
+    method = fields.Dict(metadata={"description": (
+        "Méthode, paramètres (rayon, paliers de distance) et limites des indicateurs")})
+
+
 #: Schemas the views document without dumping through them (they return what the services
 #: built, or a Response): registered once as components by ``init_api``.
 COMPONENTS = {"Professional": ProfessionalSchema, "SearchResults": SearchResultsSchema,
               "FeatureCollection": FeatureCollectionSchema,
-              "CheckResult": CheckResultSchema, "Pairs": PairsSchema, "Coverage": CoverageSchema}
+              "CheckResult": CheckResultSchema, "Pairs": PairsSchema, "Coverage": CoverageSchema,
+              "Diagnostic": DiagnosticSchema}
 
 
 def answers(status: int, component: str, description: str,

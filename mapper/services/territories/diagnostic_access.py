@@ -31,8 +31,8 @@ def band_weight(distance_m: float) -> float:
 
 
 def _weight_sql(distance: str) -> str:
-    cases = " ".join(f"WHEN {distance} <= {bound!r} THEN {w!r}" for bound, w in BANDS)
-    return f"(CASE {cases} ELSE 0.0 END)"
+    cases = " ".join(f"WHEN {distance} <= {bound!r} THEN {w!r}::float8" for bound, w in BANDS)
+    return f"(CASE {cases} ELSE 0::float8 END)"
 
 
 _NEAR_SITES = """
@@ -53,22 +53,23 @@ def _statement(sites: str) -> str:
         FROM commune WHERE code = ANY(:codes) AND pop_point IS NOT NULL),
     sites AS MATERIALIZED (
         SELECT s.id, s.profession_code, s.geom::geography AS g,
-               1.0 / (SELECT count(*) FROM practice_site o
+               1::float8 / (SELECT count(*) FROM practice_site o
                       WHERE o.professional_id = s.professional_id AND o.geom IS NOT NULL) AS supply
         FROM practice_site s WHERE s.id IN ({sites})),
-    demand AS (
-        SELECT s.id, sum({_weight_sql("ST_Distance(c.pop_point::geography, s.g, false)")}
-                         * c.population) AS d
+    demand AS MATERIALIZED (
+        SELECT s.id, min(s.supply) AS supply,
+               sum({_weight_sql("x.d")} * c.population::float8) AS d
         FROM sites s JOIN commune c
           ON c.pop_point IS NOT NULL AND c.population > 0
          AND ST_DWithin(c.pop_point::geography, s.g, :radius, false)
+        CROSS JOIN LATERAL (SELECT ST_Distance(c.pop_point::geography, s.g, false) AS d) x
         GROUP BY s.id),
     ratio AS MATERIALIZED (
-        SELECT s.profession_code, s.g, s.supply / d.d AS r
-        FROM sites s JOIN demand d ON d.id = s.id WHERE d.d > 0)
-    SELECT t.code, r.profession_code,
-           sum({_weight_sql("ST_Distance(t.pt, r.g, false)")} * r.r) * {PER} AS a
+        SELECT p.profession_code, p.geom::geography AS g, d.supply / d.d AS r
+        FROM demand d JOIN practice_site p ON p.id = d.id WHERE d.d > 0)
+    SELECT t.code, r.profession_code, sum({_weight_sql("x.d")} * r.r) * {PER} AS a
     FROM t JOIN ratio r ON ST_DWithin(t.pt, r.g, :radius, false)
+    CROSS JOIN LATERAL (SELECT ST_Distance(t.pt, r.g, false) AS d) x
     GROUP BY 1, 2
     """
 
