@@ -230,3 +230,23 @@ def import_iris(ctx: AppContext, files) -> None:
         print_report(report)
     if failed:
         sys.exit(1)
+
+
+@import_.command("population-age")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_population_age(ctx: AppContext, file: Path) -> None:
+    """Load INSEE's population by age group per commune (« base-cc-evol-struct-pop-20XX »,
+    ``;``-separated: CODGEO and P<yy>_POP0014 … P<yy>_POP7589, P<yy>_POP90P, or P<yy>_POP75P).
+
+    Columns are matched by name; the year prefix gives the vintage. All or nothing: a bad line
+    refuses the file, naming the line and the column. Codes without a commune are counted.
+    """
+    from ..imports.population_age import import_population_age as load
+
+    try:
+        with ctx.import_session() as session:
+            report = load(session, file)
+    except FileRefused as exc:
+        raise click.ClickException(refused(exc)) from exc
+    finish(report)
