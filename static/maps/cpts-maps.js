@@ -654,6 +654,15 @@
         box.appendChild(list);
       }
       return box;
+    },
+    /* The diagnostic's choropleth: the commune, its population, its index (a text made by the
+       server, shown as text). */
+    diagnostic: function (map, p) {
+      var box = el('div', 'cpts-tooltip-body');
+      box.appendChild(el('strong', 'cpts-tooltip-title', (p.nom || '') + (p.code ? ' (' + p.code + ')' : '')));
+      box.appendChild(el('p', null, populationText(map, 'population', p.population)));
+      if (p.value) { box.appendChild(el('p', null, p.value)); }
+      return box;
     }
   };
 

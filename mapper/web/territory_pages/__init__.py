@@ -7,6 +7,7 @@ forms are for the roles and scopes the territory services enforce again.
 """
 from . import ars_project, check, conciliation, cpts, deposit, members, review  # noqa: F401  (each registers its views on the blueprint)
 from . import embedding, member_entry  # noqa: F401  (the CPTS's sites; a member's entry)
+from . import diagnostic  # noqa: F401  (the diagnostic section's printable report)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -18,6 +18,7 @@ from ...services.territories.deposit import deposit_target
 from ...services.territories.report import report_csv, report_geojson
 from ..guards import field_errors
 from .blueprint import bp
+from .diagnostic import diagnostic_section
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -74,11 +75,20 @@ def render_check(report, errors, asked, *, deposit_errors=None, deposit_values=N
     """The checker page: the forms, and the report with its map and the deposit form."""
     page_map = report_map(report) if report is not None else None
     deposit = deposit_target(get_session(), current_principal()) if report else None
+    section = diagnostic_section({"communes": report_communes(report)}) if report else {}
     return render_template("web/check.html", report=report, errors=errors, asked=asked,
-                           page_map=page_map, deposit=deposit,
+                           page_map=page_map, deposit=deposit, **section,
                            deposit_errors=deposit_errors or {},
                            deposit_values=deposit_values or {}), status or (
                                422 if errors else 200)
+
+
+def report_communes(report: dict) -> list[str]:
+    """The communes of the diagnostic: the listed ones, with those whose IRIS are held (a
+    diagnostic is at commune level), or those a drawing cuts."""
+    codes = [c["code"] for c in report.get("communes") or []]
+    codes += [i["commune"] for i in report.get("iris") or [] if i.get("commune")]
+    return sorted(set(codes))
 
 
 @bp.route("/territoires/verifier", methods=["GET", "POST"])
