@@ -41,7 +41,7 @@ def test_cpts_and_ars_pages_have_the_section(client, session, world, settings, s
     cpts = WorldBuilder(session, settings, None).cpts("CPTS des Tests", ["01001", "01002"])
     session.commit()
     html = client.get(f"/cpts/{cpts.slug}").get_data(as_text=True)
-    assert 'id="diagnostic"' in html and f"cpts={cpts.slug}" in html
+    assert 'id="diagnostic"' in html and f"cpts={cpts.id}" in html
     sign_in("ars", regions=["84"])
     resp = client.get(f"/ars/projets/{cpts.slug}")
     assert resp.status_code == 200

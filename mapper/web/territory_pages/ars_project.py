@@ -21,6 +21,7 @@ from ...services.pages.ars_project import ars_project, shared_commune
 from ...services.territories import decide, get_cpts, record_arbitration
 from ..guards import field_errors, page_roles
 from .blueprint import bp
+from .diagnostic import diagnostic_section
 
 #: The decision form's words for a problem of a field.
 WORDING = {"decision": N_("Choisissez « Valider » ou « Rejeter »."),
@@ -63,6 +64,7 @@ def render_project(slug: str, errors=None, values=None, status: int = 200, **ext
     page = ars_project(get_session(), current_principal(), slug, get_settings())
     return render_template("web/ars_project.html", page_map=_project_map(page),
                            errors=errors or {}, values=values or {}, actions=ACTIONS,
+                           **diagnostic_section({"cpts": str(page["cpts"]["id"])}),
                            concil=extra.get("concil") or {}, **page), status
 
 

@@ -27,6 +27,7 @@ from ...services.territories.storage import member_iris
 from ..entry_forms import NEW_ENTRY_FIELDS, new_entry_body, new_entry_errors
 from ..guards import field_errors, page_roles
 from .blueprint import bp
+from .diagnostic import diagnostic_section
 
 
 #: The flask-session key of the « Annuler » offered once after « Retirer » (``members``).
@@ -71,7 +72,8 @@ def _render_cpts(slug: str, errors=None, values=None, status=200):
                                  **dict(options.query_items(cpts.get("brand_color"))))}
     undo = undo_offer(cpts["id"]) if page["manager"] else None
     return render_template("web/cpts.html", page_map=page_map, widget=widget, undo=undo,
-                           errors=errors, values=values or {}, **page), status
+                           errors=errors, values=values or {},
+                           **diagnostic_section({"cpts": str(cpts["id"])}), **page), status
 
 
 @bp.route("/cpts/<slug>")
