@@ -77,3 +77,41 @@ def coverage_cmd(ctx: AppContext, departement, region, status, as_json: bool) ->
     click.echo(f"communes claimed by several CPTS: {len(out['multi_covered_communes'])}")
     for c in out["multi_covered_communes"]:
         click.echo(f"  {c['code']} {c['nom']} ({c['population']}): CPTS {c['cpts']}")
+
+
+@main.command("diagnostic")
+@click.option("--national", is_flag=True, required=True,
+              help="Toutes les communes de France (seul mode de la commande).")
+@click.option("--profession", required=True, help="Code de profession (10 : médecins).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True),
+              help="Écrire l'indice de chaque commune dans ce fichier CSV (code;indice).")
+@pass_ctx
+def diagnostic_cmd(ctx: AppContext, national: bool, profession: str, output: str | None) -> None:
+    """Compute the 2SFCA accessibility index of a profession for every commune of France.
+
+    Prints the population-weighted mean, the time taken and the peak memory of this process
+    (the computation itself runs in PostgreSQL, whose memory is bounded by work_mem).
+    """
+    import resource
+    import time
+
+    from ..errors import MapperError
+    from ..services.territories.diagnostic_national import national_accessibility
+
+    started = time.perf_counter()
+    try:
+        with ctx.db().session_scope() as session:
+            out = national_accessibility(session, profession)
+    except MapperError as exc:
+        raise click.ClickException(exc.detail) from exc
+    elapsed = time.perf_counter() - started
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write("code;indice_2sfca_10000\n")
+            fh.writelines(f"{c};{v:.6f}\n" for c, v in sorted(out["values"].items()))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    click.echo(f"profession {profession}: {out['communes']} communes, population "
+               f"{out['population']}, mean index {out['mean']} per 10 000, max {out['max']}, "
+               f"{out['communes_without']} communes with no site within "
+               f"{out['method']['catchment_km']:g} km")
+    click.echo(f"computed in {elapsed:.1f} s; peak memory of this process {peak_mb:.0f} MB")

@@ -155,3 +155,37 @@ def test_method_is_stated(session, world):
     assert any("temps plein" in limit for limit in access["limits"])
     assert result["territory"]["departement"] == "01"
     assert result["territory"]["region"] == "84"
+
+
+def test_national_command(fresh_database, tmp_path):
+    """`mapper diagnostic --national --profession 60`: every commune, the same values as a
+    territory's diagnostic gives them."""
+    from click.testing import CliRunner
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from mapper.cli import main
+
+    from .world import add_professionals, load_communes
+
+    engine = create_engine(fresh_database.replace("postgresql://", "postgresql+psycopg://", 1)
+                           if fresh_database.startswith("postgresql://") else fresh_database)
+    with Session(engine) as s:
+        rng = random.Random(8)
+        load_communes(s, tmp_path, rng)
+        add_professionals(s, rng)
+        s.commit()
+        expected = territorial_diagnostic(s, {"communes": ["01001", "38036"]}, ["60"])
+    out = tmp_path / "national.csv"
+    result = CliRunner().invoke(main, ["diagnostic", "--national", "--profession", "60",
+                                       "--output", str(out)],
+                                env={"MAPPER_DATABASE_URL": fresh_database})
+    assert result.exit_code == 0, result.output
+    assert "72 communes" in result.output and "peak memory" in result.output
+    values = dict(line.split(";") for line in out.read_text().splitlines()[1:])
+    for c in expected["communes"]:
+        assert float(values[c["code"]]) == pytest.approx(c["accessibility"]["60"], abs=2e-6)
+    bad = CliRunner().invoke(main, ["diagnostic", "--national", "--profession", "zz"],
+                             env={"MAPPER_DATABASE_URL": fresh_database})
+    assert bad.exit_code != 0 and "Profession inconnue" in bad.output
+    engine.dispose()
