@@ -82,36 +82,55 @@ def coverage_cmd(ctx: AppContext, departement, region, status, as_json: bool) ->
 @main.command("diagnostic")
 @click.option("--national", is_flag=True, required=True,
               help="Toutes les communes de France (seul mode de la commande).")
-@click.option("--profession", required=True, help="Code de profession (10 : médecins).")
+@click.option("--profession", "professions", multiple=True,
+              help="Code de profession (10 : médecins) ; répétable.")
+@click.option("--all", "every", is_flag=True, help="Toutes les professions.")
+@click.option("--store", is_flag=True,
+              help="Enregistrer le résultat : les diagnostics des territoires le lisent "
+                   "pendant 26 h au lieu de le recalculer (à planifier chaque nuit).")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True),
-              help="Écrire l'indice de chaque commune dans ce fichier CSV (code;indice).")
+              help="Écrire l'indice de chaque commune dans ce fichier CSV (profession;code;indice).")
 @pass_ctx
-def diagnostic_cmd(ctx: AppContext, national: bool, profession: str, output: str | None) -> None:
-    """Compute the 2SFCA accessibility index of a profession for every commune of France.
+def diagnostic_cmd(ctx: AppContext, national: bool, professions, every: bool, store: bool,
+                   output: str | None) -> None:
+    """Compute the 2SFCA accessibility index of professions for every commune of France.
 
-    Prints the population-weighted mean, the time taken and the peak memory of this process
-    (the computation itself runs in PostgreSQL, whose memory is bounded by work_mem).
+    Prints, per profession, the population-weighted mean and the time taken, then the peak
+    memory of this process (the computation itself runs in PostgreSQL, its memory bounded by
+    work_mem). ``--store`` keeps the values for the territories' diagnostics.
     """
     import resource
     import time
 
     from ..errors import MapperError
-    from ..services.territories.diagnostic_national import national_accessibility
+    from ..services.territories.diagnostic import profession_list
+    from ..services.territories.diagnostic_national import national_accessibility, store_national
 
-    started = time.perf_counter()
+    if not professions and not every:
+        raise click.UsageError("give --profession CODE (repeatable) or --all")
+    lines = []
     try:
-        with ctx.db().session_scope() as session:
-            out = national_accessibility(session, profession)
+        if every:
+            with ctx.db().session_scope() as session:
+                professions = [p["code"] for p in profession_list(session, None)]
+        for prof in professions:
+            started = time.perf_counter()
+            with ctx.db().session_scope() as session:
+                out = national_accessibility(session, prof)
+                if store:
+                    store_national(session, out)
+            elapsed = time.perf_counter() - started
+            lines += [f"{prof};{c};{v:.6f}\n" for c, v in sorted(out["values"].items())]
+            click.echo(f"profession {prof}: {out['communes']} communes, population "
+                       f"{out['population']}, mean index {out['mean']} per 10 000, max "
+                       f"{out['max']}, {out['communes_without']} communes with no site within "
+                       f"{out['method']['catchment_km']:g} km; computed in {elapsed:.1f} s"
+                       + (" (stored)" if store else ""))
     except MapperError as exc:
         raise click.ClickException(exc.detail) from exc
-    elapsed = time.perf_counter() - started
     if output:
         with open(output, "w", encoding="utf-8") as fh:
-            fh.write("code;indice_2sfca_10000\n")
-            fh.writelines(f"{c};{v:.6f}\n" for c, v in sorted(out["values"].items()))
+            fh.write("profession;code;indice_2sfca_10000\n")
+            fh.writelines(lines)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    click.echo(f"profession {profession}: {out['communes']} communes, population "
-               f"{out['population']}, mean index {out['mean']} per 10 000, max {out['max']}, "
-               f"{out['communes_without']} communes with no site within "
-               f"{out['method']['catchment_km']:g} km")
-    click.echo(f"computed in {elapsed:.1f} s; peak memory of this process {peak_mb:.0f} MB")
+    click.echo(f"peak memory of this process {peak_mb:.0f} MB")

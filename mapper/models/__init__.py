@@ -2,7 +2,8 @@
 from .account import Account, ApiToken
 from .audit import AuditEvent
 from .base import Base
-from .commune import CITY_ARRONDISSEMENTS, Commune, CommunePopulationAge, Postcode
+from .commune import (CITY_ARRONDISSEMENTS, Commune, CommuneAccessibility, CommunePopulationAge,
+                      Postcode)
 from .signin import LoginAttempt, LoginThrottle, SigninLink, SigninSession
 from .cpts import (Arbitration, ArbitrationCpts, Cpts, CptsCommune,
                    CptsDrawnCommune, CptsPart, CptsValidatedCommune)
@@ -15,7 +16,7 @@ from .campaign import Campaign, Permanence
 from .directory import (Competency, CptsMember, GeocodeCache, InterventionZone, PracticeSite,
                         Profession, Professional, ProfessionalCompetency, Slot)
 
-__all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune", "CommunePopulationAge",
+__all__ = ["Account", "ApiToken", "AuditEvent", "Base", "CITY_ARRONDISSEMENTS", "Commune", "CommuneAccessibility", "CommunePopulationAge",
            "Postcode",
            "Arbitration", "ArbitrationCpts", "Cpts", "CptsCommune", "CptsPart",
            "CptsValidatedCommune", "CptsDrawnCommune", "OverlapConciliation",

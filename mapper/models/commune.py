@@ -1,9 +1,11 @@
 """The reference layer: communes and municipal arrondissements (COG codes)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from geoalchemy2 import Geometry
-from sqlalchemy import (CheckConstraint, Computed, Float, ForeignKey, Index, Integer, String,
-                        Text)
+from sqlalchemy import (CheckConstraint, Computed, DateTime, Float, ForeignKey, Index, Integer,
+                        String, Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -63,6 +65,21 @@ class CommunePopulationAge(Base):
     pop_4559: Mapped[float] = mapped_column(Float, nullable=False)
     pop_6074: Mapped[float] = mapped_column(Float, nullable=False)
     pop_75p: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class CommuneAccessibility(Base):
+    """The 2SFCA index of a commune for a profession, as the last ``mapper diagnostic
+    --national --store`` computed it (services.territories.diagnostic_access reads it while
+    fresh)."""
+
+    __tablename__ = "commune_accessibility"
+
+    profession_code: Mapped[str] = mapped_column(
+        ForeignKey("profession.code", ondelete="CASCADE"), primary_key=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code", ondelete="CASCADE"),
+                                              primary_key=True)
+    value: Mapped[float] = mapped_column(Float, nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class Postcode(Base):

@@ -182,9 +182,22 @@ def test_national_command(fresh_database, tmp_path):
                                 env={"MAPPER_DATABASE_URL": fresh_database})
     assert result.exit_code == 0, result.output
     assert "72 communes" in result.output and "peak memory" in result.output
-    values = dict(line.split(";") for line in out.read_text().splitlines()[1:])
+    values = {c: v for _, c, v in (line.split(";") for line in out.read_text().splitlines()[1:])}
     for c in expected["communes"]:
         assert float(values[c["code"]]) == pytest.approx(c["accessibility"]["60"], abs=2e-6)
+    result = CliRunner().invoke(main, ["diagnostic", "--national", "--profession", "60",
+                                       "--store"], env={"MAPPER_DATABASE_URL": fresh_database})
+    assert result.exit_code == 0 and "(stored)" in result.output, result.output
+    with Session(engine) as s:
+        stored = territorial_diagnostic(s, {"communes": ["01001", "38036"]}, ["60", "10"])
+    by_code = {p["code"]: p for p in stored["professions"]}
+    assert by_code["60"]["accessibility_source"] == "stored"
+    assert by_code["60"]["accessibility_computed_at"]
+    assert by_code["10"]["accessibility_source"] == "live"
+    assert by_code["60"]["accessibility"] == pytest.approx(
+        expected["professions"][0]["accessibility"], abs=1e-6)
+    assert [c["accessibility"]["60"] for c in stored["communes"]] == pytest.approx(
+        [c["accessibility"]["60"] for c in expected["communes"]], abs=1e-6)
     bad = CliRunner().invoke(main, ["diagnostic", "--national", "--profession", "zz"],
                              env={"MAPPER_DATABASE_URL": fresh_database})
     assert bad.exit_code != 0 and "Profession inconnue" in bad.output

@@ -67,12 +67,15 @@ def territorial_diagnostic(session: Session, args: dict, professions: list[str] 
     population = sum(c["population"] for c in communes)
     years = [c["population_year"] for c in communes if c["population_year"]]
     by_prof = supply(session, scope.codes, codes, population, scope.departement, scope.region)
-    index = accessibility(session, scope.codes, codes)
+    sources: dict = {}
+    index = accessibility(session, scope.codes, codes, sources=sources)
     pops = {c["code"]: c["population"] for c in communes}
     for p in profs:
         p.update(by_prof[p["code"]])
         mean = weighted_mean({c: v[p["code"]] for c, v in index.items()}, pops)
         p["accessibility"] = None if mean is None else round(mean, 6)
+        p["accessibility_source"] = sources.get(p["code"], {}).get("source", "live")
+        p["accessibility_computed_at"] = sources.get(p["code"], {}).get("computed_at")
     for c in communes:
         c["nom"] = c.pop("name")
         c.pop("population_year")

@@ -23,6 +23,9 @@ from sqlalchemy.orm import Session
 BANDS: tuple[tuple[float, float], ...] = ((5_000.0, 1.0), (15_000.0, 2 / 3), (30_000.0, 1 / 3))
 RADIUS_M = BANDS[-1][0]
 PER = 10_000
+#: How long a national computation stored by ``mapper diagnostic --national --store`` (a
+#: nightly job) stands in for the live computation.
+STORED_MAX_AGE_HOURS = 26
 
 
 def band_weight(distance_m: float) -> float:
@@ -74,18 +77,48 @@ def _statement(sites: str) -> str:
     """
 
 
-def accessibility(session: Session, codes: list[str], profs: list[str], *,
-                  national: bool = False) -> dict[str, dict[str, float]]:
-    """{commune code: {profession: index per 10 000 inhabitants}} for every located commune
-    of ``codes`` (0.0 where no site is within reach). ``national``: every site of the
-    professions is considered at once (no search around the communes first)."""
+def _live(session: Session, codes: list[str], profs: list[str], national: bool):
     sql = _statement(_ALL_SITES if national else _NEAR_SITES)
+    return session.execute(text(sql), {"codes": codes, "profs": profs, "radius": RADIUS_M})
+
+
+def _stored(session: Session, located: list[str], profs: list[str]) -> dict[str, tuple]:
+    """{profession: (computed_at, {code: value})} for the professions whose fresh stored
+    computation covers every located commune asked."""
+    rows = session.execute(text(
+        "SELECT profession_code, commune_code, value, computed_at FROM commune_accessibility "
+        "WHERE profession_code = ANY(:p) AND commune_code = ANY(:c) "
+        "AND computed_at > now() - make_interval(hours => :h)"),
+        {"p": profs, "c": located, "h": STORED_MAX_AGE_HOURS})
+    out: dict[str, tuple] = {}
+    for prof, code, value, at in rows:
+        out.setdefault(prof, (at, {}))[1][code] = value
+    return {p: v for p, v in out.items() if len(v[1]) == len(located)}
+
+
+def accessibility(session: Session, codes: list[str], profs: list[str], *,
+                  national: bool = False, sources: dict | None = None,
+                  ) -> dict[str, dict[str, float]]:
+    """{commune code: {profession: index per 10 000 inhabitants}} for every located commune
+    of ``codes`` (0.0 where no site is within reach). A profession's fresh national
+    computation (``commune_accessibility``) is read instead of computed; ``sources`` (filled
+    when given): {profession: {"source": "stored"|"live", "computed_at": …}}. ``national``:
+    every site of the professions at once, always live."""
     located = list(session.scalars(text("SELECT code FROM commune WHERE code = ANY(:c) "
                                         "AND pop_point IS NOT NULL"), {"c": codes}))
     out: dict[str, dict[str, float]] = {c: {p: 0.0 for p in profs} for c in located}
-    for code, prof, value in session.execute(text(sql), {"codes": codes, "profs": profs,
-                                                         "radius": RADIUS_M}):
-        out[code][prof] = float(value)
+    stored = {} if national else _stored(session, located, profs)
+    for prof, (at, values) in stored.items():
+        for code, value in values.items():
+            out[code][prof] = value
+    live = [p for p in profs if p not in stored]
+    if live and located:
+        for code, prof, value in _live(session, located, live, national):
+            out[code][prof] = float(value)
+    if sources is not None:
+        sources.update({p: {"source": "stored", "computed_at": at.isoformat()}
+                        for p, (at, _) in stored.items()})
+        sources.update({p: {"source": "live", "computed_at": None} for p in live})
     return out
 
 
@@ -112,6 +145,9 @@ def method() -> dict:
         "demand": "population municipale INSEE de chaque commune",
         "territory": "moyenne des communes pondérée par leur population",
         "edge_effect": "l'offre et la demande au-delà des limites du territoire sont comptées",
+        "stored": f"calcul national enregistré (mapper diagnostic --national --store) utilisé "
+                  f"s'il a moins de {STORED_MAX_AGE_HOURS} h, sinon calcul à la demande ; "
+                  "chaque profession dit lequel (accessibility_source)",
         "limits": ["distance à vol d'oiseau, pas le temps de trajet par la route",
                    "effectifs et non équivalents temps plein ; activité non prise en compte",
                    "population placée en un point par commune",

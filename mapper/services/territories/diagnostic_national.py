@@ -28,3 +28,17 @@ def national_accessibility(session: Session, profession: str) -> dict:
             "max": round(max(values.values()), 6) if values else None,
             "communes_without": sum(1 for v in values.values() if v == 0),
             "values": values, "method": method()}
+
+
+def store_national(session: Session, result: dict) -> int:
+    """Keep a national computation for the territories' diagnostics (replaces the previous
+    one of the profession); returns the rows written."""
+    prof = result["profession"]
+    session.execute(text("DELETE FROM commune_accessibility WHERE profession_code = :p"),
+                    {"p": prof})
+    codes, values = zip(*result["values"].items()) if result["values"] else ((), ())
+    session.execute(text(
+        "INSERT INTO commune_accessibility (profession_code, commune_code, value, computed_at) "
+        "SELECT :p, c, v, now() FROM unnest(CAST(:c AS text[]), CAST(:v AS float8[])) AS x(c, v)"),
+        {"p": prof, "c": list(codes), "v": list(values)})
+    return len(codes)
