@@ -26,7 +26,8 @@ TERRITORY_KEYS = ("cpts", "communes", "departement", "region")
     "200": {"description": "Le diagnostic (JSON), ses lignes (CSV) ou ses communes (GeoJSON)",
             "content": {"application/json": {"schema": "Diagnostic"},
                         "text/csv": {"schema": {"type": "string"}},
-                        GEOJSON: {"schema": "FeatureCollection"}}}})
+                        GEOJSON: {"schema": "FeatureCollection"}}},
+    "404": "NOT_FOUND"})
 def get(args):
     """Diagnostic d'un territoire : un et un seul de ``cpts``, ``communes``, ``departement``,
     ``region`` ; ``profession`` (codes séparés par des virgules) pour en choisir.

@@ -89,5 +89,5 @@ def test_documented_in_openapi(client):
     op = doc["paths"]["/api/v1/diagnostic"]["get"]
     names = {p["name"] for p in op["parameters"]}
     assert {"cpts", "communes", "departement", "region", "profession", "format"} <= names
-    assert "422" in op["responses"]
+    assert "422" in op["responses"] and "404" in op["responses"]  # an unknown CPTS
     assert "Diagnostic" in doc["components"]["schemas"]
