@@ -115,7 +115,7 @@ def diagnostic_cmd(ctx: AppContext, national: bool, professions, every: bool, st
                 professions = [p["code"] for p in profession_list(session, None)]
         for prof in professions:
             started = time.perf_counter()
-            with ctx.db().session_scope() as session:
+            with ctx.import_session() as session:  # the imports' statement timeout
                 out = national_accessibility(session, prof)
                 if store:
                     store_national(session, out)

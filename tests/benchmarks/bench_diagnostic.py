@@ -15,6 +15,7 @@ zones), then:
   data version, as in a running service), then measured. A few territories are also asked
   before the national computation is stored (the live 2SFCA, no target).
 
+``MAPPER_BENCH_DIAG_LIVE=0`` skips the live requests (minutes in dense areas).
 ``MAPPER_BENCH_SCALE`` scales the directory, ``MAPPER_BENCH_DEPARTEMENTS`` (e.g. 69,01,38)
 limits the communes, for a smoke run.
 """
@@ -111,8 +112,9 @@ def run(report) -> None:
     terrs = territories(db, N_TERRITORIES)
     server = BenchServer(url, api_statement_timeout_ms=600_000)
     try:
-        bench_http(report, server.port, terrs[:3], "HTTP: 40-commune territory, all "
-                   "professions, live 2SFCA (no stored national computation)", 1, None)
+        if os.environ.get("MAPPER_BENCH_DIAG_LIVE", "1") == "1":
+            bench_http(report, server.port, terrs[:3], "HTTP: 40-commune territory, all "
+                       "professions, live 2SFCA (no stored national computation)", 1, None)
         national(report, url, ["--profession", "10"],
                  "mapper diagnostic --national --profession 10 (process, wall clock)", 60)
         national(report, url, ["--all", "--store"],
