@@ -43,17 +43,23 @@ _NEAR_SITES = """
       ON s.geom IS NOT NULL AND s.profession_code = ANY(:profs)
      AND ST_DWithin(s.geom::geography, t.pt, :radius, false)
 """
+#: Step 2 for a territory: its few communes, each against the sites (nested loop over ``t``).
+_TO_TERRITORY = "FROM t JOIN ratio r ON ST_DWithin(t.pt, r.g, :radius, false)"
+#: Step 2 for France: each site against the communes around it (their GiST index).
+_TO_ALL = """FROM ratio r JOIN commune c
+      ON c.pop_point IS NOT NULL AND ST_DWithin(c.pop_point::geography, r.g, :radius, false)
+    JOIN t ON t.code = c.code"""
 _ALL_SITES = """
     SELECT s.id FROM practice_site s
     WHERE s.geom IS NOT NULL AND s.profession_code = ANY(:profs)
 """
 
 
-def _statement(sites: str) -> str:
+def _statement(sites: str, step2: str, where: str = "code = ANY(:codes) AND") -> str:
     return f"""
     WITH t AS MATERIALIZED (
         SELECT code, coalesce(population, 0) AS population, pop_point::geography AS pt
-        FROM commune WHERE code = ANY(:codes) AND pop_point IS NOT NULL),
+        FROM commune WHERE {where} pop_point IS NOT NULL),
     sites AS MATERIALIZED (
         SELECT s.id, s.profession_code, s.geom::geography AS g,
                1::float8 / (SELECT count(*) FROM practice_site o
@@ -71,14 +77,15 @@ def _statement(sites: str) -> str:
         SELECT p.profession_code, p.geom::geography AS g, d.supply / d.d AS r
         FROM demand d JOIN practice_site p ON p.id = d.id WHERE d.d > 0)
     SELECT t.code, r.profession_code, sum({_weight_sql("x.d")} * r.r) * {PER} AS a
-    FROM t JOIN ratio r ON ST_DWithin(t.pt, r.g, :radius, false)
+    {step2}
     CROSS JOIN LATERAL (SELECT ST_Distance(t.pt, r.g, false) AS d) x
     GROUP BY 1, 2
     """
 
 
 def _live(session: Session, codes: list[str], profs: list[str], national: bool):
-    sql = _statement(_ALL_SITES if national else _NEAR_SITES)
+    sql = (_statement(_ALL_SITES, _TO_ALL, "") if national
+           else _statement(_NEAR_SITES, _TO_TERRITORY))
     return session.execute(text(sql), {"codes": codes, "profs": profs, "radius": RADIUS_M})
 
 
@@ -103,9 +110,11 @@ def accessibility(session: Session, codes: list[str], profs: list[str], *,
     of ``codes`` (0.0 where no site is within reach). A profession's fresh national
     computation (``commune_accessibility``) is read instead of computed; ``sources`` (filled
     when given): {profession: {"source": "stored"|"live", "computed_at": …}}. ``national``:
-    every site of the professions at once, always live."""
-    located = list(session.scalars(text("SELECT code FROM commune WHERE code = ANY(:c) "
-                                        "AND pop_point IS NOT NULL"), {"c": codes}))
+    every site of the professions for every located commune (``codes`` is not read), live."""
+    located = list(session.scalars(text(
+        "SELECT code FROM commune WHERE pop_point IS NOT NULL" if national else
+        "SELECT code FROM commune WHERE code = ANY(:c) AND pop_point IS NOT NULL"),
+        {"c": codes}))
     out: dict[str, dict[str, float]] = {c: {p: 0.0 for p in profs} for c in located}
     stored = {} if national else _stored(session, located, profs)
     for prof, (at, values) in stored.items():
