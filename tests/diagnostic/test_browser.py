@@ -37,6 +37,12 @@ def site(database_factory, live_server_factory, tmp_path_factory):
         add_professionals(session, rng, 300)
         import_population_age(session, write(tmp / "ages.csv", [
             line(c, g) for c, g in GROUPS.items()] + [line("38001", (50, 40, 60, 70, 90, 80, 20))]))
+        from mapper.config import get_settings
+        from mapper.services.territories import create_cpts
+        from tests.factories.world import ADMIN
+
+        create_cpts(session, ADMIN, name="CPTS du Diagnostic", communes=CODES,
+                    settings=get_settings(app))
     return live_server_factory(app).url
 
 
@@ -86,6 +92,23 @@ def test_checker_diagnostic_and_print_view(browser, site, size):
         pdf = page.pdf(format="A4", print_background=True)
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
         (SHOTS / f"report-{size}.pdf").write_bytes(pdf)
+        guard.assert_clean()
+    finally:
+        context.close()
+
+
+def test_cpts_page_has_both_maps(browser, site):
+    """The CPTS page holds its orientation map and the diagnostic's choropleth: both draw."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    guard = PageGuard(page)
+    try:
+        page.goto(f"{site}/cpts/cpts-du-diagnostic")
+        page.locator(".diag-map .leaflet-overlay-pane canvas").first.wait_for(state="attached")
+        assert page.locator(".folium-map").count() == 2
+        assert page.locator(".diag-map .cpts-legend-item").count() >= 1
+        assert serious_violations(page, exclude=(".leaflet-control-attribution",)) == []
+        page.locator("#diagnostic").screenshot(path=str(SHOTS / "cpts-diagnostic-desktop.png"))
         guard.assert_clean()
     finally:
         context.close()
