@@ -75,7 +75,8 @@ _ONLY = ("Réservé aux confrères : présent seulement pour les membres connect
 class ColleagueFieldsSchema(Open):
     """The professional-only fields (``directory.colleague_access``: one rule for all)."""
 
-    private_phone = fields.String(allow_none=True, metadata={"description": _ONLY + "Ligne directe."})
+    private_phone = fields.String(allow_none=True, metadata={
+        "description": _ONLY + "Ligne directe."})
     mssante = fields.String(allow_none=True, metadata={
         "description": _ONLY + "Adresse de messagerie sécurisée (domaine mssante.fr)."})
     referral_preference = fields.String(allow_none=True, metadata={
