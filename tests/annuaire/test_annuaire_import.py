@@ -165,3 +165,10 @@ def test_imported_professionals_are_read_through_fhir_and_the_api(run, client, s
                for i in person["identifier"])
     roles = client.get("/fhir/PractitionerRole?role=60").get_json()
     assert [e["resource"]["practitioner"]["display"] for e in roles["entry"]] == ["Anaïs MARTIN"]
+
+
+def test_rate_limit_spaces_the_requests(run, api, session):
+    run(rate=5.0)  # 5 requests per second: at least 0.2 s between two
+    times = [r.t for r in api.requests]
+    assert len(times) >= 5
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.19
