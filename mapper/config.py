@@ -124,6 +124,24 @@ class SmtpSettings:
                    timeout=_float(env, "MAPPER_SMTP_TIMEOUT", 10.0) or 10.0)
 
 
+def _annuaire_sante(env: dict) -> dict:
+    url = (env.get("MAPPER_ANNUAIRE_SANTE_URL") or Settings.annuaire_sante_url).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(f"MAPPER_ANNUAIRE_SANTE_URL must be an http(s) URL, got {url!r}")
+    rate = _float(env, "MAPPER_ANNUAIRE_SANTE_RATE", 5.0)
+    if rate <= 0:
+        raise ConfigError("MAPPER_ANNUAIRE_SANTE_RATE must be > 0")
+    page = _int(env, "MAPPER_ANNUAIRE_SANTE_PAGE_SIZE", 100, 1)
+    if page > 1000:
+        raise ConfigError(f"MAPPER_ANNUAIRE_SANTE_PAGE_SIZE must be <= 1000, got {page}")
+    return dict(annuaire_sante_url=url.rstrip("/"),
+                annuaire_sante_api_key=(env.get("MAPPER_ANNUAIRE_SANTE_API_KEY") or "").strip()
+                or None,
+                annuaire_sante_rate=rate, annuaire_sante_page_size=page,
+                annuaire_sante_retries=_int(env, "MAPPER_ANNUAIRE_SANTE_RETRIES", 3, 0))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Typed settings; ``from_env`` is the only constructor used outside tests."""
@@ -158,6 +176,14 @@ class Settings:
     base_url: str | None = None
     #: Outgoing mail (invitations): no host, no mail; the links are logged instead.
     smtp: SmtpSettings | None = None
+    #: The Annuaire Santé FHIR API (``mapper import annuaire-sante``): base URL, the key sent
+    #: as ``ESANTE-API-KEY`` (never in the repository), requests per second, page size and
+    #: retries of a failed request (5xx, network) before the run stops (it resumes later).
+    annuaire_sante_url: str = "https://gateway.api.esante.gouv.fr/fhir/v2"
+    annuaire_sante_api_key: str | None = field(default=None, repr=False)
+    annuaire_sante_rate: float = 5.0
+    annuaire_sante_page_size: int = 100
+    annuaire_sante_retries: int = 3
 
     @property
     def pg_dir(self) -> Path:
@@ -197,6 +223,7 @@ class Settings:
                                   or PROJECT_ROOT / "mapper" / "translations"),
         )
         kwargs["base_url"] = _base_url(env.get("MAPPER_BASE_URL"))
+        kwargs.update(_annuaire_sante(env))
         kwargs["smtp"] = SmtpSettings.from_env(env)
         if kwargs["autocomplete_rate"] <= 0:
             raise ConfigError("MAPPER_AUTOCOMPLETE_RATE must be > 0")
