@@ -15,7 +15,7 @@ shifts are the Slots' business. Public fields only (never the place's notes).
 from __future__ import annotations
 
 from ..labels import CAMPAIGN_KIND, PLACE_KIND
-from .places import _telecom
+from .places import telecom
 
 LOCAL = "https://carto-cpts.fr/fhir/CodeSystem"
 PLACE_TYPE = LOCAL + "/type-lieu"
@@ -59,7 +59,7 @@ def place_service(r: dict) -> dict:
            if r.get("finess") else [],
            "providedBy": _provider(r), "type": [place_type(r["kind"])],
            "location": [{"reference": f"Location/place-{r['id']}", "display": r["name"]}],
-           "name": r["name"], "telecom": _telecom(r),
+           "name": r["name"], "telecom": telecom(r),
            "program": [{"coding": [{"system": CAMPAIGN_TYPE, "code": c["kind"],
                                     "display": str(CAMPAIGN_KIND.get(c["kind"], c["kind"]))}],
                         "text": c["name"]} for c in r["campaigns"]],
