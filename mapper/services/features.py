@@ -230,5 +230,18 @@ def point_feature(id_, lon: float | None, lat: float | None, properties: dict) -
     return {"type": "Feature", "id": id_, "geometry": geometry, "properties": properties}
 
 
+def with_members(body: str, members: dict) -> str:
+    """A JSON object's text (a feature PostgreSQL wrote) with ``members`` added at its end,
+    without parsing it again (the OGC item's ``links``)."""
+    if not members:
+        return body
+    head = body.rstrip()
+    if not head.endswith("}"):
+        raise ValueError("not a JSON object")
+    inner = head[:-1].rstrip()
+    sep = "" if inner.endswith("{") else ", "
+    return inner + sep + json.dumps(members, ensure_ascii=False)[1:-1] + "}"
+
+
 def loads(body: str | None):
     return None if body is None else json.loads(body)
