@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
 import tempfile
 import threading
@@ -163,7 +164,10 @@ def run(report) -> None:
     if servers is None:
         return
     try:
+        load = os.getloadavg()
         _measure(report, servers, region)
+        report.note(f"load average (1, 5, 15 min) before {load}, after {os.getloadavg()} "
+                    f"(others share the CPU)")
     finally:
         for server in servers.values():
             server.close()
