@@ -12,11 +12,14 @@ rotating order, so that load from elsewhere falls on all of them alike. Per targ
 (requests over the time of its bursts), p50/p95 latency and the bytes of one response; every
 target must return the same number of features.
 
-- the CPTS of a région: ``/api/v1/cpts?region=R``, our OGC items (default simplification of
-  ~50 m, and ``zoom=22``: full detail, for bytes like the peers'), tipg's and pygeoapi's items of
-  the ``cpts`` table filtered by ``region`` with the same public columns;
-- the communes of a département: our OGC items (default and ``zoom=22``),
+- the CPTS of the région with the most: ``/api/v1/cpts?region=R``, our OGC items (default
+  simplification of ~50 m, and ``zoom=22``: full detail, for bytes like the peers'), tipg's and
+  pygeoapi's items of the ``cpts`` table filtered by ``region`` with the same public columns;
+- the communes of two départements (06: 163, 62: 890): our OGC items (default and ``zoom=22``),
   ``/api/v1/communes?departement=D``, tipg's and pygeoapi's items of the ``commune`` table.
+
+Every request asks for the whole set (``limit=1000``; tipg and pygeoapi return 10 features
+by default, which would flatter them), and the feature counts are checked equal.
 
 Flag (figure ``… fastest peer ÷ ours``, target ≤ 1): ours at least as fast as pygeoapi and tipg.
 """
