@@ -15,6 +15,12 @@ GEOJSON = "application/geo+json"
 def geojson(obj, status: int = 200) -> Response:
     """A GeoJSON object as an ``application/geo+json`` response (what the document declares)."""
     return Response(json.dumps(obj, ensure_ascii=False), status=status, mimetype=GEOJSON)
+
+
+def geojson_text(body: str, status: int = 200) -> Response:
+    """GeoJSON that PostgreSQL wrote (``services.features``), passed through as its text:
+    a collection is never parsed and serialised again in Python."""
+    return Response(body, status=status, mimetype=GEOJSON)
 SECURITY = [{"bearer": []}]
 
 
