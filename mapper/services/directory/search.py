@@ -46,10 +46,13 @@ REFERRAL_WALK = 500
 #: profession condition, ``{ref}``: the point). The bounded walk carries its distance as a
 #: column, so that the rows come out in its order and the walk stops as soon as enough pass.
 _ALL_SITES = ("practice_site s", "s.geom::geography <-> {ref}")
-_NEAREST_SITES = ("(SELECT *, s.geom::geography <-> {ref} AS d FROM practice_site s "
-                  "WHERE s.geom IS NOT NULL {prof} ORDER BY d LIMIT :walk) s", "s.d")
+_SITE_COLUMNS = "s.id, s.professional_id, s.profession_code, s.geom"
+_NEAREST_SITES = (f"(SELECT {_SITE_COLUMNS}, s.geom::geography <-> {{ref}} AS d "
+                  "FROM practice_site s WHERE s.geom IS NOT NULL {prof} ORDER BY d LIMIT :walk) s",
+                  "s.d")
 _MEMBER_SITES = ("(SELECT s.* FROM cpts_member rm0 CROSS JOIN LATERAL "
-                 "(SELECT * FROM practice_site s WHERE s.professional_id = rm0.professional_id "
+                 f"(SELECT {_SITE_COLUMNS} FROM practice_site s "
+                 "WHERE s.professional_id = rm0.professional_id "
                  "AND s.geom IS NOT NULL {prof} OFFSET 0) s "
                  "WHERE rm0.cpts_id = ANY(:referral_cpts)) s", "s.geom::geography <-> {ref}")
 
