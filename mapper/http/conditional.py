@@ -49,7 +49,11 @@ CLOCK_FREE = frozenset({
     "communes.list_communes", "communes.get_commune", "cpts.list_cpts", "cpts.get",
     "coverage.get", "territories.overlaps", "directory_vocabularies.professions",
     "directory_vocabularies.competencies", "api-docs.openapi_json", "ogc.landing", "ogc.api",
-    "ogc.conformance", "ogc.collections", "ogc.collection", "ogc.item"})
+    "ogc.conformance", "ogc.collections", "ogc.collection"})
+#: Bodies that differ byte for byte within one version and minute but mean the same: OGC items
+#: carry their generation time (``timeStamp``, to the second, checked by the OGC test suite).
+#: Their tag is weak (``W/"…"``), with the minute in it.
+WEAK = frozenset({"ogc.items"})
 #: A search by place: the visitor's address or position, never kept by a cache.
 PERSONAL_PARAMS = frozenset({"adresse", "address", "lat", "lon", "near"})
 _NEGOTIATED = ("/ogc", "/fhir")  # answer JSON, GeoJSON or HTML by Accept
@@ -133,7 +137,7 @@ def _not_modified():
         return None
     resp = Response(status=304)
     resp.headers.remove("Content-Type")  # and no CSP: the stored body keeps its policy
-    resp.set_etag(matched)
+    resp.set_etag(matched, weak=request.endpoint in WEAK)
     resp.headers["Cache-Control"] = CACHE_CONTROL
     resp.headers["Vary"] = _vary()
     g.not_modified = True
@@ -149,7 +153,7 @@ def _cache_headers(resp):
         # runs after compression (registered before it), which saw no tag: the content-coding
         # is added here the way Flask-Compress adds it (``"tag:br"``)
         coding = resp.headers.get("Content-Encoding")
-        resp.set_etag(f"{etag}:{coding}" if coding else etag)
+        resp.set_etag(f"{etag}:{coding}" if coding else etag, weak=request.endpoint in WEAK)
         resp.headers["Cache-Control"] = CACHE_CONTROL
         resp.headers["Vary"] = _vary()
     elif session and resp.mimetype == "text/html":

@@ -146,10 +146,7 @@ def items(collection_id: str):
         name, reason = next(iter(bad.items()))
         params.fail(name, reason)
     session = get_session()
-    # to the minute: the page is the same for the whole minute, so its ETag (http.conditional)
-    # can be strong
-    stamp = datetime.now(timezone.utc).replace(second=0, microsecond=0).isoformat() \
-        .replace("+00:00", "Z")
+    stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     selected = service.query(session, _settings(), collection, query.filters, box=query.box,
                              box_srid=query.box_srid)
     matched = service.count_matching(session, selected)

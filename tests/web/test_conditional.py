@@ -35,7 +35,7 @@ def test_public_reads_carry_a_strong_etag_and_public_cache_control(client, world
         resp = _get(client, url)
         assert resp.status_code == 200, (url, resp.status_code)
         etag, weak = resp.get_etag()
-        assert etag and not weak, url
+        assert etag and weak == ("/items" in url), url  # OGC items: their timeStamp moves
         assert resp.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
         assert {"Accept-Encoding", "Accept-Language", "Cookie"} <= set(resp.vary), url
 
