@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request, session
@@ -66,17 +67,18 @@ def current_data_version() -> int:
     return g.data_version
 
 
+@lru_cache(maxsize=1)
 def release() -> str:
     """A token of the code, templates and catalogues: a new release changes every page with the
-    same data. The same in every process of one installation (file sizes and times)."""
+    same data. Their contents hashed (a few MB, once at start): the same in every process and on
+    every machine running the same release; once per process."""
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.blake2b(digest_size=8)
     for folder, pattern in (("mapper", "*.py"), ("mapper", "*.mo"), ("templates", "*")):
         for path in sorted((root / folder).rglob(pattern)):
             if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}"
-                              .encode())
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -154,3 +154,17 @@ def test_a_write_committed_by_another_connection_changes_the_tag(committed):
     assert all(r.status_code == 200 for r in after.values())
     assert "Martin-Roux" in after[widget].get_data(as_text=True)
     assert all(after[u].headers["ETag"] != before[u] for u in urls)
+
+
+def test_each_language_has_its_tag(client, world):
+    url = f"/embed/cpts/{world.slugs['sud']}"
+    minute = _minute()
+    fr = _get(client, url, **{"Accept-Language": "fr"})
+    en = _get(client, url, **{"Accept-Language": "en"})
+    if _minute() != minute:
+        pytest.skip("a minute boundary between the two pages")
+    if 'lang="en"' not in en.get_data(as_text=True):
+        pytest.skip("no compiled English catalogue (make)")
+    assert fr.headers["ETag"] != en.headers["ETag"]
+    again = _get(client, url, **{"Accept-Language": "en", "If-None-Match": fr.headers["ETag"]})
+    assert again.status_code == 200 and 'lang="en"' in again.get_data(as_text=True)
