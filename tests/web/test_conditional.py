@@ -99,6 +99,11 @@ def test_compression_is_negotiated_and_tagged(client, world):
     tags = {plain.headers["ETag"], br.headers["ETag"], gz.headers["ETag"]}
     assert len(tags) == 3 and br.headers["ETag"].endswith(':br"')
     assert br.mimetype == "application/geo+json"
+    fhir = _get(client, "/fhir/Practitioner", **{"Accept-Encoding": "gzip"})
+    assert fhir.mimetype == "application/fhir+json" and fhir.headers["Content-Encoding"] == "gzip"
+    assert b"Bundle" in gzip.decompress(fhir.data)
+    q = _get(client, url, **{"Accept-Encoding": "gzip;q=0.5, br;q=0"})
+    assert q.headers["Content-Encoding"] == "gzip"
     for resp, encoding in ((br, "gzip, br"), (gz, "gzip")):
         again = _get(client, url, **{"Accept-Encoding": encoding,
                                      "If-None-Match": resp.headers["ETag"]})
