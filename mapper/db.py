@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class Database:
         self.engine = make_engine(url, statement_timeout_ms)
         self.statement_timeout_ms = statement_timeout_ms
         self.sessionmaker = self._factory(self.engine)
+        self.bound = False
 
     def _factory(self, bind, **kwargs) -> sessionmaker:
         return sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
@@ -77,9 +78,22 @@ class Database:
     def bind_to_connection(self, connection) -> None:
         """Tests: run every session inside an outer transaction rolled back at teardown."""
         self.sessionmaker = self._factory(connection, join_transaction_mode="create_savepoint")
+        self.bound = True
 
     def unbind(self) -> None:
         self.sessionmaker = self._factory(self.engine)
+        self.bound = False
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection for one read outside any transaction: one round trip, no ``BEGIN`` nor
+        ``ROLLBACK`` (``http.conditional`` reads the data version so before every public read).
+        Sessions bound to a test's connection see what that test wrote: they are used instead."""
+        if self.bound:
+            yield get_session().connection()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
 
     @contextmanager
     def session_scope(self, timeout_ms: int | None = None) -> Iterator[Session]:

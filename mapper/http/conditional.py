@@ -32,7 +32,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 
-from ..db import get_session
+from ..db import get_db
 from ..services.dataversion import data_version
 
 #: Seconds a page may lag the clock (its open-now state, next openings, generation time).
@@ -61,9 +61,11 @@ _NEGOTIATED = ("/ogc", "/fhir")  # answer JSON, GeoJSON or HTML by Accept
 
 
 def current_data_version() -> int:
-    """The data version, read once per request (before the data: see services.dataversion)."""
+    """The data version, read once per request, before the data (see services.dataversion), in
+    one round trip outside the request's transaction (``Database.autocommit``)."""
     if "data_version" not in g:
-        g.data_version = data_version(get_session())
+        with get_db().autocommit() as connection:
+            g.data_version = data_version(connection)
     return g.data_version
 
 
