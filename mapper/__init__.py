@@ -78,6 +78,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["mapper.settings"] = settings
     db.init_app(app, url, settings.api_statement_timeout_ms)
+    if settings.database_replica_url:
+        from .http import replica
+
+        replica.init_app(app, settings.database_replica_url, settings.replica_max_lag_s)
     hygiene.init_app(app)  # before the blueprints: it sets the <int:…> converter
     security.init_app(app)
     i18n.init_app(app)
