@@ -2,8 +2,9 @@
 behind is its replay, and has it replayed a given write (the primary's WAL position after it).
 
 Lag is measured where it is honest on an idle primary: zero when the standby has replayed
-all it received, else the age of the last transaction it replayed (``replay paused`` or a
-slow replay both show). A standby whose WAL receiver is not running (primary unreachable,
+all it received, else the age of the last transaction it replayed (or of its start, when it has
+replayed none since): a paused or slow replay both show. It errs on the safe side: after a
+long idle time the first write makes the standby look late until it has replayed it. A standby whose WAL receiver is not running (primary unreachable,
 replication broken) is not fit: its data may be any age.
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ _STATE = text("""
     SELECT pg_is_in_recovery(),
            EXISTS (SELECT 1 FROM pg_stat_wal_receiver),
            CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                ELSE extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())
+                ELSE extract(epoch FROM clock_timestamp() - coalesce(
+                    pg_last_xact_replay_timestamp(), pg_postmaster_start_time()))
            END,
            COALESCE(pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn), true)""")
 
