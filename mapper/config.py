@@ -162,6 +162,9 @@ class Settings:
     #: ``replica_max_lag_s`` seconds (``MAPPER_REPLICA_MAX_LAG_S``) behind the primary.
     database_replica_url: str | None = None
     replica_max_lag_s: float = 5.0
+    #: Reverse proxies in front of the service whose ``X-Forwarded-For``/``-Proto`` are
+    #: trusted (``MAPPER_PROXY_COUNT``); 0: the peer's address is the client's.
+    proxy_count: int = 0
     data_dir: Path = PROJECT_ROOT / "data"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     max_body_bytes: int = 5 * 1024 * 1024
@@ -216,6 +219,7 @@ class Settings:
         kwargs = dict(
             database_url=url, database_replica_url=replica,
             replica_max_lag_s=_float(env, "MAPPER_REPLICA_MAX_LAG_S", 5.0),
+            proxy_count=_int(env, "MAPPER_PROXY_COUNT", 0, 0),
             data_dir=Path(env.get("MAPPER_DATA_DIR") or PROJECT_ROOT / "data"),
             max_body_bytes=_int(env, "MAPPER_MAX_BODY_BYTES", 5 * 1024 * 1024, 1024),
             api_statement_timeout_ms=_int(env, "MAPPER_STATEMENT_TIMEOUT_MS", 5_000, 1),

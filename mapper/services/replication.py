@@ -4,8 +4,9 @@ behind is its replay, and has it replayed a given write (the primary's WAL posit
 Lag is measured where it is honest on an idle primary: zero when the standby has replayed
 all it received, else the age of the last transaction it replayed (or of its start, when it has
 replayed none since): a paused or slow replay both show. It errs on the safe side: after a
-long idle time the first write makes the standby look late until it has replayed it. A standby whose WAL receiver is not running (primary unreachable,
-replication broken) is not fit: its data may be any age.
+long idle time the first write makes the standby look late until it has replayed it.
+A standby whose WAL receiver is not running (primary unreachable, replication broken) is not
+fit: its data may be any age.
 """
 from __future__ import annotations
 

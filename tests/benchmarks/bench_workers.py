@@ -31,7 +31,9 @@ WINDOW_S = float(os.environ.get("MAPPER_BENCH_WINDOW_S", "15"))
 ROUNDS = int(os.environ.get("MAPPER_BENCH_ROUNDS", "3"))
 N_PROFESSIONALS = 30_000
 MEMBERS = 500
-GRID = 10  # communes 23001…23100 (not 75: 75056 stands for the arrondissements), 0.03° a side, over the generated box
+#: Communes 23001…23100, 0.03° a side, over the generated box (not 75: 75056 is read as
+#: Paris's arrondissements).
+GRID = 10
 
 
 def _world(report) -> tuple[str, str, list[list[str]]]:
