@@ -10,8 +10,9 @@ primary:
   count the client and cache, a sign-in link opens a session) and no address searched
   (``adresse``/``address``: the geocoding cache keeps the answer);
 * the client's last write has been replayed (read-your-writes): every unsafe request
-  (POST, PUT, PATCH, DELETE) answers with a cookie holding the primary's WAL position after
-  it, and while the replica has not replayed that position the client reads on the primary;
+  (POST, PUT, PATCH, DELETE) of the pages answers with a cookie holding the primary's WAL
+  position after it, and while the replica has not replayed that position the client reads on
+  the primary (the API writes only with a token, whose requests are all on the primary);
 * the replica is fit: reachable, a standby still streaming from its primary, replaying at
   most ``MAPPER_REPLICA_MAX_LAG_S`` seconds behind (``services.replication``). The check is
   the first statement of the request's own transaction on the replica (one round trip, on the
@@ -41,6 +42,9 @@ SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 PRIMARY_ENDPOINTS = frozenset({"adresses.suggest", "account.signin_link"})
 ADDRESS_PARAMS = ("adresse", "address")
 COOKIE = "mapper_wlsn"
+#: Where an unsafe request writes only with a token (never a cookie): the API's anonymous POSTs
+#: (a territory check) read, and need no write position.
+NO_COOKIE_WRITES = ("/api/", "/ogc", "/fhir")
 COOKIE_MAX_AGE = 300
 DOWN_FOR = 5.0
 _LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
@@ -89,7 +93,8 @@ class Replica:
 def _remember_write(response):
     """After an unsafe request: the primary's WAL position, so that the client's next reads
     wait for the replica to have replayed its write (or go to the primary)."""
-    if request.method in SAFE or request.headers.get("Authorization") or "db_session" not in g:
+    if (request.method in SAFE or request.headers.get("Authorization") or "db_session" not in g
+            or request.path.startswith(NO_COOKIE_WRITES)):
         return response
     try:
         with get_db().engine.connect() as conn:

@@ -126,6 +126,10 @@ def test_an_address_search_and_a_bad_write_position_read_on_the_primary(serve, p
     resp = requests.get(server.url + "/recherche", params={"adresse": "12 rue de la Paix 75014 "
                                                                       "Paris"})
     assert resp.status_code == 200
+    # an anonymous POST of the API reads only (writes there take a token): no write position
+    check = requests.post(server.url + "/api/v1/territories/check",
+                          json={"communes": ["75001", "75002"]})
+    assert check.status_code == 200 and "mapper_wlsn" not in check.cookies
 
 
 def test_reads_fall_back_to_the_primary_when_the_standby_is_stopped(serve, pair):
