@@ -39,5 +39,10 @@ def take_token(session: Session, key: str, rate: float, burst: int) -> float:
     allowed, tokens = session.execute(
         _TAKE, {"key": key, "rate": float(rate), "burst": float(burst)}).one()
     if random.random() < 0.001:  # keep the table small whoever calls, at no cost per request
-        session.execute(_FORGET, {"idle": max(60.0, burst / rate)})
+        forget_idle(session, max(60.0, burst / rate))
     return 0.0 if allowed else (1.0 - tokens) / rate
+
+
+def forget_idle(session: Session, idle_s: float) -> int:
+    """Delete the buckets nobody drew from for ``idle_s`` seconds (full again by then)."""
+    return session.execute(_FORGET, {"idle": float(idle_s)}).rowcount

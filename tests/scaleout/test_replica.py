@@ -147,3 +147,26 @@ def test_reads_fall_back_to_the_primary_when_the_standby_is_stopped(serve, pair)
         assert any("replica unreachable" in line for line in server.lines)
     finally:
         standby.start_standby()
+
+
+def test_the_standby_is_used_again_once_it_is_back(serve, pair):
+    from mapper.http.replica import DOWN_FOR
+
+    primary, standby, url, replica_url, world = pair
+    server = serve(url, MAPPER_DATABASE_REPLICA_URL=replica_url, MAPPER_REPLICA_MAX_LAG_S="600")
+    doctor = world.pros["doctor"]
+    standby.stop_standby()
+    try:
+        _name(server, doctor)  # the standby is found down, left aside for DOWN_FOR seconds
+    finally:
+        standby.start_standby()
+    standby.wait_caught_up(primary)
+    time.sleep(DOWN_FOR + 0.5)
+    standby.sql("SELECT pg_wal_replay_pause()")
+    try:
+        before = _name(server, doctor)
+        _rename(url, doctor, before + "-Retour")
+        assert _name(server, doctor) == before  # read on the standby again
+    finally:
+        standby.sql("SELECT pg_wal_replay_resume()")
+        standby.wait_caught_up(primary)
