@@ -7,6 +7,7 @@ Which database answered is proved by the data itself: with the standby's replay 
 write made on the primary is not on the standby, so the old value can only come from it."""
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -28,13 +29,14 @@ def pair():
     from mapper.db import Database
     from mapper.services.accounts import create_account
 
-    primary, standby = start_pair(Path(tempfile.mkdtemp(prefix="mapper-replica-")))
+    root = Path(tempfile.mkdtemp(prefix="mapper-replica-"))
+    primary, standby = start_pair(root)
     try:
         url = primary.create_database("mapper_rep")
         upgrade(url)
         db = Database(url, 60_000)
         with db.session_scope() as session:
-            world = seed(session, Path(tempfile.mkdtemp(prefix="mapper-replica-world-")))
+            world = seed(session, root)
         with db.session_scope() as session:
             account, _ = create_account(session, email="coord@example.org",
                                         role="coordinator", actor="test",
@@ -47,6 +49,7 @@ def pair():
         yield primary, standby, url, standby.url_for("mapper_rep"), world
     finally:
         destroy_pair(primary, standby)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _rename(url: str, professional_id: int, name: str) -> None:
