@@ -65,6 +65,16 @@ def _base_url(raw: str | None) -> str | None:
     return raw.strip().rstrip("/")
 
 
+def _pg_url(env: dict, name: str) -> str | None:
+    url = env.get(name) or None
+    if url and not url.startswith(("postgresql://", "postgresql+psycopg://")):
+        raise ConfigError(f"{name} must be a postgresql+psycopg:// URL, "
+                          f"got scheme {url.split(':', 1)[0]!r}")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
 _YES, _NO = ("1", "true", "yes", "oui", "on"), ("0", "false", "no", "non", "off")
 
 
@@ -147,6 +157,14 @@ class Settings:
     """Typed settings; ``from_env`` is the only constructor used outside tests."""
 
     database_url: str | None = None
+    #: A streaming replica of the database (``MAPPER_DATABASE_REPLICA_URL``) for anonymous
+    #: reads (``http.replica`` says which), used while its replay lags at most
+    #: ``replica_max_lag_s`` seconds (``MAPPER_REPLICA_MAX_LAG_S``) behind the primary.
+    database_replica_url: str | None = None
+    replica_max_lag_s: float = 5.0
+    #: Reverse proxies in front of the service whose ``X-Forwarded-For``/``-Proto`` are
+    #: trusted (``MAPPER_PROXY_COUNT``); 0: the peer's address is the client's.
+    proxy_count: int = 0
     data_dir: Path = PROJECT_ROOT / "data"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     max_body_bytes: int = 5 * 1024 * 1024
@@ -192,18 +210,16 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
-        url = env.get("MAPPER_DATABASE_URL") or None
-        if url and not url.startswith(("postgresql://", "postgresql+psycopg://")):
-            raise ConfigError(
-                "MAPPER_DATABASE_URL must be a postgresql+psycopg:// URL, "
-                f"got scheme {url.split(':', 1)[0]!r}"
-            )
-        if url and url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = _pg_url(env, "MAPPER_DATABASE_URL")
+        replica = _pg_url(env, "MAPPER_DATABASE_REPLICA_URL")
+        if replica and not url:
+            raise ConfigError("MAPPER_DATABASE_REPLICA_URL needs MAPPER_DATABASE_URL (the primary)")
         secret = env.get("MAPPER_SECRET_KEY")
         tiles = env.get("MAPPER_TILES_URL")
         kwargs = dict(
-            database_url=url,
+            database_url=url, database_replica_url=replica,
+            replica_max_lag_s=_float(env, "MAPPER_REPLICA_MAX_LAG_S", 5.0),
+            proxy_count=_int(env, "MAPPER_PROXY_COUNT", 0, 0),
             data_dir=Path(env.get("MAPPER_DATA_DIR") or PROJECT_ROOT / "data"),
             max_body_bytes=_int(env, "MAPPER_MAX_BODY_BYTES", 5 * 1024 * 1024, 1024),
             api_statement_timeout_ms=_int(env, "MAPPER_STATEMENT_TIMEOUT_MS", 5_000, 1),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
@@ -71,6 +71,13 @@ class Database:
         self.statement_timeout_ms = statement_timeout_ms
         self.sessionmaker = self._factory(self.engine)
         self.bound = False
+        #: ``http.replica``: the request's session, on a replica or on this primary.
+        self.route: Callable[[], Session] | None = None
+
+    def factory_for(self, engine: Engine) -> sessionmaker:
+        """Sessions on another engine (a replica; its statement timeout is the engine's, as
+        ``make_engine`` sets it per connection)."""
+        return self._factory(engine)
 
     def _factory(self, bind, **kwargs) -> sessionmaker:
         return sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
@@ -131,7 +138,9 @@ def get_db(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The request's session, created on first use."""
+    """The request's session, created on first use (on a replica when ``http.replica``
+    routes the request there)."""
     if "db_session" not in g:
-        g.db_session = get_db().sessionmaker()
+        database = get_db()
+        g.db_session = database.route() if database.route else database.sessionmaker()
     return g.db_session

@@ -32,7 +32,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 
-from ..db import get_db
+from ..db import get_db, get_session
 from ..services.dataversion import data_version
 
 #: Seconds a page may lag the clock (its open-now state, next openings, generation time).
@@ -64,8 +64,15 @@ def current_data_version() -> int:
     """The data version, read once per request, before the data (see services.dataversion), in
     one round trip outside the request's transaction (``Database.autocommit``)."""
     if "data_version" not in g:
-        with get_db().autocommit() as connection:
-            g.data_version = data_version(connection)
+        database = get_db()
+        if database.route is not None:
+            # A read replica may answer: the version is read where the page is read, or a page
+            # built from a lagging standby would carry the primary's newer version (and stay
+            # in caches as if it were current).
+            g.data_version = data_version(get_session())
+        else:
+            with database.autocommit() as connection:
+                g.data_version = data_version(connection)
     return g.data_version
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 UNVERSIONED = frozenset({
     "alembic_version", "data_version", "spatial_ref_sys", "account", "api_token", "audit_event",
     "geocode_cache", "address_suggestion_cache", "login_attempt", "signin_link",
-    "signin_session", "login_throttle", "annuaire_run", "annuaire_stage"})
+    "signin_session", "login_throttle", "annuaire_run", "annuaire_stage", "rate_bucket"})
 
 
 def data_version(session: Session | Connection) -> int:
