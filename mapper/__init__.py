@@ -50,7 +50,8 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from .embed import bp as embed_bp
     from .fhir import bp as fhir_bp
     from .ogc import bp as ogc_bp
-    from .http import assets, compression, hygiene, i18n, pagecache, problems, security
+    from .http import (assets, compression, conditional, deployment, hygiene, i18n, pagecache,
+                       problems, security)
     from .web import init_web
 
     if isinstance(config, Settings):
@@ -78,8 +79,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["mapper.settings"] = settings
     db.init_app(app, url, settings.api_statement_timeout_ms)
+    deployment.init_app(app, settings)  # reverse proxies, read replica
     hygiene.init_app(app)  # before the blueprints: it sets the <int:…> converter
     security.init_app(app)
+    conditional.init_app(app)  # before i18n and compression: see its init_app
     i18n.init_app(app)
     compression.init_app(app)
     pagecache.init_app(app)

@@ -65,6 +65,16 @@ def _base_url(raw: str | None) -> str | None:
     return raw.strip().rstrip("/")
 
 
+def _pg_url(env: dict, name: str) -> str | None:
+    url = env.get(name) or None
+    if url and not url.startswith(("postgresql://", "postgresql+psycopg://")):
+        raise ConfigError(f"{name} must be a postgresql+psycopg:// URL, "
+                          f"got scheme {url.split(':', 1)[0]!r}")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
 _YES, _NO = ("1", "true", "yes", "oui", "on"), ("0", "false", "no", "non", "off")
 
 
@@ -124,11 +134,37 @@ class SmtpSettings:
                    timeout=_float(env, "MAPPER_SMTP_TIMEOUT", 10.0) or 10.0)
 
 
+def _annuaire_sante(env: dict) -> dict:
+    url = (env.get("MAPPER_ANNUAIRE_SANTE_URL") or Settings.annuaire_sante_url).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(f"MAPPER_ANNUAIRE_SANTE_URL must be an http(s) URL, got {url!r}")
+    rate = _float(env, "MAPPER_ANNUAIRE_SANTE_RATE", 5.0)
+    if rate <= 0:
+        raise ConfigError("MAPPER_ANNUAIRE_SANTE_RATE must be > 0")
+    page = _int(env, "MAPPER_ANNUAIRE_SANTE_PAGE_SIZE", 100, 1)
+    if page > 1000:
+        raise ConfigError(f"MAPPER_ANNUAIRE_SANTE_PAGE_SIZE must be <= 1000, got {page}")
+    return dict(annuaire_sante_url=url.rstrip("/"),
+                annuaire_sante_api_key=(env.get("MAPPER_ANNUAIRE_SANTE_API_KEY") or "").strip()
+                or None,
+                annuaire_sante_rate=rate, annuaire_sante_page_size=page,
+                annuaire_sante_retries=_int(env, "MAPPER_ANNUAIRE_SANTE_RETRIES", 3, 0))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Typed settings; ``from_env`` is the only constructor used outside tests."""
 
     database_url: str | None = None
+    #: A streaming replica of the database (``MAPPER_DATABASE_REPLICA_URL``) for anonymous
+    #: reads (``http.replica`` says which), used while its replay lags at most
+    #: ``replica_max_lag_s`` seconds (``MAPPER_REPLICA_MAX_LAG_S``) behind the primary.
+    database_replica_url: str | None = None
+    replica_max_lag_s: float = 5.0
+    #: Reverse proxies in front of the service whose ``X-Forwarded-For``/``-Proto`` are
+    #: trusted (``MAPPER_PROXY_COUNT``); 0: the peer's address is the client's.
+    proxy_count: int = 0
     data_dir: Path = PROJECT_ROOT / "data"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     max_body_bytes: int = 5 * 1024 * 1024
@@ -158,6 +194,14 @@ class Settings:
     base_url: str | None = None
     #: Outgoing mail (invitations): no host, no mail; the links are logged instead.
     smtp: SmtpSettings | None = None
+    #: The Annuaire Santé FHIR API (``mapper import annuaire-sante``): base URL, the key sent
+    #: as ``ESANTE-API-KEY`` (never in the repository), requests per second, page size and
+    #: retries of a failed request (5xx, network) before the run stops (it resumes later).
+    annuaire_sante_url: str = "https://gateway.api.esante.gouv.fr/fhir/v2"
+    annuaire_sante_api_key: str | None = field(default=None, repr=False)
+    annuaire_sante_rate: float = 5.0
+    annuaire_sante_page_size: int = 100
+    annuaire_sante_retries: int = 3
 
     @property
     def pg_dir(self) -> Path:
@@ -166,18 +210,16 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
-        url = env.get("MAPPER_DATABASE_URL") or None
-        if url and not url.startswith(("postgresql://", "postgresql+psycopg://")):
-            raise ConfigError(
-                "MAPPER_DATABASE_URL must be a postgresql+psycopg:// URL, "
-                f"got scheme {url.split(':', 1)[0]!r}"
-            )
-        if url and url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = _pg_url(env, "MAPPER_DATABASE_URL")
+        replica = _pg_url(env, "MAPPER_DATABASE_REPLICA_URL")
+        if replica and not url:
+            raise ConfigError("MAPPER_DATABASE_REPLICA_URL needs MAPPER_DATABASE_URL (the primary)")
         secret = env.get("MAPPER_SECRET_KEY")
         tiles = env.get("MAPPER_TILES_URL")
         kwargs = dict(
-            database_url=url,
+            database_url=url, database_replica_url=replica,
+            replica_max_lag_s=_float(env, "MAPPER_REPLICA_MAX_LAG_S", 5.0),
+            proxy_count=_int(env, "MAPPER_PROXY_COUNT", 0, 0),
             data_dir=Path(env.get("MAPPER_DATA_DIR") or PROJECT_ROOT / "data"),
             max_body_bytes=_int(env, "MAPPER_MAX_BODY_BYTES", 5 * 1024 * 1024, 1024),
             api_statement_timeout_ms=_int(env, "MAPPER_STATEMENT_TIMEOUT_MS", 5_000, 1),
@@ -197,6 +239,7 @@ class Settings:
                                   or PROJECT_ROOT / "mapper" / "translations"),
         )
         kwargs["base_url"] = _base_url(env.get("MAPPER_BASE_URL"))
+        kwargs.update(_annuaire_sante(env))
         kwargs["smtp"] = SmtpSettings.from_env(env)
         if kwargs["autocomplete_rate"] <= 0:
             raise ConfigError("MAPPER_AUTOCOMPLETE_RATE must be > 0")

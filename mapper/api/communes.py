@@ -1,13 +1,12 @@
 """The commune reference layer as GeoJSON."""
 from __future__ import annotations
 
-from flask import Response
 from flask_smorest import Blueprint
 
 from ..db import get_session
 from ..schemas.communes import CommuneQuerySchema
 from ..services.communes import commune_feature, communes_geojson
-from .schemas import GEOJSON, GeoJSONFeatureSchema, answers, geojson
+from .schemas import GEOJSON, GeoJSONFeatureSchema, answers, geojson_text
 
 blp = Blueprint("communes", __name__, url_prefix="/api/v1/communes",
                 description="Communes et arrondissements municipaux (codes COG)")
@@ -25,7 +24,7 @@ def list_communes(args):
                             region=args.get("region"), q=args.get("q"),
                             with_geometry=args["geometry"],
                             limit=args.get("limit") or (20 if args.get("q") else None))
-    return Response(body, mimetype=GEOJSON)
+    return geojson_text(body)
 
 
 @blp.route("/<code>", parameters=[{
@@ -34,4 +33,4 @@ def list_communes(args):
 @blp.response(200, GeoJSONFeatureSchema, content_type=GEOJSON)
 def get_commune(code: str):
     """Une commune (Feature GeoJSON) ; 404 si le code est inconnu."""
-    return geojson(commune_feature(get_session(), code))
+    return geojson_text(commune_feature(get_session(), code))

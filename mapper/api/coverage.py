@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from ..db import get_session
 from ..schemas.territories import CoverageQuerySchema
 from ..services.territories import coverage_geojson_text, coverage_json
-from .schemas import GEOJSON, json_or_geojson
+from .schemas import geojson_text, json_or_geojson
 
 blp = Blueprint("coverage", __name__, url_prefix="/api/v1/coverage",
                 description="Couverture des CPTS et zones blanches")
@@ -21,6 +21,5 @@ def get(args):
     """Couverture d'un département ou d'une région (status=valide pour les seules validées)."""
     kwargs = {k: args.get(k) for k in ("departement", "region", "status")}
     if args["format"] == "geojson":
-        return Response(coverage_geojson_text(get_session(), **kwargs),
-                        mimetype=GEOJSON)
+        return geojson_text(coverage_geojson_text(get_session(), **kwargs))
     return Response(coverage_json(get_session(), **kwargs), mimetype="application/json")

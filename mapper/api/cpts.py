@@ -1,7 +1,6 @@
 """CPTS: list, read, create, edit, ARS decisions. GeoJSON out (RFC 7946)."""
 from __future__ import annotations
 
-from flask import Response
 from flask_smorest import Blueprint
 
 from ..config import get_settings
@@ -12,7 +11,7 @@ from ..schemas.territories import (CptsCreateSchema, CptsPatchSchema, CptsQueryS
                                    DecisionSchema)
 from ..services import territories as service
 from .schemas import (GEOJSON, SECURITY, FeatureCollectionSchema, GeoJSONFeatureSchema,
-                      geojson)
+                      geojson, geojson_text)
 
 blp = Blueprint("cpts", __name__, url_prefix="/api/v1/cpts",
                 description="CPTS et leurs territoires ; décisions de l'ARS")
@@ -28,9 +27,9 @@ ID_OR_SLUG = {"in": "path", "name": "id_or_slug", "description": "Identifiant ou
               description="FeatureCollection GeoJSON des CPTS")
 def list_cpts(args):
     """Les CPTS (filtres region, departement, status)."""
-    return Response(service.cpts_geojson(get_session(), region=args.get("region"),
-                                         departement=args.get("departement"),
-                                         status=args.get("status")), mimetype=GEOJSON)
+    return geojson_text(service.cpts_geojson(get_session(), region=args.get("region"),
+                                             departement=args.get("departement"),
+                                             status=args.get("status")))
 
 
 @blp.route("", methods=["POST"])

@@ -17,7 +17,7 @@ from ..schemas.professionals import (ProfessionalCreateSchema, ProfessionalInSch
                                      SearchArgsSchema)
 from ..services import directory
 from ..services.geocoding import client_for, locate
-from .schemas import GEOJSON, SECURITY, answers, geojson, json_or_geojson
+from .schemas import GEOJSON, SECURITY, answers, geojson, geojson_text, json_or_geojson
 
 blp = Blueprint("professionals", __name__, url_prefix="/api/v1/professionals",
                 description="Annuaire des professionnels : fiches, recherche, zones d'intervention")
@@ -119,4 +119,4 @@ def remove(professional_id: int):
                            "FeatureCollection GeoJSON des zones d'intervention", GEOJSON))
 def zones(professional_id: int):
     """Les zones d'intervention (visites à domicile) d'un professionnel."""
-    return geojson(directory.professional_zone_geojson(get_session(), professional_id))
+    return geojson_text(directory.professional_zone_geojson_text(get_session(), professional_id))

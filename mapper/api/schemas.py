@@ -15,6 +15,12 @@ GEOJSON = "application/geo+json"
 def geojson(obj, status: int = 200) -> Response:
     """A GeoJSON object as an ``application/geo+json`` response (what the document declares)."""
     return Response(json.dumps(obj, ensure_ascii=False), status=status, mimetype=GEOJSON)
+
+
+def geojson_text(body: str, status: int = 200) -> Response:
+    """GeoJSON that PostgreSQL wrote (``services.features``), passed through as its text:
+    a collection is never parsed and serialised again in Python."""
+    return Response(body, status=status, mimetype=GEOJSON)
 SECURITY = [{"bearer": []}]
 
 
@@ -67,12 +73,41 @@ class TokenIssuedSchema(Open):
     token = fields.String(metadata={"description": "Affiché une seule fois."})
 
 
+_ONLY = ("Réservé aux confrères : présent seulement pour les membres connectés d'une CPTS de "
+         "la fiche, ses coordinateurs, les administrateurs et la fiche elle-même ; jamais dans "
+         "les vues publiques, cartes, exports, OGC ni FHIR. ")
+
+
+class ColleagueFieldsSchema(Open):
+    """The professional-only fields (``directory.colleague_access``: one rule for all)."""
+
+    private_phone = fields.String(allow_none=True, metadata={
+        "description": _ONLY + "Ligne directe."})
+    mssante = fields.String(allow_none=True, metadata={
+        "description": _ONLY + "Adresse de messagerie sécurisée (domaine mssante.fr)."})
+    referral_preference = fields.String(allow_none=True, metadata={
+        "description": _ONLY + "Adressage préféré : phone, mssante ou letter."})
+    takes_referrals = fields.Boolean(allow_none=True, metadata={
+        "description": _ONLY + "Accepte les patients adressés par un confrère."})
+    colleague_note = fields.String(allow_none=True, metadata={
+        "description": _ONLY + "Note aux confrères."})
+    colleague = fields.Boolean(metadata={
+        "description": "Vrai quand les champs réservés aux confrères sont présents."})
+
+
+class SearchResultSchema(ColleagueFieldsSchema):
+    id = fields.Integer(required=True)
+    last_name = fields.String()
+    profession = fields.String()
+    distance_km = fields.Float(allow_none=True)
+
+
 class SearchResultsSchema(Open):
-    results = fields.List(fields.Dict())
+    results = fields.List(fields.Nested(SearchResultSchema))
     count = fields.Integer()
 
 
-class ProfessionalSchema(Open):
+class ProfessionalSchema(ColleagueFieldsSchema):
     id = fields.Integer(required=True)
     last_name = fields.String()
     profession = fields.String()

@@ -250,3 +250,40 @@ def import_population_age(ctx: AppContext, file: Path) -> None:
     except FileRefused as exc:
         raise click.ClickException(refused(exc)) from exc
     finish(report)
+
+
+@import_.command("annuaire-sante")
+@click.option("--departement", required=True, help="Département des structures, ex. 75, 2A, 971.")
+@click.option("--profession", default=None,
+              help="Ne garder que ce code profession (TRE_G15, ex. 10, 60).")
+@pass_ctx
+def import_annuaire_sante(ctx: AppContext, departement: str, profession: str | None) -> None:
+    """Merge a département's professionals from the Annuaire Santé FHIR API.
+
+    Needs MAPPER_ANNUAIRE_SANTE_API_KEY (the ESANTE-API-KEY of the Gravitee portal). Pages are
+    saved as they come: after an interruption, the same command resumes where it stopped.
+    Merged like `import rpps` (update in place); exits non-zero when the API stops the run or
+    any practice situation was rejected.
+    """
+    from ..imports.annuaire_sante import (AnnuaireClient, AnnuaireError,
+                                          import_annuaire_sante as run)
+
+    settings = ctx.settings
+    if not settings.annuaire_sante_api_key:
+        raise click.ClickException("set MAPPER_ANNUAIRE_SANTE_API_KEY (the ESANTE-API-KEY)")
+    dep = departement.strip().upper()
+    if not (dep.isascii() and (dep.isdecimal() or dep in ("2A", "2B")) and 2 <= len(dep) <= 3):
+        raise click.BadParameter(f"not a département code: {departement!r}",
+                                 param_hint="--departement")
+    client = AnnuaireClient(settings.annuaire_sante_url, settings.annuaire_sante_api_key,
+                            rate=settings.annuaire_sante_rate,
+                            retries=settings.annuaire_sante_retries)
+    try:
+        report = run(ctx.import_session, client, dep, profession,
+                     page_size=settings.annuaire_sante_page_size,
+                     min_score=settings.ban_min_score)
+    except AnnuaireError as exc:
+        raise click.ClickException(
+            f"{exc}\nthe directory was not changed; pages already fetched are kept and the "
+            "same command resumes from there") from exc
+    finish(report)

@@ -1,6 +1,9 @@
 """``mapper serve``, ``mapper demo`` and ``mapper db …``: running the service."""
 from __future__ import annotations
 
+import os
+import secrets
+
 import click
 
 from .base import AppContext, database_url, main, pass_ctx, settings_from_env
@@ -9,17 +12,36 @@ from .base import AppContext, database_url, main, pass_ctx, settings_from_env
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Threads per process.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes (gunicorn above 1; waitress for one).")
 @pass_ctx
-def serve(ctx: AppContext, host: str, port: int, threads: int) -> None:
-    """Serve the application with waitress (a production WSGI server) until interrupted."""
-    from waitress import serve as waitress_serve
+def serve(ctx: AppContext, host: str, port: int, threads: int, workers: int) -> None:
+    """Serve the application until interrupted: one process with waitress, or ``--workers N``
+    processes with gunicorn (Linux), which share sessions, CSRF, rate limits and caches through
+    the database and one secret key (MAPPER_SECRET_KEY; without it, one is drawn for this run
+    and sessions end when the server stops)."""
+    from .workers import gunicorn_available, serve_with_gunicorn
 
+    if workers > 1 and not gunicorn_available():
+        click.echo("gunicorn indisponible ici : un seul processus (waitress).", err=True)
+        workers = 1
+    if workers > 1 and not os.environ.get("MAPPER_SECRET_KEY"):
+        # Every process must sign and check cookies with the same key: draw it once, here.
+        os.environ["MAPPER_SECRET_KEY"] = secrets.token_hex(32)
+        click.echo("MAPPER_SECRET_KEY non défini : une clé tirée pour ce lancement, commune aux "
+                   f"{workers} processus (les sessions ne survivront pas à l'arrêt).", err=True)
+    app = ctx.app
     from ..maps.assets import icon_css
 
-    app = ctx.app
     icon_css()  # the icon font cut to our glyphs (0.2 s), before the first map page, not during
-    click.echo(f"Carto CPTS sur http://{host}:{port}/ (Ctrl-C pour arrêter)")
+    click.echo(f"Carto CPTS sur http://{host}:{port}/ ({workers} processus ; Ctrl-C pour arrêter)")
+    if workers > 1:
+        serve_with_gunicorn(app, host, port, workers, threads)
+        return
+    from waitress import serve as waitress_serve
+
     waitress_serve(app, host=host, port=port, threads=threads, ident="carto-cpts")
 
 

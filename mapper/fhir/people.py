@@ -13,6 +13,8 @@ Private fields never come here: the entry carries only the public ones.
 """
 from __future__ import annotations
 
+from .zones import coverage_area, territorial_divisions
+
 IDNPS = "urn:oid:1.2.250.1.71.4.2.1"
 RPPS = "https://rpps.esante.gouv.fr"
 ID_TYPES = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
@@ -99,13 +101,16 @@ def _characteristic(code: str, display: str, value: bool | None) -> list[dict]:
     return [{"coding": [{"system": CHARACTERISTIC, "code": code, "display": display}]}]
 
 
-def healthcare_service(e: dict) -> dict:
-    """What the professional offers: competencies, home visits, new patients, teleconsultation,
-    accessibility."""
+def healthcare_service(e: dict, zones: list[dict] | None = None) -> dict:
+    """What the professional offers: competencies, home visits (and where: ``coverageArea``,
+    see ``fhir.zones``), new patients, teleconsultation, accessibility."""
+    zones = zones or []
     out = {"resourceType": "HealthcareService", "id": str(e["id"]), "active": True,
+           "extension": territorial_divisions(zones),
            "providedBy": _organization(e),
            "type": [profession_code(e)], "specialty": _specialty(e),
            "location": [{"reference": f"Location/site-{s['id']}"} for s in e["sites"]],
+           "coverageArea": coverage_area(zones),
            "name": f"{e['profession_label']} — {e['first_name']} {e['last_name']}".strip(),
            "telecom": _telecom(e),
            "characteristic": [{"coding": [{"system": COMPETENCY, "code": slug,

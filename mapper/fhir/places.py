@@ -14,7 +14,7 @@ def _address(r: dict) -> dict | None:
     return out if len(out) > 3 else None
 
 
-def _telecom(r: dict) -> list[dict]:
+def telecom(r: dict) -> list[dict]:
     out = [{"system": "phone", "value": r["phone"], "use": "work"}] if r.get("phone") else []
     if r.get("website"):
         out.append({"system": "url", "value": r["website"], "use": "work"})
@@ -25,7 +25,7 @@ def location(r: dict) -> dict:
     rid = f"{r['kind']}-{r['id']}"
     out = {"resourceType": "Location", "id": rid, "status": "active", "mode": "instance",
            "name": r.get("name") or r.get("address"), "address": _address(r),
-           "telecom": _telecom(r)}
+           "telecom": telecom(r)}
     if r.get("lat") is not None:
         out["position"] = {"latitude": r["lat"], "longitude": r["lon"]}
     if r["kind"] == "place":
@@ -46,7 +46,7 @@ def location(r: dict) -> dict:
 def organization(r: dict) -> dict:
     rid = f"{r['kind']}-{r['id']}"
     out = {"resourceType": "Organization", "id": rid, "active": True, "name": r["name"],
-           "telecom": _telecom(r)}
+           "telecom": telecom(r)}
     if r["kind"] == "cpts":
         out["type"] = [{"coding": [{"system": LOCAL + "/type-organisation", "code": "cpts",
                                     "display": "CPTS"}]}]

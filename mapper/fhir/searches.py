@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from ..services.directory import registry, registry_places, sas_slots
+from ..services.directory import registry, registry_places, registry_zones, sas_slots
 from ..services.directory.lookup import resolve_cpts
 from . import params as P
-from . import people, places, slots
+from . import people, places, service_search, slots, zones
+from . import tokens as T
 
 
 @dataclass(frozen=True)
@@ -33,37 +34,15 @@ def _prefixed_id(param: str, raw: str, kinds: tuple[str, ...]) -> tuple[str, int
     return kind, int(num)
 
 
-def _rpps_values(args) -> list[str]:
-    out = []
-    for system, value in P.tokens(args, "identifier"):
-        if system in (people.IDNPS, None) and len(value) == 12 and value.startswith("8"):
-            value = value[1:]
-        elif system not in (people.RPPS, None):
-            raise P.bad("identifier", f"système inconnu : {system}")
-        if len(value) != 11 or not value.isdigit():
-            raise P.bad("identifier", "numéro RPPS à 11 chiffres (ou IDNPS 8 + RPPS) attendu")
-        out.append(value)
-    return out
-
-
-def _codes(args, name: str, system: str) -> list[str]:
-    out = []
-    for sys_, code in P.tokens(args, name):
-        if sys_ not in (None, "", system, people.LOCAL_PROFESSION):
-            raise P.bad(name, f"système inconnu : {sys_}")
-        out.append(code)
-    return out
-
-
 def _registry_query(args, offset: int, count: int) -> registry.RegistryQuery:
     ids = args.get("_id")
     return registry.RegistryQuery(
         ids=None if ids is None else [_int_id("_id", i) for i in ids.split(",")],
-        rpps=_rpps_values(args), name=P.text_value(args, "name"),
+        rpps=T.rpps_values(args), name=P.text_value(args, "name"),
         postcode=P.text_value(args, "address-postalcode"),
         city=P.text_value(args, "address-city"),
-        professions=_codes(args, "role", people.PROFESSION),
-        specialties=_codes(args, "specialty", people.SPECIALTY), offset=offset, limit=count)
+        professions=T.codes(args, "role", people.PROFESSION),
+        specialties=T.codes(args, "specialty", people.SPECIALTY), offset=offset, limit=count)
 
 
 _PEOPLE_PARAMS = {
@@ -92,6 +71,15 @@ def _locations(session, args, offset, count):
         radius_km=found[1] if found else None, offset=offset, limit=count)
     total, rows = registry_places.find_locations(session, q)
     return total, [places.location(r) for r in rows]
+
+
+def _location(session, rid: str) -> dict:
+    """A site, a place, or an intervention zone (``zone-<n>``, read only: searches list the
+    sites and places, the zones are reached from ``HealthcareService.coverageArea``)."""
+    kind, num = _prefixed_id("id", rid, ("site", "place", "zone"))
+    if kind == "zone":
+        return zones.zone_location(registry_zones.zone(session, num))
+    return places.location(registry_places.location(session, kind, num))
 
 
 def _organisations(session, args, offset, count):
@@ -151,12 +139,11 @@ def _schedules(session, args, offset, count):
 SEARCHES: dict[str, Search] = {
     "Practitioner": _people(people.practitioner),
     "PractitionerRole": _people(people.practitioner_role),
-    "HealthcareService": _people(people.healthcare_service),
+    "HealthcareService": Search(service_search.PARAMS, service_search.run,
+                                service_search.read),
     "Location": Search(
         {"_id": "token", "name": "string", "address-postalcode": "string",
-         "address-city": "string", "near": "special"}, _locations,
-        lambda s, rid: places.location(registry_places.location(
-            s, *_prefixed_id("id", rid, ("site", "place"))))),
+         "address-city": "string", "near": "special"}, _locations, _location),
     "Organization": Search(
         {"_id": "token", "identifier": "token", "name": "string"}, _organisations,
         lambda s, rid: places.organization(registry_places.organisation(

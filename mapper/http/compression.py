@@ -15,7 +15,8 @@ from flask_compress import Compress
 
 MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
              "application/json", "application/geo+json", "application/problem+json",
-             "application/vnd.oai.openapi+json", "image/svg+xml", "text/plain", "text/csv"]
+             "application/vnd.oai.openapi+json", "application/fhir+json", "image/svg+xml",
+             "text/plain", "text/csv", "text/calendar"]
 
 compress = Compress()
 

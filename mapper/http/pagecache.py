@@ -24,13 +24,10 @@ from collections.abc import Callable, Hashable
 
 from flask import Flask, current_app, request, session
 
-from ..db import get_session
-from ..services.dataversion import data_version
+from .conditional import CLOCK_STEP, current_data_version
 from .i18n import page_language
 from .security import csp_nonce
 
-#: Seconds a page may lag the clock (its open-now state and next openings).
-CLOCK_STEP = 60
 #: Bytes of pages kept per process (a widget of 5 000 members is ~0.9 MB).
 MAX_BYTES = 64 * 1024 * 1024
 _NONCE = "\x00nonce\x00"  # never in a page: NUL is refused at the edge and never rendered
@@ -74,7 +71,7 @@ def cached_page(page: Hashable, render: Callable[[], tuple[str, bool]]) -> str:
     """The page ``page`` (a key naming it and its query), rendered by ``render`` — which returns
     (html, whether it may be stored) — unless the same page of the same data is cached."""
     cache: PageCache = current_app.extensions["mapper.pagecache"]
-    key = (page, page_language()["lang"], request.host_url, data_version(get_session()),
+    key = (page, page_language()["lang"], request.host_url, current_data_version(),
            int(time.time() // CLOCK_STEP))
     nonce = csp_nonce()
     stored = cache.get(key)

@@ -58,11 +58,12 @@ def init_app(app: Flask) -> None:
         resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if not request.path.startswith("/embed/"):
             resp.headers.setdefault("X-Frame-Options", "DENY")
-        if resp.mimetype == "text/html":
+        if resp.mimetype == "text/html" and resp.status_code != 304:
+            # a 304 keeps the stored page and its policy (its nonce): see http.conditional
             resp.headers.setdefault("Content-Security-Policy", content_security_policy())
         principal = g.get("principal")
         if principal is not None and not principal.is_anonymous:
             # what a signed-in person or a token sees is theirs: no cache may keep it
-            resp.headers["Cache-Control"] = "no-store"
+            resp.headers["Cache-Control"] = "private, no-store"
             resp.headers.add("Vary", "Cookie")
         return resp

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 COLUMNS = (
     "ref", "rpps", "civility", "first_name", "last_name", "profession", "specialty",
     "competencies", "accepts_new_patients", "home_visits", "teleconsultation", "languages",
-    "accessible", "phone", "private_phone", "email", "public_email", "website", "site_name",
+    "accessible", "phone", "private_phone", "mssante", "referral_preference", "takes_referrals",
+    "colleague_note", "email", "public_email", "website", "site_name",
     "address", "postcode", "commune", "lat", "lon", "zone_communes", "zone_radius_km", "slots",
     "cpts",
 )
@@ -92,13 +93,14 @@ def row_to_body(row: dict[str, str]) -> tuple[dict, list[str]]:
     cell = {k: (v or "").strip() for k, v in row.items() if k}
     body: dict = {}
     for column in ("rpps", "civility", "first_name", "last_name", "profession", "specialty",
-                   "phone", "private_phone", "email", "website"):
+                   "phone", "private_phone", "mssante", "referral_preference", "colleague_note",
+                   "email", "website"):
         if cell.get(column):
             body[column] = cell[column]
     if cell.get("ref"):
         body["external_ref"] = cell["ref"]
     for column in ("accepts_new_patients", "home_visits", "teleconsultation", "accessible",
-                   "public_email"):
+                   "public_email", "takes_referrals"):
         if cell.get(column):
             body[column] = _bool(cell[column], column)
     for column in ("competencies", "languages"):

@@ -6,7 +6,6 @@ and ``service-desc`` links.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -171,6 +170,4 @@ def item(collection_id: str, feature_id: str):
                    "self", GEOJSON, "Cet objet"),
              _link(external_url("ogc.collection", collection_id=collection_id), "collection",
                    "application/json", collection.title)]
-    feature = json.loads(body)  # one feature is small: its links are added here
-    feature["links"] = links
-    return _geojson(json.dumps(feature, ensure_ascii=False), crs)
+    return _geojson(service.with_links(body, links), crs)

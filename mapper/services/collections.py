@@ -161,6 +161,11 @@ def item(session: Session, settings: Settings, collection: Collection, feature_i
                             output=output)
 
 
+def with_links(body: str, links: list[dict]) -> str:
+    """One feature's text with its ``links`` (the text PostgreSQL wrote is not parsed)."""
+    return features.with_members(body, {"links": links})
+
+
 #: Extents by (database, table, data version): reading every outline of the communes for each
 #: /collections request would be the slowest part of it. Bounded; any write makes a new key.
 _EXTENTS: dict[tuple, list[float] | None] = {}

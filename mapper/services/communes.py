@@ -56,11 +56,12 @@ def _named(session: Session, q: str | None) -> features.Filter | None:
         f"|| '%' OR {prefix.sql})", {**prefix.params, "ranked": ranked, "q_place": q.strip()})
 
 
-def commune_feature(session: Session, code: str) -> dict:
+def commune_feature(session: Session, code: str) -> str:
+    """One commune as a GeoJSON Feature, as the JSON text PostgreSQL wrote."""
     body = features.feature(session, COMMUNES, [equals("c.code", code)])
     if body is None:
         raise NotFound(f"Commune inconnue : {code}.")
-    return features.loads(body)
+    return body
 
 
 def communes_union_geojson(session: Session, codes, precision: int = 6) -> dict | None:

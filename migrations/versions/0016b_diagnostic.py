@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016b"
-down_revision = "0015c"
+down_revision = "0016d"
 branch_labels = None
 depends_on = None
 

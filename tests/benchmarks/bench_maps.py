@@ -158,7 +158,8 @@ def bench_browser(report, server: BenchServer, slug: str) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu",
                                           "--disable-dev-shm-usage"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # French labels: the layer is picked by its French name
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))

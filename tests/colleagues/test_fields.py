@@ -119,3 +119,18 @@ def test_the_coordinator_edits_them_on_the_member_entry_form(client, session, wo
     # A coordinator of another CPTS may not.
     sign_in("coordinator", cpts_id=world.cpts["est"])
     assert client.post(url, data=moi_form()).status_code in (403, 404)
+
+
+def test_the_openapi_document_describes_them_and_who_sees_them(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    fields = ("private_phone", "mssante", "referral_preference", "takes_referrals",
+              "colleague_note")
+    for name in ("Professional", "SearchResult"):
+        props = schemas[name]["properties"]
+        for field in fields:
+            assert "Réservé aux confrères" in props[field]["description"], (name, field)
+    results = schemas["SearchResults"]["properties"]["results"]["items"]
+    assert results["$ref"].endswith("/SearchResult")
+    params = doc["paths"]["/api/v1/professionals/search"]["get"]["parameters"]
+    assert "takes_referrals" in {p["name"] for p in params}

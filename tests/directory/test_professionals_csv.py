@@ -68,6 +68,29 @@ def test_rows_are_imported_with_everything(session, communes, two_cpts, settings
     assert pro["source"] == "csv"
 
 
+def test_colleague_columns_are_imported_and_checked(session, communes, two_cpts, settings,
+                                                   tmp_path):
+    rows = [good(private_phone="06 11 22 33 44", mssante="zoe.lemaire@infirmier.mssante.fr",
+                 referral_preference="mssante", takes_referrals="oui",
+                 colleague_note="Plaies : photo par MSSanté"),
+            good(ref="r2", mssante="zoe@gmail.com"),                     # line 3: not MSSanté
+            good(ref="r3", referral_preference="pigeon"),                # line 4: unknown way
+            good(ref="r4", takes_referrals="bof")]                       # line 5: bad boolean
+    report = import_professionals_csv(session, write(tmp_path, rows), settings)
+    where = {r.where: r.reason for r in report.rejected}
+    assert sorted(where) == ["line 3", "line 4", "line 5"]
+    assert "mssante" in where["line 3"] and "referral_preference" in where["line 4"]
+    assert "takes_referrals" in where["line 5"]
+    from mapper.services.directory import find_existing, professional_private
+
+    pro = professional_private(session, find_existing(session, external_ref="r1"))
+    assert (pro["private_phone"], pro["mssante"], pro["referral_preference"],
+            pro["takes_referrals"], pro["colleague_note"]) == (
+        "06 11 22 33 44", "zoe.lemaire@infirmier.mssante.fr", "mssante", True,
+        "Plaies : photo par MSSanté")
+    assert report.counts["created"] == 1
+
+
 def test_row_errors_have_line_numbers_and_valid_rows_still_land(session, communes, two_cpts,
                                                                 settings, tmp_path):
     rows = [

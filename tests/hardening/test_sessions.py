@@ -105,7 +105,7 @@ def test_signed_in_pages_are_never_cached(site):
     browser = sign_in(base, email)
     for path in ("/ars", "/"):
         resp = browser.get(f"{base}{path}", allow_redirects=False)
-        assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store", path
+        assert resp.status_code == 200 and resp.headers["Cache-Control"] == "private, no-store", path
     assert "no-store" not in requests.get(f"{base}/").headers.get("Cache-Control", "")
 
 

@@ -13,7 +13,9 @@ def test_widget_headers_and_content(client, perm_world):
     csp = resp.headers["Content-Security-Policy"]
     assert "frame-ancestors https://cpts-essai.example.org" in csp
     assert "X-Frame-Options" not in resp.headers
-    assert "no-store" in resp.headers["Cache-Control"]
+    # public and revalidated (mapper.http.conditional): a strong tag of the data and the minute
+    assert resp.headers["Cache-Control"].startswith("public, max-age=")
+    assert resp.get_etag() == (resp.get_etag()[0], False) and resp.get_etag()[0]
     html = resp.get_data(as_text=True)
     assert "Centre de santé Daguerre" in html and "Campagne interne secrète" not in html
     assert EVIL not in html and "<script>alert" not in html

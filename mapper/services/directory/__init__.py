@@ -19,7 +19,8 @@ from .results import results_geojson
 from .search import cpts_professionals, search_professionals
 from .slots import PARIS, next_slots, paris_local
 from .views import (STALE_AFTER, is_stale, professional_for, professional_private,
-                    professional_public, professional_zone_geojson)
+                    professional_public, professional_zone_geojson,
+                    professional_zone_geojson_text)
 
 __all__ = [
     "PARIS", "PROFESSIONAL_ONLY_FIELDS", "STALE_AFTER", "may_see_professional_fields",
@@ -27,7 +28,7 @@ __all__ = [
     "confirm_entry", "cpts_professionals", "create_professional", "delete_professional",
     "find_existing", "is_stale", "next_slots", "paris_local", "professional_filters",
     "professional_for", "professional_private", "professional_public",
-    "professional_zone_geojson", "public_view", "remove_member", "restore_member", "resolve_competencies",
+    "professional_zone_geojson", "professional_zone_geojson_text", "public_view", "remove_member", "restore_member", "resolve_competencies",
     "resolve_cpts", "results_geojson", "search_professionals", "stale_members",
     "update_professional", "upsert_professional",
 ]

@@ -70,8 +70,10 @@ def _referrals_filter(cpts_ids: tuple[int, ...] | None):
         return None
     if not cpts_ids:
         return "p.takes_referrals IS TRUE", {}
+    # OFFSET 0: a check of each candidate, never a join the planner drives from the members
+    # (it would scan every site of the directory to join a few thousand members).
     return ("p.takes_referrals IS TRUE AND EXISTS (SELECT 1 FROM cpts_member rm WHERE "
-            "rm.professional_id = p.id AND rm.cpts_id = ANY(:referral_cpts))",
+            "rm.professional_id = p.id AND rm.cpts_id = ANY(:referral_cpts) OFFSET 0)",
             {"referral_cpts": list(cpts_ids)})
 
 

@@ -15,6 +15,10 @@ each driven by an index:
   little): everyone within the radius (``ST_DWithin`` on the same GiST index), ordered by
   ``md5(key || id)``, a shuffle stable for the key (the day), as the national SAS search does:
   the same professionals are not always first.
+* ``referrals_in`` (colleagues who take referrals, among the asker's CPTS) with a location: the
+  KNN walk over a bounded number of the nearest sites first (the asker searches near their own
+  practice, where their CPTS's members are); when that is not enough, the CPTS's members
+  themselves, each site measured: either way the cost follows the CPTS, not the directory.
 
 Filters are in ``filters``, opening hours in ``slots``, the result fields in ``results``.
 """
@@ -36,12 +40,43 @@ def _point_params(prefix: str, latlon: tuple[float, float]) -> dict:
     return {f"{prefix}_lat": float(latlon[0]), f"{prefix}_lon": float(latlon[1])}
 
 
+#: Sites of the nearest walk a referral search looks at before asking the members themselves.
+REFERRAL_WALK = 500
+#: Where a search's sites come from, and the distance to order them by (``{prof}``: the
+#: profession condition, ``{ref}``: the point). The bounded walk carries its distance as a
+#: column, so that the rows come out in its order and the walk stops as soon as enough pass.
+_ALL_SITES = ("practice_site s", "s.geom::geography <-> {ref}")
+_SITE_COLUMNS = "s.id, s.professional_id, s.profession_code, s.geom"
+_NEAREST_SITES = (f"(SELECT {_SITE_COLUMNS}, s.geom::geography <-> {{ref}} AS d "
+                  "FROM practice_site s WHERE s.geom IS NOT NULL {prof} ORDER BY d LIMIT :walk) s",
+                  "s.d")
+_MEMBER_SITES = ("(SELECT s.* FROM cpts_member rm0 CROSS JOIN LATERAL "
+                 f"(SELECT {_SITE_COLUMNS} FROM practice_site s "
+                 "WHERE s.professional_id = rm0.professional_id "
+                 "AND s.geom IS NOT NULL {prof} OFFSET 0) s "
+                 "WHERE rm0.cpts_id = ANY(:referral_cpts)) s", "s.geom::geography <-> {ref}")
+
+
 def _knn_results(session: Session, query: SearchQuery, where: list[str], params: dict,
                  want: int | None) -> list[dict]:
+    """Nearest first: ``_knn_walk`` over the directory's sites, or for a referral search over
+    the nearest sites first and the members' sites when that is not enough."""
+    if not query.referrals_in:
+        return _knn_walk(session, query, where, params, want, _ALL_SITES)
+    if want is not None:
+        rows = _knn_walk(session, query, where, {**params, "walk": REFERRAL_WALK}, want,
+                         _NEAREST_SITES, once=True)
+        if len(rows) >= want:
+            return rows
+    return _knn_walk(session, query, where, params, want, _MEMBER_SITES)
+
+
+def _knn_walk(session: Session, query: SearchQuery, where: list[str], params: dict,
+              want: int | None, sites: tuple[str, str], once: bool = False) -> list[dict]:
     """Nearest first, one result per professional (its nearest site), in one statement: the
-    KNN walk over sites (a few more than ``want``), keep each professional's first site, then
-    the result fields. When professionals with several sites leave fewer than ``want`` and the
-    walk was cut short, walk further."""
+    KNN walk over ``sites`` (a few more than ``want``), keep each professional's first site,
+    then the result fields. When professionals with several sites leave fewer than ``want``
+    and the walk was cut short, walk further (unless ``once``)."""
     ref = _POINT.format(p="near") + "::geography"
     params = {**params, **_point_params("near", query.near)}
     conds = ["s.geom IS NOT NULL", *where]
@@ -49,20 +84,26 @@ def _knn_results(session: Session, query: SearchQuery, where: list[str], params:
         # use_spheroid = false: the same sphere as the <-> ordering, so both agree at the edge.
         conds.append(f"ST_DWithin(s.geom::geography, {ref}, :radius_m, false)")
         params["radius_m"] = query.radius_km * 1000.0
-    base = ("SELECT s.professional_id, s.id AS site_id, s.geom::geography <-> {ref} AS d "
-            "FROM practice_site s JOIN professional p ON p.id = s.professional_id "
-            "WHERE {conds} ORDER BY s.geom::geography <-> {ref} {limit}")
+    source, distance = sites[0], sites[1].format(ref=ref)
+    base = (f"SELECT s.professional_id, s.id AS site_id, {distance} AS d "
+            "FROM {sites} JOIN professional p ON p.id = s.professional_id "
+            f"WHERE {{conds}} ORDER BY {distance} {{limit}}")
     professions = list(dict.fromkeys(query.professions))
     params.update({f"prof_{i}": p for i, p in enumerate(professions)})
     n = None if want is None else max(want * 2, want + 16)
+
+    def walk(prof: str | None, limit: str) -> str:
+        # the profession in the walk (its index) and in the conditions (``practice_site s``)
+        return base.format(limit=limit, conds=" AND ".join(conds + [prof or "TRUE"]),
+                           sites=source.format(prof=f"AND {prof}" if prof else "", ref=ref))
+
     while True:
         limit = "" if n is None else "LIMIT :n"
         if len(professions) <= 1:
-            c = conds + (["s.profession_code = :prof_0"] if professions else [])
-            knn = base.format(ref=ref, conds=" AND ".join(c), limit=limit)
+            knn = walk("s.profession_code = :prof_0" if professions else None, limit)
         else:  # one index walk per profession, merged
-            subs = ["(" + base.format(ref=ref, limit=limit, conds=" AND ".join(
-                conds + [f"s.profession_code = :prof_{i}"])) + ")" for i in range(len(professions))]
+            subs = ["(" + walk(f"s.profession_code = :prof_{i}", limit) + ")"
+                    for i in range(len(professions))]
             knn = f"SELECT * FROM ({' UNION ALL '.join(subs)}) u ORDER BY d {limit}"
         sql = f"""
             WITH knn AS MATERIALIZED ({knn}),
@@ -78,7 +119,7 @@ def _knn_results(session: Session, query: SearchQuery, where: list[str], params:
         rows = session.execute(text(sql), {**params, "n": n, "want": want}).mappings().all()
         walked = rows[0]["walked"] if rows else 0
         rows = [r for r in rows if r["id"] is not None]
-        if n is None or walked < n or len(rows) >= want:
+        if once or n is None or walked < n or len(rows) >= want:
             return rows
         n *= 4
 

@@ -150,8 +150,13 @@ def professional_for(session: Session, principal, professional_id: int) -> dict:
     return out
 
 
-def professional_zone_geojson(session: Session, professional_id: int) -> dict:
-    """The intervention zones of a professional as a FeatureCollection (RFC 7946)."""
+def professional_zone_geojson_text(session: Session, professional_id: int) -> str:
+    """The intervention zones of a professional as a FeatureCollection (RFC 7946), as the
+    JSON text PostgreSQL wrote (the API passes it through)."""
     get_professional(session, professional_id)
-    return json.loads(features.collection(session, ZONES,
-                                          [equals("z.professional_id", professional_id)]))
+    return features.collection(session, ZONES, [equals("z.professional_id", professional_id)])
+
+
+def professional_zone_geojson(session: Session, professional_id: int) -> dict:
+    """:func:`professional_zone_geojson_text` as a dict (the page's map builder walks it)."""
+    return json.loads(professional_zone_geojson_text(session, professional_id))

@@ -93,23 +93,28 @@ def _boundary(session: Session, cpts_id: int) -> dict | None:
     return json.loads(raw) if raw else None
 
 
+#: The members (filtered) first, as an array: the details statement is then planned for
+#: exactly that many professionals, and every part of it is driven by their ids (index scans
+#: whose cost follows the CPTS's size, never a scan of the directory's 200 000+ entries).
+_MEMBER_IDS = """
+    SELECT coalesce(array_agg(p.id), '{{}}') FROM cpts_member cm
+    JOIN professional p ON p.id = cm.professional_id
+    WHERE cm.cpts_id = :cpts_id AND {where}
+"""
 #: The members of a CPTS as the map needs them, one row each, in one set-based statement: the
 #: directory's ``_build`` makes a full search result per professional (correlated sub-queries,
 #: 30 fields), which is too slow for a 50 000-member map. Same filters, same first site
 #: (located first, then by id), same "stale" rule as the directory.
 _MEMBERS = """
-    WITH m AS (
-      SELECT p.id FROM cpts_member cm JOIN professional p ON p.id = cm.professional_id
-      WHERE cm.cpts_id = :cpts_id AND {where}
-    ), comp AS (
+    WITH comp AS (
       SELECT pc.professional_id AS id, array_agg(c.label ORDER BY c.label) AS labels
       FROM professional_competency pc JOIN competency c ON c.id = pc.competency_id
-      WHERE pc.professional_id IN (SELECT id FROM m) GROUP BY pc.professional_id
+      WHERE pc.professional_id = ANY(:ids) GROUP BY pc.professional_id
     ), zoned AS (
       SELECT DISTINCT professional_id AS id FROM intervention_zone
-      WHERE professional_id IN (SELECT id FROM m)
+      WHERE professional_id = ANY(:ids)
     ), slotted AS (
-      SELECT DISTINCT professional_id AS id FROM slot WHERE professional_id IN (SELECT id FROM m)
+      SELECT DISTINCT professional_id AS id FROM slot WHERE professional_id = ANY(:ids)
     )
     SELECT p.id, concat_ws(' ', p.civility, nullif(p.first_name, ''), p.last_name) AS full_name,
            p.first_name, p.last_name, p.profession_code, coalesce(pr.label, p.profession_code),
@@ -120,7 +125,7 @@ _MEMBERS = """
            p.phone, p.accepts_new_patients,
            (p.last_verified_at IS NULL OR p.last_verified_at < :stale_before) AS stale,
            zoned.id IS NOT NULL AS has_zone, slotted.id IS NOT NULL AS has_slot, s.town
-    FROM m JOIN professional p ON p.id = m.id
+    FROM professional p
     LEFT JOIN profession pr ON pr.code = p.profession_code
     LEFT JOIN comp ON comp.id = p.id
     LEFT JOIN zoned ON zoned.id = p.id
@@ -129,8 +134,9 @@ _MEMBERS = """
       SELECT DISTINCT ON (ps.professional_id) ps.professional_id AS id, ps.name, ps.address,
              ps.postcode, coalesce(ps.commune_name, c.name) AS town, ps.geom
       FROM practice_site ps LEFT JOIN commune c ON c.code = ps.commune_code
-      WHERE ps.professional_id IN (SELECT id FROM m)
+      WHERE ps.professional_id = ANY(:ids)
       ORDER BY ps.professional_id, ps.geom IS NULL, ps.id) s ON s.id = p.id
+    WHERE p.id = ANY(:ids)
     ORDER BY p.last_name COLLATE mapper_fr, p.first_name COLLATE mapper_fr, p.id
 """
 
@@ -159,10 +165,14 @@ def _member_rows(session: Session, cpts_id: int, filters: OrientationParams,
         params["radius_m"] = query.radius_km * 1000.0
     params.update(cpts_id=cpts_id,
                   stale_before=datetime.now(timezone.utc) - STALE_AFTER)
-    sql = _MEMBERS.format(where=" AND ".join(where) or "TRUE")
+    ids = session.execute(text(_MEMBER_IDS.format(where=" AND ".join(where) or "TRUE")),
+                          params).scalar_one()
+    if not ids:
+        return []
     # A cheap statement the planner overestimates: JIT compilation would cost more than it saves.
     session.execute(text("SET LOCAL jit = off"))
-    return session.execute(text(sql), params).all()
+    return session.execute(text(_MEMBERS), {"ids": ids, "stale_before": params["stale_before"]}
+                           ).all()
 
 
 def _reason(exc: MapperError) -> str:

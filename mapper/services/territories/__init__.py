@@ -12,7 +12,7 @@ from .arbitrations import list_arbitrations, record_arbitration
 from .conciliation import list_conciliations, set_in_conciliation
 from .check import check_territory, conflicts_with_validated, territory_report
 from .coverage import coverage, coverage_geojson, coverage_geojson_text, coverage_json
-from .cpts import cpts_feature, cpts_geojson, current_overlaps, get_cpts, list_cpts_features
+from .cpts import cpts_feature, cpts_geojson, current_overlaps, get_cpts
 from .lifecycle import create_cpts, decide, update_cpts
 from .overlaps import find_overlaps
 from .pairs import overlap_pairs
@@ -23,6 +23,6 @@ __all__ = [
     "Territory", "build_territory", "check_territory", "conflicts_with_validated", "coverage",
     "coverage_geojson", "coverage_geojson_text", "coverage_json", "cpts_feature",
     "cpts_geojson", "create_cpts", "current_overlaps", "decide", "find_overlaps", "get_cpts",
-    "list_arbitrations", "list_conciliations", "list_cpts_features", "set_in_conciliation", "overlap_pairs", "record_arbitration",
+    "list_arbitrations", "list_conciliations", "set_in_conciliation", "overlap_pairs", "record_arbitration",
     "refresh_measures", "store_territory", "territory_report", "update_cpts",
 ]

@@ -101,12 +101,6 @@ def cpts_geojson(session: Session, region: str | None = None, departement: str |
                                                 in_departement(departement)])
 
 
-def list_cpts_features(session: Session, region: str | None = None,
-                       departement: str | None = None, status: str | None = None) -> dict:
-    """:func:`cpts_geojson` as a dict."""
-    return features.loads(cpts_geojson(session, region, departement, status))
-
-
 def cpts_table(session: Session, region: str | None = None) -> list[dict]:
     """Every CPTS (of ``region``): id, name, slug, status, région, population, in French order
     of names (``mapper cpts list``)."""
