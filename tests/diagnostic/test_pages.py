@@ -22,7 +22,8 @@ def test_printable_report(client, world):
     resp = client.get("/territoires/diagnostic?departement=01&carte=10")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200, html[:2000]
-    assert "<h1>Diagnostic territorial — 01</h1>" in html
+    assert "<h1>Diagnostic territorial — Ain (01)</h1>" in html
+    assert "<dd>Ain (01)</dd>" in html  # the département of reference, by its name
     assert "css/diagnostic.css" in html and "folium-map" in html
     assert html.count("<tr><th scope=\"row\">Commune 01-") == 36
 

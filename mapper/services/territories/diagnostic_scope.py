@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
-from ...reference import DEPARTEMENT_REGION, REGIONS
+from ...reference import DEPARTEMENT_REGION, DEPARTEMENTS, REGIONS
 from ..communes import check_known
 from .cpts import get_cpts
 from .territory import parse_communes
@@ -44,6 +44,7 @@ class Scope:
     def as_dict(self) -> dict:
         return {"kind": self.kind, "key": self.key, "label": self.label,
                 "communes": len(self.codes), "departement": self.departement,
+                "departement_name": DEPARTEMENTS.get(self.departement or ""),
                 "region": self.region, "region_name": REGIONS.get(self.region or ""),
                 "notes": self.notes}
 
@@ -80,7 +81,8 @@ def _codes(session: Session, kind: str, value) -> tuple[list[str], str, list[str
     column = "departement" if kind == "departement" else "region"
     codes = list(session.scalars(text(f"SELECT code FROM commune WHERE {column} = :v "
                                       "AND geom IS NOT NULL ORDER BY code"), {"v": value}))
-    return codes, (REGIONS.get(value, value) if kind == "region" else value), notes
+    names = REGIONS if kind == "region" else DEPARTEMENTS
+    return codes, (f"{names[value]} ({value})" if value in names else str(value)), notes
 
 
 def resolve_scope(session: Session, args: dict, n_professions: int) -> Scope:
