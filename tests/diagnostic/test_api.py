@@ -25,8 +25,9 @@ def test_json_answer(client, world):
 
 def test_all_professions_by_departement(client, session, world):
     body = client.get("/api/v1/diagnostic?departement=38").get_json()
-    n = session.scalar(text("SELECT count(*) FROM profession"))
-    assert len(body["professions"]) == n
+    n = session.scalar(text("SELECT count(*) FROM profession WHERE code NOT IN "
+                            "('coordinateur', 'assistant-medical')"))
+    assert len(body["professions"]) == n  # every profession that cares for patients
     assert body["territory"]["communes"] == 36
 
 
@@ -91,3 +92,11 @@ def test_documented_in_openapi(client):
     assert {"cpts", "communes", "departement", "region", "profession", "format"} <= names
     assert "422" in op["responses"] and "404" in op["responses"]  # an unknown CPTS
     assert "Diagnostic" in doc["components"]["schemas"]
+
+
+def test_all_professions_are_care_supply_not_the_cpts_roles(client, world):
+    body = client.get("/api/v1/diagnostic?departement=01").get_json()
+    codes = {p["code"] for p in body["professions"]}
+    assert "10" in codes and not codes & {"coordinateur", "assistant-medical"}
+    asked = client.get("/api/v1/diagnostic?departement=01&profession=coordinateur")
+    assert asked.status_code == 200  # asked by name, it is given

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
-from ...vocab import FRENCH_COLLATION
+from ...vocab import FRENCH_COLLATION, NOT_FOR_PATIENTS
 from .diagnostic_access import accessibility, method as access_method, weighted_mean
 from .diagnostic_ages import age_structure
 from .diagnostic_scope import resolve_scope
@@ -32,13 +32,13 @@ SUPPLY_METHOD = {
 
 
 def profession_list(session: Session, wanted: list[str] | None) -> list[dict]:
-    """The professions asked (all when ``wanted`` is empty), in French order; 422 naming
-    ``profession`` for an unknown code."""
+    """The professions asked (all who care for patients when ``wanted`` is empty), in French
+    order; 422 naming ``profession`` for an unknown code."""
     rows = [dict(r) for r in session.execute(text(
         "SELECT code, label FROM profession "
         f"ORDER BY kind DESC, label COLLATE {FRENCH_COLLATION}, code")).mappings()]
-    if not wanted:
-        return rows
+    if not wanted:  # care supply: not the CPTS's own roles (coordinators, assistants)
+        return [r for r in rows if r["code"] not in NOT_FOR_PATIENTS]
     known = {r["code"] for r in rows}
     unknown = [w for w in wanted if w not in known]
     if unknown:
