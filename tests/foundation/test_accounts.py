@@ -72,3 +72,25 @@ def test_revoked_token_is_refused(client, accounts, session):
 def test_malformed_authorization_header(client):
     resp = client.post("/api/v1/accounts", json={}, headers={"Authorization": "Basic abc"})
     assert_problem(resp, 401)
+
+
+def test_last_used_is_kept_to_the_minute(client, accounts, session):
+    account, token = accounts("admin")
+
+    def last_used():
+        return session.execute(text("SELECT last_used_at FROM api_token WHERE account_id = :a"),
+                               {"a": account.id}).scalar()
+
+    assert last_used() is None
+    me = f"/api/v1/accounts/{account.id}"
+    assert client.get(me, headers=bearer(token)).status_code == 200
+    first = last_used()
+    assert first is not None
+    client.get(me, headers=bearer(token))
+    assert last_used() == first  # used again within the minute: no write
+    session.execute(text("UPDATE api_token SET last_used_at = now() - interval '2 minutes' "
+                         "WHERE account_id = :a"), {"a": account.id})
+    session.commit()
+    stale = last_used()
+    client.get(me, headers=bearer(token))
+    assert last_used() > stale
