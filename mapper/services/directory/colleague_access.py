@@ -16,15 +16,22 @@ other exports build on ``access.public_view`` or on result rows that never selec
 """
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ...models import CptsMember
 from .access import PROFESSIONAL_ONLY_FIELDS, member_cpts_ids
 
-_FIELDS = text("""
-    SELECT id, private_phone, mssante, referral_preference, takes_referrals, colleague_note
-    FROM professional WHERE id = ANY(:ids)
+#: The rule in one statement, for a page of entries: the fields of those among ``:ids`` that
+#: the asker sees (``:everyone`` an administrator; ``:own`` the asker's own entry; members of
+#: ``:cpts`` (a coordinator's CPTS) or of a CPTS the asking professional (``:own``) belongs to).
+_VISIBLE_FIELDS = text("""
+    SELECT p.id, p.private_phone, p.mssante, p.referral_preference, p.takes_referrals,
+           p.colleague_note
+    FROM professional p
+    WHERE p.id = ANY(:ids) AND (:everyone OR p.id = :own OR EXISTS (
+        SELECT 1 FROM cpts_member m WHERE m.professional_id = p.id AND m.cpts_id IN (
+            SELECT CAST(:cpts AS int) UNION ALL
+            SELECT a.cpts_id FROM cpts_member a WHERE a.professional_id = :own)))
 """)
 
 
@@ -47,20 +54,25 @@ def may_see_professional_fields(session: Session, principal, professional_id: in
 
 
 def visible_among(session: Session, principal, professional_ids) -> set[int]:
-    """The rule for many entries (a page of results) in one query: those whose fields
+    """The rule for many entries (a page of results) in one statement: those whose fields
     ``principal`` may see."""
-    ids = set(professional_ids)
+    return set(_visible_fields(session, principal, professional_ids))
+
+
+def _visible_fields(session: Session, principal, professional_ids) -> dict[int, dict]:
+    """The professional-only fields of those among ``professional_ids`` whose fields
+    ``principal`` may see, by id."""
+    ids = sorted(set(professional_ids))
     if not ids or principal is None or getattr(principal, "is_anonymous", True):
-        return set()
-    cpts_ids = colleague_cpts_ids(session, principal)
-    if cpts_ids is None:
-        return ids
-    own = ({principal.professional_id} & ids if principal.role == "professional" else set())
-    if not cpts_ids:
-        return own
-    members = session.scalars(select(CptsMember.professional_id).distinct().where(
-        CptsMember.professional_id.in_(ids), CptsMember.cpts_id.in_(cpts_ids)))
-    return own | set(members)
+        return {}
+    role = principal.role
+    if not principal.is_admin and role not in ("coordinator", "professional"):
+        return {}
+    own = principal.professional_id if role == "professional" else None
+    params = {"ids": ids, "everyone": principal.is_admin, "own": own,
+              "cpts": principal.cpts_id if role == "coordinator" else None}
+    return {row["id"]: {k: row[k] for k in PROFESSIONAL_ONLY_FIELDS}
+            for row in session.execute(_VISIBLE_FIELDS, params).mappings()}
 
 
 def referral_scope(session: Session, principal) -> tuple[int, ...]:
@@ -73,20 +85,10 @@ def referral_scope(session: Session, principal) -> tuple[int, ...]:
     return tuple(sorted(visible)) or (0,)
 
 
-def professional_fields(session: Session, professional_ids) -> dict[int, dict]:
-    """The professional-only fields of these entries, by id (callers apply the rule first)."""
-    ids = sorted(set(professional_ids))
-    if not ids:
-        return {}
-    return {row["id"]: {k: row[k] for k in PROFESSIONAL_ONLY_FIELDS}
-            for row in session.execute(_FIELDS, {"ids": ids}).mappings()}
-
-
 def with_professional_fields(session: Session, principal, results: list[dict]) -> list[dict]:
     """Search results (or public entries) with the professional-only fields added to those
     the rule allows (``colleague: true``); the others are returned as they are."""
-    allowed = visible_among(session, principal, [r["id"] for r in results])
-    fields = professional_fields(session, allowed)
+    fields = _visible_fields(session, principal, [r["id"] for r in results])
     out = []
     for result in results:
         if result["id"] in fields:

@@ -9,9 +9,11 @@ same answers.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable
+from types import MappingProxyType
+from typing import Iterable, Mapping
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -33,8 +35,11 @@ def departement_of(commune_code: str | None) -> str | None:
     return commune_code[:3] if commune_code.startswith("97") else commune_code[:2]
 
 
-def _holiday_sets(start: date, end: date) -> dict[str | None, frozenset[date]]:
-    return {dep: frozenset(public_holidays(start, end, dep)) for dep in _CALENDARS}
+@functools.lru_cache(maxsize=32)
+def _holiday_sets(start: date, end: date) -> Mapping[str | None, frozenset[date]]:
+    """Per calendar, the holidays of the window (the same for every request of the day)."""
+    return MappingProxyType({dep: frozenset(public_holidays(start, end, dep))
+                             for dep in _CALENDARS})
 
 
 def _calendar_key(departement: str | None) -> str | None:
@@ -47,7 +52,7 @@ def _calendar_key(departement: str | None) -> str | None:
 class ClosedDays:
     """Per professional, the days (within a window) each of their slots does not happen."""
 
-    holidays: dict[str | None, frozenset[date]]
+    holidays: Mapping[str | None, frozenset[date]]
     professional: dict[int, set[date]] = field(default_factory=dict)
     place: dict[int, set[date]] = field(default_factory=dict)
     #: professional id -> [(site id, département, place id)] by site id (when needed).
