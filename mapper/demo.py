@@ -105,30 +105,6 @@ DEMO_PERMANENCES = (
 )
 
 
-#: Professional-only fields of a few demo entries (issue 17: /collegues), by ``ref``.
-DEMO_COLLEAGUES = {
-    "demo-001": ("elodie.diallo@medecin.mssante.fr", "mssante", True, "Addictologie : appelez "
-                 "avant 9 h ou après 18 h."),
-    "demo-002": ("fatou.mercier@medecin.mssante.fr", "phone", False, None),
-}
-
-
-def load_colleague_fields(session: Session, demo_dir: Path, settings: Settings) -> list[str]:  # noqa: ARG001
-    """The MSSanté address, referral preference and note of a few demo entries (through the
-    entry's use case, audited; idempotent)."""
-    from .services.directory import find_existing, update_professional
-
-    done = []
-    for ref, (mssante, how, takes, note) in DEMO_COLLEAGUES.items():
-        pid = find_existing(session, rpps=None, external_ref=ref)
-        if pid is not None:
-            update_professional(session, pid, {
-                "mssante": mssante, "referral_preference": how, "takes_referrals": takes,
-                "colleague_note": note}, None, settings, audit_actor="demo", touch_verified=None)
-            done.append(ref)
-    return [f"demo: colleague fields of {len(done)} entries"] if done else []
-
-
 def load_campaigns(session: Session, demo_dir: Path, settings: Settings) -> list[str]:
     """« Vaccination antigrippale 2026-2027 » of the CPTS Paris 14 (fictive): 12 permanences
     at the CPTS's places, or its members' practices when it has no place, through the use
@@ -200,8 +176,7 @@ def load_rota(session: Session, demo_dir: Path, settings: Settings) -> list[str]
 
 
 LOADERS: list[Callable[[Session, Path, Settings], list[str]]] = [
-    load_communes, load_cpts, load_professionals, load_places, load_colleague_fields,
-    load_campaigns, load_rota]
+    load_communes, load_cpts, load_professionals, load_places, load_campaigns, load_rota]
 
 
 def load_demo(session: Session, settings: Settings, *, real: bool = False,

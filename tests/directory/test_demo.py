@@ -29,3 +29,18 @@ def test_demo_professionals_load_twice_without_change(session, settings):
         assert len(cpts_professionals(session, cpts_id)) > 20
     covered = search_professionals(session, SearchQuery(covers=(48.83, 2.32)))
     assert covered
+
+
+def test_demo_colleagues_take_referrals_in_every_demo_cpts_with_members(session, settings):
+    """/collegues has something to show in the demo: in each demo CPTS with a nurse, a
+    colleague of another profession takes referrals and has an MSSanté address."""
+    load_demo(session, settings)
+    session.commit()
+    rows = session.execute(text("""
+        SELECT c.name, count(*) FILTER (WHERE p.takes_referrals AND p.mssante IS NOT NULL
+                                        AND p.profession_code <> '60')
+        FROM cpts c JOIN cpts_member m ON m.cpts_id = c.id
+        JOIN professional p ON p.id = m.professional_id
+        GROUP BY c.name HAVING bool_or(p.profession_code = '60')""")).all()
+    assert rows
+    assert all(n > 0 for _, n in rows), rows
