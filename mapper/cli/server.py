@@ -33,9 +33,9 @@ def serve(ctx: AppContext, host: str, port: int, threads: int, workers: int) -> 
         click.echo("MAPPER_SECRET_KEY non défini : une clé tirée pour ce lancement, commune aux "
                    f"{workers} processus (les sessions ne survivront pas à l'arrêt).", err=True)
     app = ctx.app
-    from ..maps.assets import icon_css
+    from ..http.serving import prepare
 
-    icon_css()  # the icon font cut to our glyphs (0.2 s), before the first map page, not during
+    prepare(app)  # the icon font cut, the collector kept out of the way: see http.serving
     click.echo(f"Carto CPTS sur http://{host}:{port}/ ({workers} processus ; Ctrl-C pour arrêter)")
     if workers > 1:
         serve_with_gunicorn(app, host, port, workers, threads)

@@ -10,7 +10,9 @@ six months).
 * ``/map/cpts/<50k>`` in headless Chromium (Debian's): **interactive** = from the start of the
   navigation until (1) clusters are drawn, (2) chunked loading has put all 50 000 markers in
   the cluster group, and (3) unticking a profession in the layer control has removed its markers
-  and the map has redrawn its clusters. Target ≤ 5 s.
+  and the map has redrawn its clusters. Target ≤ 3 s (issue 16; issue 5 asked for 5), for a
+  first visit: each measured visit in a new browser context (no HTTP cache), the median of
+  three recorded.
 """
 from __future__ import annotations
 
@@ -151,6 +153,48 @@ INTERACTIVE_JS = """() => {
 }"""
 
 
+#: Visits measured (each a first visit); the median is recorded.
+VISITS = 3
+#: Issue 16: a 50 000-member map interactive in Chromium in 3 s (issue 5 asked for 5).
+INTERACTIVE_TARGET_S = 3
+
+
+def _page(browser, errors: list[str]):
+    # French labels: the layer is picked by its French name
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    return page
+
+
+def _visit(page, url: str) -> dict:
+    """One visit: navigation start to clusters drawn, all markers clustered, and a profession
+    unticked in the layer control with the clusters redrawn (ms; interactive in s)."""
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(".marker-cluster", timeout=60_000)
+    t_clusters = time.perf_counter()
+    assert page.evaluate(INTERACTIVE_JS)
+    page.wait_for_function(
+        f"() => window.__bench.group.getLayers().length === {N_LARGE}", timeout=60_000,
+        polling=50)
+    t_loaded = time.perf_counter()
+    page.click(".cpts-panel-toggle")  # the layers sit behind the legend button
+    box = page.locator(".leaflet-control-layers-overlays label",
+                       has_text="Infirmier").locator("input")
+    box.uncheck()
+    page.wait_for_function(
+        f"() => window.__bench.group.getLayers().length < {N_LARGE}"
+        " && document.querySelector('.marker-cluster')", timeout=60_000, polling=50)
+    t_toggled = time.perf_counter()
+    nav = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                        " return {response: n.responseEnd, dcl: n.domContentLoadedEventEnd}; }")
+    return {**nav, "clusters": (t_clusters - t0) * 1000, "loaded": (t_loaded - t0) * 1000,
+            "interactive": t_toggled - t0}
+
+
 def bench_browser(report, server: BenchServer, slug: str) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -158,45 +202,32 @@ def bench_browser(report, server: BenchServer, slug: str) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu",
                                           "--disable-dev-shm-usage"])
-        # French labels: the layer is picked by its French name
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
         errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
-        page.goto(f"{server.url}/map/cpts/{slug}?page=1", wait_until="commit")  # warm caches
+        # the warm-up fills the server's caches (statistics, connections), not the browser's:
+        # each measured visit is a first visit, in a new context (no HTTP cache, no ETag)
+        page = _page(browser, errors)
+        page.goto(f"{server.url}/map/cpts/{slug}?page=1", wait_until="commit")
         page.wait_for_selector(".marker-cluster", timeout=60_000)
-        for attempt in range(2):
-            t0 = time.perf_counter()
-            page.goto(f"{server.url}/map/cpts/{slug}", wait_until="commit")
-            page.wait_for_selector(".marker-cluster", timeout=60_000)
-            t_clusters = time.perf_counter()
-            assert page.evaluate(INTERACTIVE_JS)
-            page.wait_for_function(
-                f"() => window.__bench.group.getLayers().length === {N_LARGE}", timeout=60_000,
-                polling=50)
-            t_loaded = time.perf_counter()
-            page.click(".cpts-panel-toggle")  # the layers sit behind the legend button
-            box = page.locator(".leaflet-control-layers-overlays label",
-                               has_text="Infirmier").locator("input")
-            box.uncheck()
-            page.wait_for_function(
-                f"() => window.__bench.group.getLayers().length < {N_LARGE}"
-                " && document.querySelector('.marker-cluster')", timeout=60_000, polling=50)
-            t_toggled = time.perf_counter()
-            nav = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
-                                " return {response: n.responseEnd, dcl: n.domContentLoadedEventEnd,"
-                                " load: n.loadEventEnd}; }")
+        page.context.close()
+        visits = []
+        for attempt in range(VISITS):
+            page = _page(browser, errors)
+            visits.append(_visit(page, f"{server.url}/map/cpts/{slug}"))
+            if attempt < VISITS - 1:
+                page.context.close()
         html_mb = page.evaluate("() => document.documentElement.outerHTML.length") / 1e6
         browser.close()
     errors = [e for e in errors if "favicon.ico" not in e and "status of 404" not in e]
     assert not errors, errors
+    nav = sorted(visits, key=lambda v: v["interactive"])[len(visits) // 2]  # the median visit
+    report.note("first visits (new browser context each), interactive: "
+                + ", ".join(f"{v['interactive']:.2f} s" for v in visits))
     report.record("Chromium 50 000: HTML received (server + transfer)", nav["response"], "ms")
     report.record("Chromium 50 000: DOMContentLoaded", nav["dcl"], "ms")
-    report.record("Chromium 50 000: clusters drawn", (t_clusters - t0) * 1000, "ms")
-    report.record("Chromium 50 000: all markers clustered", (t_loaded - t0) * 1000, "ms")
-    report.record("Chromium 50 000: interactive (clusters + layer toggle done)",
-                  (t_toggled - t0) / 1, "s", 5)
+    report.record("Chromium 50 000: clusters drawn", nav["clusters"], "ms")
+    report.record("Chromium 50 000: all markers clustered", nav["loaded"], "ms")
+    report.record("Chromium 50 000: interactive (clusters + layer toggle done), first visit, "
+                  "median", nav["interactive"], "s", INTERACTIVE_TARGET_S)
     report.note(f"50 000-member page: {html_mb:.1f} MB of HTML (DOM size after load)")
 
 

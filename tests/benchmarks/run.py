@@ -73,10 +73,12 @@ class BenchServer:
 
         from mapper import create_app
         from mapper.config import Settings
+        from mapper.http.serving import prepare
 
         self.app = create_app(Settings.from_env({}).replace(
             **{"database_url": url, "tiles_url": None,
                "ban_base_url": "http://127.0.0.1:9/geocodage", **settings}))
+        prepare(self.app)  # as ``mapper serve`` does
         self.server = create_server(self.app, host="127.0.0.1", port=0, threads=threads,
                                     ident="bench")
         self.port = self.server.effective_port
