@@ -5,8 +5,8 @@ benchmark's world: ``bench_directory.generate``, 5 % with a second site, 200 000
 zones), then:
 
 * ``mapper diagnostic --national --profession 10`` (médecins, every commune): ≤ 60 s, run as
-  a separate process whose peak memory is stated (the work itself is PostgreSQL's, bounded by
-  work_mem = 256 MB per sort or hash);
+  a separate process whose peak memory is stated (PostGIS selects the sites and communes, the
+  process weighs the pairs in numpy blocks of at most 16 MB: ``mapper.geo.catchment``);
 * the diagnostic of a 40-commune territory for every profession over HTTP
   (``GET /api/v1/diagnostic?communes=…``): p95 ≤ 500 ms, with the nightly national computation
   stored (``mapper diagnostic --national --all --store``, timed), as a running service has it.
@@ -94,7 +94,7 @@ def national(report, url: str, args: list[str], name: str, target: float | None)
     report.record(name, round(elapsed, 1), "s", target)
     report.note(out.stdout.strip().replace("\n", " | "))
     report.note(f"{name}: peak RSS of command processes so far {peak / 1024:.0f} MB "
-                "(PostgreSQL's side bounded by work_mem = 256 MB per sort/hash)")
+                "(the pairs are weighed in the process; PostgreSQL only selects)")
 
 
 def run(report) -> None:

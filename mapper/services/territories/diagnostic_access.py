@@ -7,16 +7,25 @@ located sites counts 1/n at each), P_k the commune's population, W the band weig
 Step 2, for each commune i: A_i = Σ_j W(d_ij) R_j over the sites within the radius, given per
 10 000 inhabitants. A territory's index is the population-weighted mean of its communes'.
 
-Distances are straight lines on the sphere (PostGIS ``geography`` with ``use_spheroid =>
-false``: radius 6 371 008.8 m, within 0.5 % of the ellipsoid), from each commune's population
+Distances are straight lines on the sphere of PostGIS's ``geography`` with ``use_spheroid =>
+false`` (radius 6 371 008.8 m, within 0.5 % of the ellipsoid), from each commune's population
 point (``commune.pop_point`` = ST_PointOnSurface of its outline, migration 0016b) to each site.
 Supply is counted wherever it is, inside or outside the territory, and so is the demand on it
-(no edge effect). Everything happens in one set-based statement in PostGIS.
+(no edge effect).
+
+Set-based in two parts: PostGIS selects, with its geography indexes, the sites within reach of
+the territory and the populated communes within reach of those (one statement each); the pairs
+are then weighed in blocks of numpy arrays (``mapper.geo.catchment``: a band is a comparison of
+unit vectors' dot product, exact on the sphere). For France's médecins at a million
+professionals that is ~66 million pairs, twice: minutes row by row in SQL, seconds in blocks.
 """
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from ...geo import catchment
 
 #: (upper bound in metres, weight): the APL's 1 / 2⁄3 / 1⁄3 for < 10 / 10–15 / 15–20 minutes,
 #: here on straight-line distance. The last bound is the catchment radius.
@@ -33,60 +42,60 @@ def band_weight(distance_m: float) -> float:
     return next((w for bound, w in BANDS if distance_m <= bound), 0.0)
 
 
-def _weight_sql(distance: str) -> str:
-    cases = " ".join(f"WHEN {distance} <= {bound!r} THEN {w!r}::float8" for bound, w in BANDS)
-    return f"(CASE {cases} ELSE 0::float8 END)"
+_BANDS = catchment.Bands(BANDS)
 
 
-_NEAR_SITES = """
-    SELECT DISTINCT s.id FROM t JOIN practice_site s
-      ON s.geom IS NOT NULL AND s.profession_code = ANY(:profs)
-     AND ST_DWithin(s.geom::geography, t.pt, :radius, false)
+#: Located sites of the professions (within reach of the territory's communes, or all), as
+#: arrays per profession, with their supply: a professional with n located sites counts 1/n at
+#: each (a site's profession is its professional's, so over all of a profession's sites a
+#: window counts them; near a territory, some may lie out of reach: each is counted).
+_SITES = """
+    SELECT profession_code, array_agg(supply), array_agg(lon), array_agg(lat) FROM (
+        SELECT s.profession_code, {supply} AS supply, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+        FROM practice_site s WHERE s.geom IS NOT NULL AND s.profession_code = ANY(:profs) {near}
+    ) x GROUP BY 1
 """
-#: Step 2 for a territory: its few communes, each against the sites (nested loop over ``t``).
-_TO_TERRITORY = "FROM t JOIN ratio r ON ST_DWithin(t.pt, r.g, :radius, false)"
-#: Step 2 for France: each site against the communes around it (their GiST index).
-_TO_ALL = """FROM ratio r JOIN commune c
-      ON c.pop_point IS NOT NULL AND ST_DWithin(c.pop_point::geography, r.g, :radius, false)
-    JOIN t ON t.code = c.code"""
-_ALL_SITES = """
-    SELECT s.id FROM practice_site s
-    WHERE s.geom IS NOT NULL AND s.profession_code = ANY(:profs)
+_SUPPLY_ALL = "1::float8 / count(*) OVER (PARTITION BY s.professional_id)"
+_SUPPLY_NEAR = """1::float8 / (SELECT count(*) FROM practice_site o
+                        WHERE o.professional_id = s.professional_id AND o.geom IS NOT NULL)"""
+_NEAR = """AND s.id IN (SELECT n.id FROM commune t JOIN practice_site n
+      ON n.geom IS NOT NULL AND n.profession_code = ANY(:profs)
+     AND ST_DWithin(n.geom::geography, t.pop_point::geography, :radius, false)
+    WHERE t.code = ANY(:codes) AND t.pop_point IS NOT NULL)"""
+#: Populated communes: within twice the radius of the territory's (every commune within the
+#: radius of a site within the radius of the territory is), or all of them.
+_DEMAND = """
+    SELECT coalesce(array_agg(c.population::float8), '{{}}'),
+           coalesce(array_agg(ST_X(c.pop_point)), '{{}}'),
+           coalesce(array_agg(ST_Y(c.pop_point)), '{{}}')
+    FROM commune c WHERE c.pop_point IS NOT NULL AND c.population > 0 {near}
 """
+_DEMAND_NEAR = """AND EXISTS (SELECT 1 FROM commune t WHERE t.code = ANY(:codes)
+     AND t.pop_point IS NOT NULL
+     AND ST_DWithin(c.pop_point::geography, t.pop_point::geography, 2 * :radius, false))"""
 
 
-def _statement(sites: str, step2: str, where: str = "code = ANY(:codes) AND") -> str:
-    return f"""
-    WITH t AS MATERIALIZED (
-        SELECT code, coalesce(population, 0) AS population, pop_point::geography AS pt
-        FROM commune WHERE {where} pop_point IS NOT NULL),
-    sites AS MATERIALIZED (
-        SELECT s.id, s.profession_code, s.geom::geography AS g,
-               1::float8 / (SELECT count(*) FROM practice_site o
-                      WHERE o.professional_id = s.professional_id AND o.geom IS NOT NULL) AS supply
-        FROM practice_site s WHERE s.id IN ({sites})),
-    demand AS MATERIALIZED (
-        SELECT s.id, min(s.supply) AS supply,
-               sum({_weight_sql("x.d")} * c.population::float8) AS d
-        FROM sites s JOIN commune c
-          ON c.pop_point IS NOT NULL AND c.population > 0
-         AND ST_DWithin(c.pop_point::geography, s.g, :radius, false)
-        CROSS JOIN LATERAL (SELECT ST_Distance(c.pop_point::geography, s.g, false) AS d) x
-        GROUP BY s.id),
-    ratio AS MATERIALIZED (
-        SELECT p.profession_code, p.geom::geography AS g, d.supply / d.d AS r
-        FROM demand d JOIN practice_site p ON p.id = d.id WHERE d.d > 0)
-    SELECT t.code, r.profession_code, sum({_weight_sql("x.d")} * r.r) * {PER} AS a
-    {step2}
-    CROSS JOIN LATERAL (SELECT ST_Distance(t.pt, r.g, false) AS d) x
-    GROUP BY 1, 2
-    """
+def _points(lon, lat) -> catchment.Points:
+    return catchment.Points(lon, lat, RADIUS_M)
 
 
-def _live(session: Session, codes: list[str], profs: list[str], national: bool):
-    sql = (_statement(_ALL_SITES, _TO_ALL, "") if national
-           else _statement(_NEAR_SITES, _TO_TERRITORY))
-    return session.execute(text(sql), {"codes": codes, "profs": profs, "radius": RADIUS_M})
+def _live(session: Session, located: list[tuple[str, float, float]], profs: list[str],
+          national: bool) -> dict[str, np.ndarray]:
+    """{profession: A per commune of ``located`` (code, lon, lat), in its order}: the sites
+    and the populated communes are read with PostGIS's indexes, the pairs weighed with numpy
+    (``mapper.geo.catchment``)."""
+    params = {"codes": [c for c, _, _ in located], "profs": profs, "radius": RADIUS_M}
+    population, lon, lat = session.execute(text(_DEMAND.format(
+        near="" if national else _DEMAND_NEAR)), params).one()
+    demand = _points(lon, lat)
+    targets = _points([x for _, x, _ in located], [y for _, _, y in located])
+    out = {p: np.zeros(len(located)) for p in profs}
+    for prof, supply, lon, lat in session.execute(text(_SITES.format(
+            supply=_SUPPLY_ALL if national else _SUPPLY_NEAR,
+            near="" if national else _NEAR)), params):
+        out[prof] = catchment.two_step(demand, np.asarray(population), _points(lon, lat),
+                                       np.asarray(supply), targets, _BANDS) * PER
+    return out
 
 
 def _stored(session: Session, located: list[str], profs: list[str]) -> dict[str, tuple]:
@@ -111,19 +120,19 @@ def accessibility(session: Session, codes: list[str], profs: list[str], *,
     computation (``commune_accessibility``) is read instead of computed; ``sources`` (filled
     when given): {profession: {"source": "stored"|"live", "computed_at": …}}. ``national``:
     every site of the professions for every located commune (``codes`` is not read), live."""
-    located = list(session.scalars(text(
-        "SELECT code FROM commune WHERE pop_point IS NOT NULL" if national else
-        "SELECT code FROM commune WHERE code = ANY(:c) AND pop_point IS NOT NULL"),
-        {"c": codes}))
-    out: dict[str, dict[str, float]] = {c: {p: 0.0 for p in profs} for c in located}
-    stored = {} if national else _stored(session, located, profs)
+    located = session.execute(text(
+        "SELECT code, ST_X(pop_point), ST_Y(pop_point) FROM commune WHERE pop_point IS NOT NULL"
+        + ("" if national else " AND code = ANY(:c)")), {"c": codes}).all()
+    out: dict[str, dict[str, float]] = {c: dict.fromkeys(profs, 0.0) for c, _, _ in located}
+    stored = {} if national else _stored(session, list(out), profs)
     for prof, (at, values) in stored.items():
         for code, value in values.items():
             out[code][prof] = value
     live = [p for p in profs if p not in stored]
     if live and located:
-        for code, prof, value in _live(session, located, live, national):
-            out[code][prof] = float(value)
+        for prof, values in _live(session, located, live, national).items():
+            for (code, _, _), value in zip(located, values.tolist()):
+                out[code][prof] = value
     if sources is not None:
         sources.update({p: {"source": "stored", "computed_at": at.isoformat()}
                         for p, (at, _) in stored.items()})
@@ -146,8 +155,8 @@ def method() -> dict:
         "unit": "professionnels pour 10 000 habitants",
         "catchment_km": RADIUS_M / 1000,
         "bands": [{"to_km": bound / 1000, "weight": round(w, 4)} for bound, w in BANDS],
-        "distance": "distance à vol d'oiseau sur la sphère (PostGIS geography, rayon moyen "
-                    "6 371 008,8 m), du point de population de chaque commune "
+        "distance": "distance à vol d'oiseau sur la sphère (celle de PostGIS geography, rayon "
+                    "moyen 6 371 008,8 m), du point de population de chaque commune "
                     "(ST_PointOnSurface de son contour) à chaque lieu d'exercice géolocalisé",
         "supply": "effectifs (têtes) : un professionnel à n lieux géolocalisés compte 1/n à "
                   "chacun",
