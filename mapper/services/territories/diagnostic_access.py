@@ -58,10 +58,11 @@ _SITES = """
 _SUPPLY_ALL = "1::float8 / count(*) OVER (PARTITION BY s.professional_id)"
 _SUPPLY_NEAR = """1::float8 / (SELECT count(*) FROM practice_site o
                         WHERE o.professional_id = s.professional_id AND o.geom IS NOT NULL)"""
-_NEAR = """AND s.id IN (SELECT n.id FROM commune t JOIN practice_site n
-      ON n.geom IS NOT NULL AND n.profession_code = ANY(:profs)
-     AND ST_DWithin(n.geom::geography, t.pop_point::geography, :radius, false)
-    WHERE t.code = ANY(:codes) AND t.pop_point IS NOT NULL)"""
+#: The territory's population points as one geography: one index probe for the whole territory
+#: (its box widened by the distance), then the exact distance to the nearest of them.
+_TERRITORY = """(SELECT ST_Collect(pop_point)::geography FROM commune
+    WHERE code = ANY(:codes) AND pop_point IS NOT NULL)"""
+_NEAR = f"AND ST_DWithin(s.geom::geography, {_TERRITORY}, :radius, false)"
 #: Populated communes: within twice the radius of the territory's (every commune within the
 #: radius of a site within the radius of the territory is), or all of them.
 _DEMAND = """
@@ -70,9 +71,7 @@ _DEMAND = """
            coalesce(array_agg(ST_Y(c.pop_point)), '{{}}')
     FROM commune c WHERE c.pop_point IS NOT NULL AND c.population > 0 {near}
 """
-_DEMAND_NEAR = """AND EXISTS (SELECT 1 FROM commune t WHERE t.code = ANY(:codes)
-     AND t.pop_point IS NOT NULL
-     AND ST_DWithin(c.pop_point::geography, t.pop_point::geography, 2 * :radius, false))"""
+_DEMAND_NEAR = f"AND ST_DWithin(c.pop_point::geography, {_TERRITORY}, 2 * :radius, false)"
 
 
 def _points(lon, lat) -> catchment.Points:
