@@ -8,7 +8,9 @@
  * markers of the visible area, keeping those already on the map (focus and selection stay).
  *
  * The group is a Leaflet layer with the API the maps use: addLayers / removeLayers (the
- * profession layers add and remove theirs in bulk), events of its markers propagated with
+ * profession layers add and remove theirs in bulk; besides markers it takes lazy entries,
+ * {cptsLat, cptsLng, cptsProfession, cptsMarker()}, whose marker is built when first shown:
+ * the group says so with cptsLazy), events of its markers propagated with
  * e.layer (click, keypress…), and for clusters 'clusterclick' / 'clusterkeypress' with
  * e.layer the cluster's marker (e.layer.cptsCluster = {id, count, counts}).
  *
@@ -26,7 +28,18 @@
   var Supercluster = window.Supercluster;
   if (!L || !Supercluster) { return; }
 
+  /* Where an item stands: a lazy entry's point, a spread marker's home, a marker's place. */
+  function pointOf(item) {
+    if (item.cptsHome) { return item.cptsHome; }
+    if (typeof item.cptsLat === 'number') { return { lat: item.cptsLat, lng: item.cptsLng }; }
+    return item.getLatLng();
+  }
+
+  function markerOf(item) { return typeof item.cptsMarker === 'function' ? item.cptsMarker() : item; }
+
   var ClusterGroup = L.Layer.extend({
+    cptsLazy: true,
+
     options: { radius: 50, iconCreate: null, legStyle: { weight: 1.5, color: '#222', opacity: 0.6, interactive: false } },
 
     initialize: function (options) {
@@ -76,8 +89,7 @@
     _rebuild: function () {
       var points = new Array(this._markers.length);
       for (var i = 0; i < this._markers.length; i++) {
-        var marker = this._markers[i];
-        var home = marker.cptsHome || marker.getLatLng();
+        var home = pointOf(this._markers[i]);
         points[i] = { type: 'Feature', properties: { m: i }, geometry: { type: 'Point', coordinates: [home.lng, home.lat] } };
       }
       var maxZoom = this._map ? this._map.getMaxZoom() : 19;
@@ -154,7 +166,7 @@
       for (var i = 0; i < features.length; i++) {
         var p = features[i].properties;
         var key = p.cluster ? 'c' + zoom + ':' + p.cluster_id : 'p' + L.stamp(this._indexed[p.m]);
-        next[key] = this._shown[key] || (p.cluster ? this._clusterMarker(features[i]) : this._indexed[p.m]);
+        next[key] = this._shown[key] || (p.cluster ? this._clusterMarker(features[i]) : markerOf(this._indexed[p.m]));
       }
       var spread = this._spread;
       for (var old in this._shown) {
@@ -167,15 +179,18 @@
 
     expansionZoom: function (cluster) { return this._index.getClusterExpansionZoom(cluster.id); },
 
-    leaves: function (cluster) {
+    _items: function (cluster) {
       var self = this;
       return this._index.getLeaves(cluster.id, Infinity).map(function (f) { return self._indexed[f.properties.m]; });
     },
 
+    leaves: function (cluster) { return this._items(cluster).map(markerOf); },
+
+    /* From the items' points: a click on a cluster of thousands builds no marker. */
     bounds: function (cluster) {
       var bounds = L.latLngBounds([]);
-      var leaves = this.leaves(cluster);
-      for (var i = 0; i < leaves.length; i++) { bounds.extend(leaves[i].cptsHome || leaves[i].getLatLng()); }
+      var items = this._items(cluster);
+      for (var i = 0; i < items.length; i++) { bounds.extend(pointOf(items[i])); }
       return bounds;
     },
 

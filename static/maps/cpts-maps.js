@@ -25,8 +25,13 @@
 
   var L = window.L;
   var LANG = document.documentElement.getAttribute('lang') || 'fr';
+  /* Intl.NumberFormat is made on first need: building one loads the locale's ICU data, 0.1 to
+     0.25 s of a throttled phone's main thread before the map could answer. The languages the
+     project ships write integers with Latin digits grouped by three (French with a narrow
+     no-break space, English with a comma: what Intl gives for them, CLDR's data), so a first
+     view's cluster counts need no Intl; another language always goes through Intl. */
   var NUMBER = null;
-  try { NUMBER = new window.Intl.NumberFormat(LANG); } catch (err) { NUMBER = null; }
+  var GROUP = { fr: '\u202f', en: ',' }[LANG.split('-')[0].toLowerCase()] || null;
   /* Below this map width a professional opens in a bottom sheet rather than a popup. */
   var SMALL_MAP = 600;
   var HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
@@ -79,6 +84,12 @@
 
   function formatInt(n) {
     var value = Math.round(Number(n));
+    if (GROUP !== null && isFinite(value)) {
+      return (value < 0 ? '-' : '') + String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, GROUP);
+    }
+    if (NUMBER === null) {
+      try { NUMBER = new window.Intl.NumberFormat(LANG); } catch (err) { NUMBER = false; }
+    }
     return NUMBER ? NUMBER.format(value) : String(value);
   }
 
@@ -354,11 +365,40 @@
     for (var i = 0; i < layers.length; i++) { group.removeLayer(layers[i]); }
   }
 
-  /* The markers of one profession, added to / removed from the shared cluster group in bulk. */
+  /* A professional of a profession layer before it is shown: its point and data. The cluster
+     group (cpts-cluster.js, cptsLazy) asks for its Leaflet marker only when it comes into
+     view, so a CPTS of 5 000 members builds the few dozen markers of its first view, not
+     5 000 (each L.marker is options, events and objects: ~0.3 s of a throttled phone). */
+  function Entry(data, profession, icon, title) {
+    this.cptsData = data;
+    this.cptsProfession = profession;
+    this.cptsLat = data.la;
+    this.cptsLng = data.lo;
+    this._icon = icon;
+    this._title = title;
+    this._marker = null;
+  }
+
+  Entry.prototype.cptsMarker = function () {
+    if (!this._marker) {
+      var marker = L.marker([this.cptsLat, this.cptsLng], { icon: this._icon, title: this._title, alt: this._title, riseOnHover: true });
+      marker.cptsData = this.cptsData;
+      marker.cptsProfession = this.cptsProfession;
+      this._marker = marker;
+    }
+    return this._marker;
+  };
+
+  function markersOf(entries) {
+    return entries.map(function (entry) { return entry.cptsMarker(); });
+  }
+
+  /* The professionals of one profession, added to / removed from the shared cluster group in
+     bulk (as entries to a lazy group, as markers to any other). */
   var ProfessionLayer = L.Layer.extend({
     initialize: function (group, data) {
       this._group = group;
-      this._markers = [];
+      this._entries = [];
       var label = data.label || '';
       var profession = { code: data.code, label: label, color: data.color, one: data.one || label, many: data.many || label };
       var colorClass = safeClass(data.colorClass);
@@ -369,15 +409,13 @@
         var d = list[i];
         if (!d || !isNumber(d.la) || !isNumber(d.lo)) { continue; }
         var title = d.n ? d.n + ' \u2013 ' + (d.l || label) : (d.l || label);
-        var marker = L.marker([d.la, d.lo], { icon: d.st ? staleIcon : icon, title: title, alt: title, riseOnHover: true });
-        marker.cptsData = d;
-        marker.cptsProfession = profession;
-        this._markers.push(marker);
+        this._entries.push(new Entry(d, profession, d.st ? staleIcon : icon, title));
       }
     },
-    onAdd: function () { addAll(this._group, this._markers); },
-    onRemove: function () { removeAll(this._group, this._markers); },
-    getLayers: function () { return this._markers.slice(); }
+    _members: function () { return this._group.cptsLazy ? this._entries : markersOf(this._entries); },
+    onAdd: function () { addAll(this._group, this._members()); },
+    onRemove: function () { removeAll(this._group, this._members()); },
+    getLayers: function () { return markersOf(this._entries); }
   });
 
   /* Room the controls take at each edge of the map, so a popup is panned clear of them. */
@@ -825,6 +863,19 @@
       this._container.classList.toggle('cpts-panel-open', open);
       if (open) { this.fit(); }
       if (!open && focusButton) { this._button.focus(); }
+    }
+  });
+
+  /* Folium adds the layer control expanded (collapsed=False), and Leaflet's expand() measures
+     the map to size the list: a forced layout in the middle of the page's script (~80 ms of a
+     throttled phone), for a list that arrange() then moves into the panel, which sizes itself.
+     Expanded by its class alone. */
+  L.Control.Layers.include({
+    _expandIfNotCollapsed: function () {
+      if (this._map && !this.options.collapsed) {
+        L.DomUtil.addClass(this._container, 'leaflet-control-layers-expanded');
+      }
+      return this;
     }
   });
 

@@ -114,3 +114,22 @@ def test_public_pages_pass_axe_in_each_language(rtl_site, browser, path, lang):
         assert violations(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_map_numbers_are_written_as_intl_writes_them(rtl_site, browser, lang):
+    """The maps write integers without building an Intl.NumberFormat for the shipped languages
+    (French, English): the same text as Intl's; another language goes through Intl."""
+    url, world = rtl_site
+    context = browser.new_context(locale="fr-FR", viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/map/cpts/{world.slugs['sud']}?lang={lang}")
+        page.wait_for_function("() => window.CartoCPTS && window.CartoCPTS.util")
+        pairs = page.evaluate("""lang => [0, 7, 999, 1000, 5000, 12345, 999999, 1234567, 2.6]
+            .map(n => [window.CartoCPTS.util.formatInt(n),
+                       new Intl.NumberFormat(lang).format(Math.round(n))])""", lang)
+        assert all(ours == intl for ours, intl in pairs), pairs
+        assert pairs[4][0] != "5000" or lang == "ar"  # grouped: « 5 000 », « 5,000 »
+    finally:
+        context.close()
