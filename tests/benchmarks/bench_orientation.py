@@ -3,7 +3,8 @@
 The population of the maps benchmark (``bench_maps.generate``): a CPTS of 5 000 members and one
 of 500 over a ~20 × 14 km territory around Paris. Chromium (Debian's) emulates a phone
 (390 × 844, touch, DPR 3) with its CPU throttled 4× (DevTools ``Emulation.setCPUThrottlingRate``);
-nothing is cached between runs (a new context per run).
+nothing is cached between runs (a new context per run). The server runs in its own process
+(``run.ProcessServer``), as a deployed one does, not in a thread of the process driving Chromium.
 
 * **usable**: from the start of the navigation until the first result of the list is rendered
   and the map is interactive (Leaflet has drawn its markers or clusters and the main thread
@@ -25,7 +26,7 @@ from sqlalchemy import text
 
 from mapper.db import Database
 from tests.benchmarks.bench_maps import generate
-from tests.benchmarks.run import BenchServer
+from tests.benchmarks.run import ProcessServer
 
 CHROMIUM = os.environ.get("MAPPER_CHROMIUM", "/usr/bin/chromium")
 RUNS = 5
@@ -83,7 +84,7 @@ def _after_a_write(db: Database, slug: str) -> None:
         conn.execute(text("UPDATE cpts SET name = name WHERE slug = :slug"), {"slug": slug})
 
 
-def bench_browser(report, server: BenchServer, db: Database) -> None:
+def bench_browser(report, server: ProcessServer, db: Database) -> None:
     from playwright.sync_api import sync_playwright
 
     pages = {
@@ -122,7 +123,7 @@ def run(report) -> None:
     t0 = time.perf_counter()
     generate(db, {"bench-5k": 5_000, "bench-500": 500})
     report.note(f"5 000 professionals generated in {time.perf_counter() - t0:.1f} s")
-    server = BenchServer(url)
+    server = ProcessServer(url)  # not sharing this process's interpreter lock with Playwright
     try:
         bench_browser(report, server, db)
     finally:

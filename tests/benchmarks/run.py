@@ -96,6 +96,29 @@ class BenchServer:
         self.server.close()
 
 
+class ProcessServer:
+    """A ``BenchServer`` in a child process, for the browser benchmarks: their client
+    (Playwright's sync API) runs in this process, and a server in a thread of it would share
+    its interpreter lock with the client's own work, as no deployed server does."""
+
+    def __init__(self, url: str, **settings):
+        import subprocess
+        import sys
+
+        code = ("import json, sys; from tests.benchmarks.run import BenchServer; "
+                "s = BenchServer(sys.argv[1], **json.loads(sys.argv[2])); "
+                "print(s.port, flush=True); sys.stdin.read(); s.close()")
+        self.process = subprocess.Popen([sys.executable, "-c", code, url, json.dumps(settings)],
+                                        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True)
+        self.port = int(self.process.stdout.readline())
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
 @dataclass
 class Figure:
     benchmark: str
