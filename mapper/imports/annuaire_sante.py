@@ -166,7 +166,6 @@ def import_annuaire_sante(sessions: Sessions, client: AnnuaireClient, departemen
         report.notes.append(f"waited {client.waited:.1f} s on 429 Retry-After")
     report.notes.append(f"fetched in {time.perf_counter() - t0:.1f} s")
     _merge(run, report, min_score)
-    log.info("%s", report.lines()[0])
     return report
 
 

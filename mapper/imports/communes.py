@@ -10,7 +10,6 @@ with its report or not at all.
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -24,7 +23,6 @@ from ..schemas.fields import INT4_MAX, text_problem
 from .report import FileRefused, ImportReport
 from .staging import copy_rows, create_staging
 
-log = logging.getLogger(__name__)
 
 _PARENT_OF = {arr: city for city, arrs in CITY_ARRONDISSEMENTS.items() for arr in arrs}
 _COLUMNS = ("code", "name", "kind", "parent_code", "departement", "region", "population", "geom")
@@ -224,5 +222,4 @@ def import_communes_file(session, path: Path | str, *,
     inserted, updated, staged, report.changed = run(_UPSERT, {"year": population_year}).one()
     report.counts.update(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
     run("DROP TABLE stage_commune")
-    log.info("%s", report.lines()[0])
     return report

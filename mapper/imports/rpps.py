@@ -16,7 +16,6 @@ are applied at once. One transaction: a file lands with its report or not at all
 """
 from __future__ import annotations
 
-import logging
 import re
 import time
 from functools import lru_cache
@@ -31,7 +30,6 @@ from .rpps_merge import merge
 from .rpps_parse import FIELDS, RppsFormatError, RppsReader, RppsRow, address_line
 from .staging import copy_rows, create_staging
 
-log = logging.getLogger(__name__)
 
 RPPS_ID = re.compile(r"^\d{11}$")
 ADELI_ID = re.compile(r"^[0-9A-Z]{9}$")
@@ -171,7 +169,6 @@ def import_rpps_file(session: Session, path: Path | str, *, departements: Iterab
         report.notes.append(f"{stager.rejected - len(report.rejected)} more rejected rows "
                             "not listed")
     merge(session, report, stager.deps, min_score, timings)
-    log.info("%s", report.lines()[0])
     return report
 
 
