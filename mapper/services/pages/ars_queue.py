@@ -4,10 +4,11 @@ filters (status, département, overlap, size category) and pagination.
 
 Overlaps are computed set-based in one statement for the whole région, with the semantics of
 ``territories.overlaps`` (DESIGN.md, "Overlap semantics"): two commune lists overlap on the
-communes they share; a drawn territory against a commune list on what the stored cut
-(``cpts_drawn_commune``) puts inside those communes, and two drawings on their intersection
-measured on ``geography``; geometric overlaps under the tolerance (``overlap_min_km2`` and
-``overlap_min_share`` of the smaller territory) are slivers. Rejected CPTS claim nothing.
+communes they share, and, in a commune split by IRIS, on the IRIS they share (the statement of
+``iris_overlaps``: different IRIS of one commune are no overlap); a drawn territory against a
+commune list on what the stored cut (``cpts_drawn_commune``) puts inside those communes, and two
+drawings on their intersection measured on ``geography``; geometric overlaps under the
+tolerance (``overlap_min_km2`` and ``overlap_min_share`` of the smaller territory) are slivers. Rejected CPTS claim nothing.
 Names are sorted with the French ICU collation.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ...config import Settings
 from ...reference import DEPARTEMENT_REGION
 from ..communes import commune_names
 from ..territories.conciliation import pair_key, pair_state, rows_of
+from ..territories.iris_overlaps import PAIRS_SQL
 from ..territories.overlaps import arbitrations_for
 
 PER_PAGE = 20
@@ -41,7 +43,9 @@ _ROWS = text("""
 """)
 
 # Every overlapping pair with a side in the région: (id, other id, other's name/slug/status,
-# shared commune codes).
+# shared commune codes, communes shared at IRIS level). The IRIS pairs are the statement of
+# ``iris_overlaps`` (same rule as the API), embedded as a CTE; a pair may come in two rows (its
+# whole communes, its IRIS), merged by ``_claimants``.
 _PAIRS = text("""
     WITH mine AS (SELECT id FROM cpts WHERE region = :region AND status <> 'rejete'),
     live AS (SELECT id, area_km2 FROM cpts WHERE status <> 'rejete'),
@@ -70,15 +74,18 @@ _PAIRS = text("""
       JOIN live x ON x.id = g.list_id JOIN live y ON y.id = g.drawn_id
       WHERE g.area >= :min_km2
         AND g.area >= :min_share * least(coalesce(x.area_km2, g.area), coalesce(y.area_km2, g.area))),
+    iris AS ({iris}),
     pairs AS (
-      SELECT id, other, codes FROM communes
-      UNION ALL SELECT list_id, drawn_id, '{}'::text[] FROM geometric
-      UNION ALL SELECT drawn_id, list_id, '{}'::text[] FROM geometric)
-    SELECT p.id, p.other, o.name, o.slug, o.status, p.codes
-    FROM pairs p JOIN cpts o ON o.id = p.other
+      SELECT id, other, codes, '{}'::text[] AS iris_communes FROM communes
+      UNION ALL SELECT list_id, drawn_id, '{}'::text[], '{}'::text[] FROM geometric
+      UNION ALL SELECT drawn_id, list_id, '{}'::text[], '{}'::text[] FROM geometric
+      UNION ALL SELECT a_id, b_id, '{}'::text[], communes FROM iris
+      UNION ALL SELECT b_id, a_id, '{}'::text[], communes FROM iris)
+    SELECT p.id, p.other, o.name, o.slug, o.status, p.codes, p.iris_communes
+    FROM pairs p JOIN cpts o ON o.id = p.other AND o.status <> 'rejete'
     WHERE p.id IN (SELECT id FROM mine)
     ORDER BY o.name COLLATE "fr-x-icu", o.id
-""")
+""".replace("{iris}", PAIRS_SQL))
 
 
 @dataclass(frozen=True)
@@ -100,19 +107,28 @@ class QueueFilters:
 
 
 def _claimants(session: Session, region: str, settings: Settings) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = {}
+    """CPTS id → its claimants, in French order of their names: ``shared`` the whole communes
+    both hold, ``shared_iris`` the communes where they share IRIS (« Nom (code) »)."""
     rows = session.execute(_PAIRS, {"region": region, "min_km2": settings.overlap_min_km2,
                                     "min_share": settings.overlap_min_share}).all()
+    merged: dict[tuple[int, int], tuple] = {}
+    for r in rows:  # a pair sharing whole communes and IRIS comes in two rows
+        codes, iris = merged.get((r.id, r.other), (r, (), ()))[1:]
+        merged[(r.id, r.other)] = (r, (*codes, *r.codes), (*iris, *r.iris_communes))
+    every = [c for _, codes, iris in merged.values() for c in (*codes, *iris)]
     # names in one statement: a name per pair row would make the plan costly enough for JIT
-    names = commune_names(session, [c for r in rows for c in r.codes])
-    arbitrated = arbitrations_for(session, [c for r in rows for c in r.codes])
+    names = commune_names(session, every)
+    arbitrated = arbitrations_for(session, every)
     states = rows_of(session, {r.id for r in rows}) if rows else {}
-    for r in rows:
-        agreed = bool(r.codes) and all({r.id, r.other} <= arbitrated.get(c, set())
-                                       for c in r.codes)
+    out: dict[int, list[dict]] = {}
+    for r, codes, iris in merged.values():
+        iris = sorted(set(iris) - set(codes))
+        agreed = bool(codes or iris) and all({r.id, r.other} <= arbitrated.get(c, set())
+                                             for c in (*codes, *iris))
         out.setdefault(r.id, []).append({
             "id": r.other, "name": r.name, "slug": r.slug, "status": r.status,
-            "shared": [f"{names.get(c, c)} ({c})" for c in r.codes],
+            "shared": [f"{names.get(c, c)} ({c})" for c in codes],
+            "shared_iris": [f"{names.get(c, c)} ({c})" for c in iris],
             "conciliation": pair_state(states.get(pair_key(r.id, r.other)), agreed)})
     return out
 

@@ -38,7 +38,8 @@ _CANDIDATE = text("""
 """)
 
 # Every pair of CPTS sharing an IRIS, unless both hold its commune whole (a commune pair).
-_PAIRS = text("""
+# The ARS queue embeds this statement as a CTE of its région-wide one (one rule, one statement).
+PAIRS_SQL = """
     WITH claims AS (
       SELECT ci.cpts_id, ci.iris_code AS code, false AS whole FROM cpts_iris ci
       UNION
@@ -53,7 +54,8 @@ _PAIRS = text("""
                                AND NOT (a.whole AND b.whole)
     JOIN iris i ON i.code = a.code
     GROUP BY a.cpts_id, b.cpts_id
-""")
+"""
+_PAIRS = text(PAIRS_SQL)
 
 
 def candidate_iris_overlaps(session: Session, codes: list[str], iris: list[str],
