@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from tests.iris.conftest import SPLIT, admin, iris_world  # noqa: F401  (fixtures)
-from tests.territories.conftest import create, grid_code
+from tests.territories.conftest import cell_box, create, grid_code
 
 NORTH = ["010010101", "010010102"]
 
@@ -86,3 +86,18 @@ def test_whole_commune_against_iris_and_both_at_once(iris_world, client, admin, 
     assert "Commune 01-2 (01002), Commune 01-1 (01001) à l'échelle des IRIS)" in ville
     assert "Commune 01-1 (01001) à l'échelle des IRIS)" in by["CPTS Nord"]
     assert "3 avec chevauchement" in html
+
+
+def test_drawn_territory_over_iris_held(iris_world, client, admin, sign_in):  # noqa: F811
+    create(client, admin, "CPTS Nord", iris=NORTH)
+    create(client, admin, "CPTS Sud", iris=["010010103"])
+    # half of 010010102 (Nord's), nothing of Sud's IRIS
+    create(client, admin, "CPTS Tracée", geometry=cell_box(0.5, 0, 0.75, 0.5))
+    assert api_pairs(client) == {("CPTS Nord", "CPTS Tracée", "iris")}
+    sign_in("ars", regions=["84"])
+    html = client.get("/ars?region=84").get_data(as_text=True)
+    assert rows(html) == ["CPTS Nord", "CPTS Tracée", "CPTS Sud"]
+    by = claims(html)
+    assert by["CPTS Tracée"].startswith("Chevauche : CPTS Nord (")
+    assert "Commune 01-1 (01001) à l'échelle des IRIS)" in by["CPTS Tracée"]
+    assert by["CPTS Nord"].startswith("Chevauche : CPTS Tracée (") and by["CPTS Sud"] == ""

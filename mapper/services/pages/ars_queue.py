@@ -6,8 +6,9 @@ Overlaps are computed set-based in one statement for the whole région, with the
 ``territories.overlaps`` (DESIGN.md, "Overlap semantics"): two commune lists overlap on the
 communes they share, and, in a commune split by IRIS, on the IRIS they share (the statement of
 ``iris_overlaps``: different IRIS of one commune are no overlap); a drawn territory against a
-commune list on what the stored cut (``cpts_drawn_commune``) puts inside those communes, and two
-drawings on their intersection measured on ``geography``; geometric overlaps under the
+commune list on what the stored cut (``cpts_drawn_commune``) puts inside those communes, against
+IRIS held as ``find_overlaps`` measures it (only drawings cutting a commune split by IRIS), and
+two drawings on their intersection measured on ``geography``; geometric overlaps under the
 tolerance (``overlap_min_km2`` and ``overlap_min_share`` of the smaller territory) are slivers. Rejected CPTS claim nothing.
 Names are sorted with the French ICU collation.
 """
@@ -25,6 +26,7 @@ from ..communes import commune_names
 from ..territories.conciliation import pair_key, pair_state, rows_of
 from ..territories.iris_overlaps import PAIRS_SQL
 from ..territories.overlaps import arbitrations_for
+from ..territories.pairs import drawn_overlaps
 
 PER_PAGE = 20
 #: The statuses in the queue's order after the projects that need a decision.
@@ -75,17 +77,30 @@ _PAIRS = text("""
       WHERE g.area >= :min_km2
         AND g.area >= :min_share * least(coalesce(x.area_km2, g.area), coalesce(y.area_km2, g.area))),
     iris AS ({iris}),
+    drawn_iris AS (SELECT * FROM unnest(CAST(:x_id AS integer[]), CAST(:x_other AS integer[]),
+                                        CAST(:x_commune AS text[])) AS x(id, other, commune)),
     pairs AS (
       SELECT id, other, codes, '{}'::text[] AS iris_communes FROM communes
       UNION ALL SELECT list_id, drawn_id, '{}'::text[], '{}'::text[] FROM geometric
       UNION ALL SELECT drawn_id, list_id, '{}'::text[], '{}'::text[] FROM geometric
       UNION ALL SELECT a_id, b_id, '{}'::text[], communes FROM iris
-      UNION ALL SELECT b_id, a_id, '{}'::text[], communes FROM iris)
+      UNION ALL SELECT b_id, a_id, '{}'::text[], communes FROM iris
+      UNION ALL SELECT id, other, '{}'::text[], ARRAY[commune] FROM drawn_iris)
     SELECT p.id, p.other, o.name, o.slug, o.status, p.codes, p.iris_communes
     FROM pairs p JOIN cpts o ON o.id = p.other AND o.status <> 'rejete'
     WHERE p.id IN (SELECT id FROM mine)
     ORDER BY o.name COLLATE "fr-x-icu", o.id
 """.replace("{iris}", PAIRS_SQL))
+
+# Drawn CPTS cutting a commune where another CPTS holds IRIS, either side in the région: their
+# overlap on those IRIS is geometric, measured by ``find_overlaps`` as for the overlaps API.
+_DRAWN_ON_IRIS = text("""
+    SELECT DISTINCT k.id, k.area_km2 FROM cpts_drawn_commune dc
+    JOIN cpts k ON k.id = dc.cpts_id AND k.status <> 'rejete'
+    JOIN cpts_iris ci ON ci.commune_code = dc.commune_code AND ci.cpts_id <> dc.cpts_id
+    JOIN cpts o ON o.id = ci.cpts_id AND o.status <> 'rejete'
+    WHERE k.region = :region OR o.region = :region
+""")
 
 
 @dataclass(frozen=True)
@@ -106,11 +121,24 @@ class QueueFilters:
                 and (self.size is None or row["size_category"] == self.size))
 
 
+def _drawn_on_iris(session: Session, region: str, settings: Settings) -> dict[str, list]:
+    """The overlaps between drawn CPTS and IRIS held, both ways, as the columns (id, other,
+    commune of the IRIS) of the statement's ``drawn_iris``."""
+    found = []
+    for d in session.execute(_DRAWN_ON_IRIS, {"region": region}).all():
+        for o in drawn_overlaps(session, settings, d.id, d.area_km2):
+            for commune in sorted({code[:5] for code in o["shared_iris"]}):
+                found += [(d.id, o["cpts"]["id"], commune), (o["cpts"]["id"], d.id, commune)]
+    return {"x_id": [f[0] for f in found], "x_other": [f[1] for f in found],
+            "x_commune": [f[2] for f in found]}
+
+
 def _claimants(session: Session, region: str, settings: Settings) -> dict[int, list[dict]]:
     """CPTS id → its claimants, in French order of their names: ``shared`` the whole communes
     both hold, ``shared_iris`` the communes where they share IRIS (« Nom (code) »)."""
     rows = session.execute(_PAIRS, {"region": region, "min_km2": settings.overlap_min_km2,
-                                    "min_share": settings.overlap_min_share}).all()
+                                    "min_share": settings.overlap_min_share,
+                                    **_drawn_on_iris(session, region, settings)}).all()
     merged: dict[tuple[int, int], tuple] = {}
     for r in rows:  # a pair sharing whole communes and IRIS comes in two rows
         codes, iris = merged.get((r.id, r.other), (r, (), ()))[1:]

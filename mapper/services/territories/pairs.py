@@ -72,14 +72,7 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
     for cid, r in info.items():
         if r.territory_kind != "drawn":
             continue
-        geom_hex = session.execute(
-            text("SELECT encode(ST_AsEWKB(geom), 'hex') FROM cpts WHERE id = :id"),
-            {"id": cid}).scalar()
-        if geom_hex is None:
-            continue
-        territory = Territory("drawn", geom_hex=geom_hex, area_km2=r.area_km2 or 0.0)
-        territory.cut = drawn_cut(session, cid)
-        for o in find_overlaps(session, territory, settings, self_id=cid, with_geometry=True):
+        for o in drawn_overlaps(session, settings, cid, r.area_km2, with_geometry=True):
             other = o["cpts"]["id"]
             key = (min(cid, other), max(cid, other))
             if key in pairs or not wanted(*key):
@@ -89,6 +82,20 @@ def overlap_pairs(session: Session, settings: Settings, region: str | None = Non
                                o.get("geometry"))
             pairs[key].update(level=o["level"], shared_iris=o["shared_iris"])
     return [pairs[k] for k in sorted(pairs)]
+
+
+def drawn_overlaps(session: Session, settings: Settings, cpts_id: int, area_km2: float | None,
+                   with_geometry: bool = False) -> list[dict]:
+    """``find_overlaps`` of a stored drawn CPTS against every other (empty without geometry)."""
+    geom_hex = session.execute(
+        text("SELECT encode(ST_AsEWKB(geom), 'hex') FROM cpts WHERE id = :id"),
+        {"id": cpts_id}).scalar()
+    if geom_hex is None:
+        return []
+    territory = Territory("drawn", geom_hex=geom_hex, area_km2=area_km2 or 0.0)
+    territory.cut = drawn_cut(session, cpts_id)
+    return find_overlaps(session, territory, settings, self_id=cpts_id,
+                         with_geometry=with_geometry)
 
 
 def _fold_iris(session: Session, pairs: dict, info, ref, wanted) -> None:
