@@ -52,6 +52,9 @@ def test_shared_iris_is_an_overlap_in_the_queue(iris_world, client, admin, sign_
     assert "2 avec chevauchement" in html and "4 projets à décider" in html
     html = client.get("/ars?region=84&chevauchement=1").get_data(as_text=True)
     assert rows(html) == ["CPTS Nord", "CPTS Sud"]
+    # a CPTS holding only IRIS is in the département of their commune
+    html = client.get("/ars?region=84&departement=01&chevauchement=1").get_data(as_text=True)
+    assert rows(html) == ["CPTS Nord", "CPTS Sud"]
 
 
 def test_different_iris_of_one_commune_are_no_overlap(iris_world, client, admin,  # noqa: F811

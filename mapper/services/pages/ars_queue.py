@@ -38,7 +38,8 @@ _ROWS = text("""
     FROM cpts k LEFT JOIN LATERAL (
       SELECT array_agg(DISTINCT c.departement) AS departements
       FROM (SELECT commune_code FROM cpts_commune WHERE cpts_id = k.id
-            UNION SELECT commune_code FROM cpts_drawn_commune WHERE cpts_id = k.id) m
+            UNION SELECT commune_code FROM cpts_drawn_commune WHERE cpts_id = k.id
+            UNION SELECT commune_code FROM cpts_iris WHERE cpts_id = k.id) m
       JOIN commune c ON c.code = m.commune_code) d ON true
     WHERE k.region = :region
     ORDER BY k.name COLLATE "fr-x-icu", k.id
