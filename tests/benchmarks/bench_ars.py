@@ -91,9 +91,13 @@ def _read_model(report, db, region: str) -> None:
     params = {"region": region, "min_km2": settings.overlap_min_km2,
               "min_share": settings.overlap_min_share}
     with db.session_scope() as session:
-        for name, statement in (("rows", ars_queue._ROWS), ("pairs", ars_queue._PAIRS)):
+        # The pairs statement also takes the drawn territories over IRIS found before it.
+        pairs = {**params, **ars_queue._drawn_on_iris(session, region, settings)}
+        for name, statement, values in (("rows", ars_queue._ROWS, params),
+                                         ("pairs", ars_queue._PAIRS, pairs)):
             report.record_latencies(f"queue statement {name} (SQL)", timed(
-                lambda statement=statement: session.execute(statement, params).all(), 30))
+                lambda statement=statement, values=values: session.execute(
+                    statement, values).all(), 30))
         report.record_latencies("review_queue read model (no HTTP)", timed(
             lambda: ars_queue.review_queue(session, region, ars_queue.QueueFilters(),
                                            settings), 30))
