@@ -27,7 +27,7 @@ from mapper.vocab import CPTS_STATUSES
 OVERLAP_PANE = "cptsOverlaps"
 OVERLAP_PANE_ZINDEX = 450  # Leaflet's overlayPane is 400, markerPane 600
 #: Where the popups link to; ``{slug}`` is replaced in the browser.
-CPTS_URL_TEMPLATE = "/map/cpts/{slug}"
+CPTS_URL_TEMPLATE = "/cpts/{slug}"
 
 
 def _status_key(status: str | None) -> str:

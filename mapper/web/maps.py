@@ -75,7 +75,7 @@ def _territories_page() -> str:
                                  asset_prefix=ASSET_PREFIX, static_prefix=STATIC_PREFIX,
                                  title=gettext("Territoires des CPTS — %(area)s", area=area),
                                  texts=page_texts(),
-                                 cpts_url_template=url_for("maps.cpts_map", slug="SLUG").replace(
+                                 cpts_url_template=url_for("territory_pages.cpts_page", slug="SLUG").replace(
                                      "SLUG", "{slug}"))
     return render_template("maps/territories.html", data=data, area=area,
                            map=page_map(figure), regions=sorted(REGIONS.items()))

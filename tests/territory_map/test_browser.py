@@ -63,11 +63,11 @@ def test_labels_legend_and_click_through(site, guarded_page, size):
     popup = page.wait_for_selector(".cpts-territory-popup")
     assert XSS_NAME in popup.inner_text() and "Lettre d'intention" in popup.inner_text()
     link = page.locator(".cpts-territory-popup a.cpts-popup-link")
-    assert link.get_attribute("href") == f"/map/cpts/{site['xss']['slug']}"
+    assert link.get_attribute("href") == f"/cpts/{site['xss']['slug']}"
     assert page.locator("script:not([src]):not([type])").count() >= 1
     assert not serious_violations(page, exclude=(".leaflet-container",))
     link.click()
-    page.wait_for_url(f"**/map/cpts/{site['xss']['slug']}")
+    page.wait_for_url(f"**/cpts/{site['xss']['slug']}")
     guard.assert_clean()
 
 

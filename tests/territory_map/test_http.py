@@ -48,7 +48,7 @@ def test_one_area_per_set_of_claimants_naming_every_one(client, world):
     table = html[html.index('id="chevauchements"'):]
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>", table, re.S)
     assert len(rows) == 2
-    assert all(f'/map/cpts/{world[k]["slug"]}' in rows[1] for k in ("alpha", "beta", "gamma"))
+    assert all(f'/cpts/{world[k]["slug"]}' in rows[1] for k in ("alpha", "beta", "gamma"))
     assert "Commune 06-2 (06002)" in table  # names with codes, never codes alone
 
 
@@ -63,7 +63,7 @@ def test_colours_labels_and_click_through_data(client, world):
     for f in territories.values():  # the label point lies inside the territory's box
         lon, lat = f["properties"]["lb"]
         assert 7.0 < lon < 7.2 and 43.6 < lat < 43.8
-    assert '"url":"/map/cpts/{slug}"' in html
+    assert '"url":"/cpts/{slug}"' in html
     styles = {b["features"]["features"][0]["properties"]["st"]: b["style"] for b in blocks(html)
               if (b.get("features") or {}).get("features")
               and "n" in b["features"]["features"][0]["properties"]}
