@@ -177,3 +177,19 @@ def test_access(client, session, tmp_path, sign_in):
                                                                str(ids["sud"])], "motif": "x"})
     assert resp.status_code == 403
     assert client.get("/ars/projets/inconnue").status_code == 404
+
+
+def test_an_overlapping_letter_of_intent_comes_before_projects_without_overlap(
+        client, session, tmp_path, sign_in):
+    """Competing projects are best settled at the letter of intent: letters that overlap come
+    after the overlapping projects, before the projects that overlap nothing."""
+    build(session, tmp_path)
+    w = WorldBuilder(session, make_settings("postgresql://unused"), tmp_path)
+    w.cpts("CPTS Aube", ["75030", "75031"], status="intention")
+    w.cpts("CPTS Avril", ["75031", "75032"], status="intention")  # shares 75031 with Aube
+    w.cpts("CPTS Brume", ["75034"], status="intention")  # overlaps nothing
+    session.commit()
+    sign_in("ars", regions=["11"])
+    order = rows(client.get("/ars?region=11").get_data(as_text=True))
+    assert order == ["CPTS Étoile", "CPTS Nord", "CPTS Zénith", "CPTS Aube", "CPTS Avril",
+                     "CPTS Calme", "CPTS Brume", "CPTS Sud"]

@@ -162,10 +162,18 @@ def _claimants(session: Session, region: str, settings: Settings) -> dict[int, l
     return out
 
 
+#: Statuses whose overlaps come first: a competing lettre d'intention is best settled before
+#: its projet de santé is written.
+_EARLY = ("projet", "intention")
+
+
 def _priority(row: dict) -> tuple[int, int]:
-    """Projects with an overlap, then the other projects, then the other statuses."""
+    """Projects and letters of intent with an overlap, then the other projects, then the other
+    statuses."""
+    if row["status"] in _EARLY and row["claimants"]:
+        return (0, STATUS_ORDER[row["status"]])
     if row["status"] == "projet":
-        return (0 if row["claimants"] else 1, 0)
+        return (1, 0)
     return (2, STATUS_ORDER.get(row["status"], 9))
 
 
