@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..messages import N_
-from ..vocab import CPTS_STATUSES
+from ..vocab import CPTS_STATUSES, FRENCH_COLLATION
 from . import features
 from .communes import COMMUNES
 from .dataversion import data_version
@@ -66,7 +66,8 @@ def _filter(column: str, value) -> Filter | None:
 
 
 def _cpts(session, settings, values) -> Built:
-    return replace(CPTS, order="k.name, k.id"), {}, [equals("k.region", values.get("region")),
+    order = f"k.name COLLATE {FRENCH_COLLATION}, k.id"
+    return replace(CPTS, order=order), {}, [equals("k.region", values.get("region")),
                       equals("k.status", values.get("status")),
                       in_departement(values.get("departement"))]
 

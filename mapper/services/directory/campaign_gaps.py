@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from ...errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from ...messages import N_
 from ...models import Campaign, Cpts
+from ...vocab import FRENCH_COLLATION
 
 DEFAULT_DISTANCE_KM = 5.0
 MIN_DISTANCE_KM = 0.5
@@ -75,8 +76,8 @@ SELECT code, name, round(population)::bigint AS population, estimated, lat, lon,
        (SELECT count(*) FROM locations) AS locations,
        (SELECT count(*) FROM permanences WHERE geom IS NULL) AS unlocated
   FROM measured
- ORDER BY gap DESC, population DESC NULLS LAST, name, code
-""")
+ ORDER BY gap DESC, population DESC NULLS LAST, name COLLATE {collation}, code
+""".replace("{collation}", FRENCH_COLLATION))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import NotFound
 from ...models import Cpts, CptsMember
+from ...vocab import FRENCH_COLLATION
 from .calendar import PARIS, local_instant
 from .colleague_access import visible_among
 from .rota_access import can_view_rota, require_view_rota
@@ -200,7 +201,8 @@ def rota_cpts_for(session: Session, principal) -> list[dict]:
     """The CPTS whose rota ``principal`` may see, by name (``/astreintes``)."""
     if principal is None or principal.is_anonymous:
         return []
-    query = select(Cpts.id, Cpts.slug, Cpts.name).order_by(Cpts.name)
+    query = select(Cpts.id, Cpts.slug, Cpts.name).order_by(
+        Cpts.name.collate(FRENCH_COLLATION), Cpts.id)
     if principal.role == "professional":
         query = query.join(CptsMember, CptsMember.cpts_id == Cpts.id).where(
             CptsMember.professional_id == principal.professional_id)

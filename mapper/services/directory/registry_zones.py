@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import NotFound
+from ...vocab import FRENCH_COLLATION
 
 #: Douglas–Peucker tolerance of a zone's published geometry, in degrees of the stored
 #: WGS 84 coordinates (0.0002° ≈ 22 m of latitude, ≈ 15 m of longitude in metropolitan
@@ -24,7 +25,8 @@ DECIMALS = 6
 
 _ZONES = """
     SELECT z.id, z.professional_id, z.kind, z.communes, z.radius_km, z.site_id,
-           (SELECT json_agg(json_build_array(cm.code, cm.name) ORDER BY cm.name, cm.code)
+           (SELECT json_agg(json_build_array(cm.code, cm.name)
+                             ORDER BY cm.name COLLATE {collation}, cm.code)
             FROM commune cm WHERE cm.code = ANY(z.communes)) AS commune_names,
            s.address AS site_address,
            coalesce(s.commune_name, (SELECT cm.name FROM commune cm
@@ -51,7 +53,8 @@ def zones_of(session: Session, professional_ids: list[int]) -> dict[int, list[di
     """The zones of each professional (without geometry), by zone id."""
     if not professional_ids:
         return {}
-    rows = session.execute(text(_ZONES.format(geometry="", where="z.professional_id = ANY(:ids)")),
+    rows = session.execute(text(_ZONES.format(geometry="", collation=FRENCH_COLLATION,
+                                              where="z.professional_id = ANY(:ids)")),
                            {"ids": list(professional_ids)}).mappings()
     out: dict[int, list[dict]] = {}
     for row in rows:
@@ -61,7 +64,8 @@ def zones_of(session: Session, professional_ids: list[int]) -> dict[int, list[di
 
 def zone(session: Session, zone_id: int) -> dict:
     """One zone with its simplified GeoJSON ``geometry`` (a MultiPolygon), or NotFound."""
-    row = session.execute(text(_ZONES.format(geometry=_GEOMETRY, where="z.id = :id")),
+    row = session.execute(text(_ZONES.format(geometry=_GEOMETRY, collation=FRENCH_COLLATION,
+                                             where="z.id = :id")),
                           {"id": zone_id, "tolerance": SIMPLIFY_DEGREES,
                            "decimals": DECIMALS}).mappings().first()
     if row is None:

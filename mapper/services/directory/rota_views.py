@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .calendar import PARIS
+from ...vocab import FRENCH_COLLATION
 
 _SELECT = """
     SELECT s.id, s.cpts_id, s.professional_id, p.first_name, p.last_name, p.rpps,
@@ -75,6 +76,6 @@ def cpts_shifts(session: Session, cpts_id: int, start: date, end: date) -> list[
     order."""
     rows = session.execute(text(_SELECT + """
         WHERE s.cpts_id = :cpts AND s.on_date BETWEEN :start AND :end
-        ORDER BY s.starts_at, p.last_name, s.id"""), {"cpts": cpts_id, "start": start,
-                                                      "end": end})
+        ORDER BY s.starts_at, p.last_name COLLATE {collation}, s.id""".format(
+            collation=FRENCH_COLLATION)), {"cpts": cpts_id, "start": start, "end": end})
     return [_view(r) for r in rows]

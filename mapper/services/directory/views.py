@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import NotFound
 from ...models import Professional
+from ...vocab import FRENCH_COLLATION
 from .. import features
 from ..features import Layer, equals
 from .access import can_edit, public_view
@@ -48,9 +49,9 @@ _COMPETENCIES = text("""
     SELECT c.slug FROM professional_competency pc JOIN competency c ON c.id = pc.competency_id
     WHERE pc.professional_id = :id ORDER BY c.slug
 """)
-_MEMBERSHIPS = text("""
+_MEMBERSHIPS = text(f"""
     SELECT c.id, c.slug, c.name FROM cpts_member m JOIN cpts c ON c.id = m.cpts_id
-    WHERE m.professional_id = :id ORDER BY c.name
+    WHERE m.professional_id = :id ORDER BY c.name COLLATE {FRENCH_COLLATION}, c.id
 """)
 #: Columns of ``professional`` that the private view carries under the same name.
 _SAME_NAME = ("id", "rpps", "adeli", "external_ref", "civility", "first_name", "last_name",

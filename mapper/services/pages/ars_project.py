@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ...config import Settings
 from ...errors import Forbidden, NotFound
 from ...reference import REGIONS
+from ...vocab import FRENCH_COLLATION
 from ..communes import communes_union_geojson
 from ..territories import get_cpts, list_arbitrations
 from ..territories.check import conflicts_with_validated, name_shared_communes
@@ -29,20 +30,20 @@ _SHAPE = text("""
     SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, :tol), 5) FROM cpts WHERE id = :id
 """)
 
-_NEIGHBOURS = text("""
+_NEIGHBOURS = text(f"""
     SELECT n.id, n.name, n.slug, n.status, n.population,
            ST_AsGeoJSON(ST_SimplifyPreserveTopology(n.geom, :tol), 5) AS geometry
     FROM cpts k JOIN cpts n ON n.id <> k.id AND n.status <> 'rejete'
       AND ST_DWithin(n.geom, k.geom, :window)
     WHERE k.id = :id
-    ORDER BY n.name COLLATE "fr-x-icu", n.id LIMIT :limit
+    ORDER BY n.name COLLATE {FRENCH_COLLATION}, n.id LIMIT :limit
 """)
 
-_CLAIMS = text("""
+_CLAIMS = text(f"""
     SELECT cc.commune_code AS code, k.id, k.name, k.slug, k.status
     FROM cpts_commune cc JOIN cpts k ON k.id = cc.cpts_id AND k.status <> 'rejete'
     WHERE cc.commune_code = ANY(:codes)
-    ORDER BY k.name COLLATE "fr-x-icu", k.id
+    ORDER BY k.name COLLATE {FRENCH_COLLATION}, k.id
 """)
 
 _HISTORY = text("""

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ...config import Settings
 from ...reference import DEPARTEMENT_REGION
+from ...vocab import FRENCH_COLLATION
 from ..communes import commune_names
 from ..territories.conciliation import pair_key, pair_state, rows_of
 from ..territories.iris_overlaps import PAIRS_SQL
@@ -42,8 +43,8 @@ _ROWS = text("""
             UNION SELECT commune_code FROM cpts_iris WHERE cpts_id = k.id) m
       JOIN commune c ON c.code = m.commune_code) d ON true
     WHERE k.region = :region
-    ORDER BY k.name COLLATE "fr-x-icu", k.id
-""")
+    ORDER BY k.name COLLATE {collation}, k.id
+""".replace("{collation}", FRENCH_COLLATION))
 
 # Every overlapping pair with a side in the région: (id, other id, other's name/slug/status,
 # shared commune codes, communes shared at IRIS level). The IRIS pairs are the statement of
@@ -90,8 +91,8 @@ _PAIRS = text("""
     SELECT p.id, p.other, o.name, o.slug, o.status, p.codes, p.iris_communes
     FROM pairs p JOIN cpts o ON o.id = p.other AND o.status <> 'rejete'
     WHERE p.id IN (SELECT id FROM mine)
-    ORDER BY o.name COLLATE "fr-x-icu", o.id
-""".replace("{iris}", PAIRS_SQL))
+    ORDER BY o.name COLLATE {collation}, o.id
+""".replace("{iris}", PAIRS_SQL).replace("{collation}", FRENCH_COLLATION))
 
 # Drawn CPTS cutting a commune where another CPTS holds IRIS, either side in the région: their
 # overlap on those IRIS is geometric, measured by ``find_overlaps`` as for the overlaps API.

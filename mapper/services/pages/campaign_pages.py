@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...models import CptsMember, PracticeSite, Professional
 from ...models.place import Place
+from ...vocab import FRENCH_COLLATION
 from ..directory.campaigns import campaign_dict, find_campaign, list_campaigns, require_manage
 from ..directory.permanences import permanences_query, row_dict
 
@@ -28,14 +29,15 @@ def locations(session: Session, cpts_id: int) -> list[dict]:
     ``value`` is what the form sends (``place:<id>``/``site:<id>``)."""
     places = session.execute(
         select(Place.id, Place.name, Place.commune_name).where(Place.cpts_id == cpts_id)
-        .order_by(Place.name, Place.id))
+        .order_by(Place.name.collate(FRENCH_COLLATION), Place.id))
     name = func.coalesce(PracticeSite.name, func.trim(func.concat(
         Professional.first_name, literal(" "), Professional.last_name)))
     sites = session.execute(
         select(PracticeSite.id, name.label("name"), PracticeSite.commune_name)
         .join(Professional, Professional.id == PracticeSite.professional_id)
         .join(CptsMember, CptsMember.professional_id == Professional.id)
-        .where(CptsMember.cpts_id == cpts_id).order_by(name, PracticeSite.id))
+        .where(CptsMember.cpts_id == cpts_id)
+        .order_by(name.collate(FRENCH_COLLATION), PracticeSite.id))
     return ([{"value": f"place:{p.id}", "name": p.name, "commune": p.commune_name,
               "group": "place"} for p in places]
             + [{"value": f"site:{s.id}", "name": s.name, "commune": s.commune_name,

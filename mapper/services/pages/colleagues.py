@@ -17,6 +17,7 @@ from ..directory.filters import SearchQuery
 from ..directory.lookup import check_professions
 from ..directory.search import search_professionals
 from ..directory.vocabularies import competencies, professions
+from ...vocab import FRENCH_COLLATION
 
 LIMIT = 30
 #: Around my practice, no farther (km).
@@ -27,7 +28,8 @@ _MY_SITES = text("""
            ST_Y(s.geom) AS lat, ST_X(s.geom) AS lon
     FROM practice_site s WHERE s.professional_id = :pid AND s.geom IS NOT NULL ORDER BY s.id
 """)
-_MY_CPTS = text("SELECT id, slug, name FROM cpts WHERE id = ANY(:ids) ORDER BY name")
+_MY_CPTS = text("SELECT id, slug, name FROM cpts WHERE id = ANY(:ids) "
+                f"ORDER BY name COLLATE {FRENCH_COLLATION}, id")
 
 
 def my_sites(session: Session, principal) -> list[dict]:

@@ -23,7 +23,7 @@ from ...errors import MapperError
 from ...messages import N_
 from ...maps.data import ProfessionalMarker
 from ...schemas.orientation import OrientationParams
-from ...vocab import french_key, profession_order
+from ...vocab import FRENCH_COLLATION, french_key, profession_order
 from ..directory.filters import professional_filters
 from ..directory.lookup import check_professions, resolve_competencies
 from ..directory.slots import next_slots
@@ -107,7 +107,8 @@ _MEMBER_IDS = """
 #: (located first, then by id), same "stale" rule as the directory.
 _MEMBERS = """
     WITH comp AS (
-      SELECT pc.professional_id AS id, array_agg(c.label ORDER BY c.label) AS labels
+      SELECT pc.professional_id AS id,
+             array_agg(c.label ORDER BY c.label COLLATE {collation}) AS labels
       FROM professional_competency pc JOIN competency c ON c.id = pc.competency_id
       WHERE pc.professional_id = ANY(:ids) GROUP BY pc.professional_id
     ), zoned AS (
@@ -137,8 +138,8 @@ _MEMBERS = """
       WHERE ps.professional_id = ANY(:ids)
       ORDER BY ps.professional_id, ps.geom IS NULL, ps.id) s ON s.id = p.id
     WHERE p.id = ANY(:ids)
-    ORDER BY p.last_name COLLATE mapper_fr, p.first_name COLLATE mapper_fr, p.id
-"""
+    ORDER BY p.last_name COLLATE {collation}, p.first_name COLLATE {collation}, p.id
+""".replace("{collation}", FRENCH_COLLATION)
 
 
 def _member_rows(session: Session, cpts_id: int, filters: OrientationParams,

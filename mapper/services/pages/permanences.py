@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ...errors import ValidationFailed
 from ...messages import N_
 from ...models import Campaign, Cpts
-from ...vocab import CAMPAIGN_KINDS
+from ...vocab import CAMPAIGN_KINDS, FRENCH_COLLATION
 from ..directory.permanences import upcoming_permanences
 from ..territories.cpts import get_cpts
 
@@ -88,8 +88,9 @@ def public_permanences(session: Session, slug: str, *, kind: str | None = None,
     everything = upcoming_permanences(session, cpts.id)
     kinds = sorted({i["campaign"]["kind"] for i in everything}, key=CAMPAIGN_KINDS.index)
     ids = {i["campaign"]["id"] for i in everything}
+    order = (Campaign.starts_on, Campaign.name.collate(FRENCH_COLLATION))
     campaigns = list(session.scalars(select(Campaign).where(Campaign.id.in_(ids))
-                                     .order_by(Campaign.starts_on, Campaign.name))) if ids else []
+                                     .order_by(*order))) if ids else []
     items = [i for i in everything
              if (kind is None or i["campaign"]["kind"] == kind)
              and (campaign_slug is None or i["campaign"]["slug"] == campaign_slug)]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ...errors import ValidationFailed
 from ...geo.colouring import greedy_colouring
 from ...maps.data import Claimant, GeoJSONText, OverlapArea, TerritoryFeature
+from ...vocab import FRENCH_COLLATION
 from ...maps.territory_style import TERRITORY_PALETTE
 from ...reference import DEPARTEMENT_REGION, REGIONS
 from .. import features
@@ -39,7 +40,7 @@ _TERRITORIES = """
     CROSS JOIN LATERAL (SELECT ST_Simplify(k.geom, :tolerance, true) AS geom) s
     CROSS JOIN LATERAL (SELECT ST_PointOnSurface(k.geom) AS point) l
     WHERE {condition}
-    ORDER BY k.name"""
+    ORDER BY k.name COLLATE {collation}, k.id"""
 
 
 def check_area(region: str | None, departement: str | None) -> None:
@@ -89,7 +90,8 @@ def _territories(session: Session, region, departement, status):
     condition, params = features.where([features.equals("k.region", region),
                                         features.equals("k.status", status),
                                         in_departement(departement)])
-    found = session.execute(text(_TERRITORIES.format(condition=condition)),
+    sql = _TERRITORIES.format(condition=condition, collation=FRENCH_COLLATION)
+    found = session.execute(text(sql),
                             {**params, "tolerance": SIMPLIFY_DEGREES, "decimals": DECIMALS}).all()
     rows = [TerritoryRow(r.id, r.name, r.slug, r.status, r.population,
                          None if r.area_km2 is None else float(r.area_km2)) for r in found]

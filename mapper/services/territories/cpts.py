@@ -18,7 +18,7 @@ from .overlaps import find_overlaps
 from .storage import stored_territory
 
 CPTS = Layer(
-    source="cpts k", id="k.id", geometry="k.geom", order="k.name",
+    source="cpts k", id="k.id", geometry="k.geom", order=f"k.name COLLATE {FRENCH_COLLATION}, k.id",
     properties=(("id", "k.id"), ("slug", "k.slug"), ("name", "k.name"), ("status", "k.status"),
                 ("region", "k.region"), ("population", "k.population"),
                 ("population_year", "k.population_year"),
