@@ -50,19 +50,7 @@ def _generate(db) -> None:
               JOIN cpts k ON k.slug = 'cpts-bench-' || s.n
               CROSS JOIN LATERAL (SELECT code FROM pts ORDER BY pts.p <-> s.p LIMIT :group) nn;
         """.replace(":n", str(N_CPTS)).replace(":group", str(GROUP))))
-        # cached measures: population, area (geography sums), ACI category, main région, union
-        session.execute(text(f"""
-            UPDATE cpts k SET population = s.population, population_year = 2023,
-                   area_km2 = s.area, region = s.region, geom = s.geom,
-                   size_category = {size_category_sql("s.population")}
-            FROM (SELECT cc.cpts_id, sum(coalesce(c.population, 0)) AS population,
-                         sum(c.area_km2) AS area,
-                         mode() WITHIN GROUP (ORDER BY c.region) AS region,
-                         ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3)) AS geom
-                  FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
-                  GROUP BY cc.cpts_id) s
-            WHERE s.cpts_id = k.id
-        """))
+        store_measures(session)
         members: dict[int, set[str]] = {}
         for cid, code in session.execute(text("SELECT cpts_id, commune_code FROM cpts_commune")):
             members.setdefault(cid, set()).add(code)
@@ -79,6 +67,25 @@ def _generate(db) -> None:
             SELECT cpts_id, commune_code, 'cpts:' || cpts_id FROM cpts_commune
             WHERE cpts_id = ANY(:ids)"""), {"ids": validated})
         session.execute(text("ANALYZE"))
+
+
+def store_measures(session, ids: list[int] | None = None) -> None:
+    """The cached measures of generated CPTS (all, or those of ``ids``): population, area
+    (geography sums), ACI category, main région, union."""
+    only = "" if ids is None else "WHERE cc.cpts_id = ANY(:ids)"
+    session.execute(text(f"""
+        UPDATE cpts k SET population = s.population, population_year = 2023,
+               area_km2 = s.area, region = s.region, geom = s.geom,
+               size_category = {size_category_sql("s.population")}
+        FROM (SELECT cc.cpts_id, sum(coalesce(c.population, 0)) AS population,
+                     sum(c.area_km2) AS area,
+                     mode() WITHIN GROUP (ORDER BY c.region) AS region,
+                     ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3)) AS geom
+              FROM cpts_commune cc JOIN commune c ON c.code = cc.commune_code
+              {only}
+              GROUP BY cc.cpts_id) s
+        WHERE s.cpts_id = k.id
+    """), {} if ids is None else {"ids": ids})
 
 
 def _add_drawn(db, polygons: list[dict]) -> None:
