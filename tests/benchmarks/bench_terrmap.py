@@ -135,8 +135,9 @@ def run(report) -> None:
             "SELECT region, count(*) FROM cpts GROUP BY region ORDER BY count(*) DESC LIMIT 1"
         )).one()
     report.note(f"busiest région {region}: {n} CPTS generated")
-    n = _fill_region(db, region, n)
-    report.note(f"busiest région {region}: {n} CPTS measured (topped up to {REGION_CPTS})")
+    generated, n = n, _fill_region(db, region, n)
+    report.note(f"busiest région {region}: {n} CPTS measured"
+                + (f" (topped up to {REGION_CPTS})" if n > generated else ""))
     _read_model(report, db, region)
     server = BenchServer(url)
     path = f"/map/territories?region={region}"
