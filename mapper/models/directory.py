@@ -11,7 +11,8 @@ from datetime import date, datetime, time
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (ARRAY, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey,
-                        Index, Integer, SmallInteger, String, Text, Time, UniqueConstraint, func)
+                        Index, Integer, SmallInteger, String, Text, Time, UniqueConstraint, func,
+                        text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,7 +57,9 @@ class Professional(Base):
         CheckConstraint(sql_in("referral_preference", REFERRAL_PREFERENCES),
                         name="referral_preference"),
         CheckConstraint("mssante ~* '@([a-z0-9-]+\\.)*mssante\\.fr$'", name="mssante_domain"),
-        Index("ix_professional_name", "last_name", "first_name", "id"),
+        # French order (migration 0017a): the name listing of a search without a place.
+        Index("ix_professional_name_fr", text("last_name COLLATE mapper_fr"),
+              text("first_name COLLATE mapper_fr"), "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -29,3 +29,22 @@ def test_professional_cpts_in_french_order(session, world):
     made = _world(world)
     pid = world.professional(site=(43.12, 6.02), cpts=[c.id for c in made])
     assert [c["name"] for c in professional_private(session, pid)["cpts"]] == FRENCH
+
+
+def test_search_without_a_place_lists_names_in_french_order(session, world):
+    """The directory's listing by name (no place given) walks the French name index."""
+    from sqlalchemy import text
+
+    from mapper.services.directory import SearchQuery, search_professionals
+
+    for last in ("Zola", "Élie", "Eymard", "Dupont"):
+        world.professional(last_name=last, profession="91")
+    world.session.flush()
+    names = [r["last_name"] for r in search_professionals(session, SearchQuery(
+        professions=["91"]))]
+    assert names == ["Dupont", "Élie", "Eymard", "Zola"]
+    session.execute(text("SET LOCAL enable_seqscan = off"))  # a table of a few rows
+    plan = "\n".join(session.execute(text(
+        "EXPLAIN SELECT id FROM professional ORDER BY last_name COLLATE mapper_fr, "
+        "first_name COLLATE mapper_fr, id LIMIT 5")).scalars())
+    assert "ix_professional_name_fr" in plan

@@ -28,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ...errors import ValidationFailed
+from ...vocab import FRENCH_COLLATION
 from .filters import SearchQuery, professional_filters
 from .lookup import resolve_competencies, resolve_cpts
 from .results import DETAILS, build_results, result_rows
@@ -148,7 +149,8 @@ def _covers_hits(session: Session, query: SearchQuery, where: list[str], params:
         LEFT JOIN practice_site s ON s.professional_id = p.id AND s.geom IS NOT NULL {site_cond}
         WHERE {' AND '.join(conds) or 'TRUE'}
         ORDER BY p.id, d NULLS LAST) x
-      ORDER BY d NULLS LAST, last_name, first_name, pid
+      ORDER BY d NULLS LAST, last_name COLLATE {FRENCH_COLLATION},
+               first_name COLLATE {FRENCH_COLLATION}, pid
       {'' if want is None else 'LIMIT :want'}
     """
     return [tuple(r) for r in session.execute(text(sql), {**params, "want": want}).all()]
@@ -186,7 +188,8 @@ def _plain_hits(session: Session, query: SearchQuery, where: list[str], params: 
       SELECT p.id, (SELECT s.id FROM practice_site s WHERE s.professional_id = p.id
                     ORDER BY s.geom IS NULL, s.id LIMIT 1), NULL
       FROM professional p WHERE {' AND '.join(conds) or 'TRUE'}
-      ORDER BY p.last_name, p.first_name, p.id {'' if want is None else 'LIMIT :want'}
+      ORDER BY p.last_name COLLATE {FRENCH_COLLATION}, p.first_name COLLATE {FRENCH_COLLATION},
+               p.id {'' if want is None else 'LIMIT :want'}
     """
     return [tuple(r) for r in session.execute(text(sql), {**params, "want": want}).all()]
 
