@@ -68,12 +68,15 @@ def get(id_or_slug: str):
 def patch(body, id_or_slug: str):
     """Modifier une CPTS (champs, territoire) : mêmes règles qu'à la création."""
     session, settings = get_session(), get_settings()
-    cpts = service.update_cpts(session, current_principal(),
-                               service.get_cpts(session, id_or_slug), body, settings=settings)
+    cpts = service.get_cpts(session, id_or_slug)
+    was = cpts.status
+    cpts = service.update_cpts(session, current_principal(), cpts, body, settings=settings)
     feature = service.cpts_feature(session, cpts, settings)
     session.commit()
     if "communes" in body or "geometry" in body:
         notify_overlaps(session, current_principal(), cpts, "update")
+    elif was == "intention" and cpts.status == "projet":  # its projet de santé submitted
+        notify_overlaps(session, current_principal(), cpts, "submit")
     return geojson(feature)
 
 

@@ -25,7 +25,7 @@ def _link(role: str, cpts) -> str:
 
 def notify_overlaps(session, principal, cpts, event: str) -> int:
     """Mail the coordinators and ARS officers concerned when ``cpts`` overlaps other CPTS
-    (``event``: create or update); returns how many messages the server took. Never raises:
+    (``event``: create, update or submit); returns how many messages the server took. Never raises:
     the write is committed already."""
     settings = get_settings()
     try:

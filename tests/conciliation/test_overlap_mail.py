@@ -95,3 +95,27 @@ def test_a_territory_change_is_told_and_a_down_server_loses_only_the_message(sit
     assert len(inbox.messages) == start
     shown = client.get("/api/v1/cpts/cpts-loin").get_json()["properties"]
     assert "75006" in shown["communes"]
+
+
+def test_a_letter_of_intent_turned_project_is_told(site):
+    """A lettre d'intention becomes a projet de santé: those it overlaps are told again; a
+    project that overlaps nobody tells nobody."""
+    app, _, inbox, tokens = site
+    client = app.test_client()
+    admin = bearer(tokens["admin@example.org"])
+    assert client.post("/api/v1/cpts", headers=admin, json={
+        "name": "CPTS Aube", "communes": ["75005", "75011"], "status": "intention"}
+    ).status_code == 201
+    assert client.post("/api/v1/cpts", headers=admin, json={
+        "name": "CPTS Seule", "communes": ["75012"], "status": "intention"}).status_code == 201
+    start = len(inbox.messages)
+    resp = client.patch("/api/v1/cpts/cpts-aube", headers=admin, json={"status": "projet"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    got = received(inbox, start)
+    assert {"coord.sud@example.org", "ars.idf@example.org"} <= set(got)
+    assert ("Le projet de CPTS Aube est passé de la lettre d'intention au projet de santé."
+            in got["coord.sud@example.org"].get_body(("plain",)).get_content())
+    start = len(inbox.messages)
+    assert client.patch("/api/v1/cpts/cpts-seule", headers=admin,
+                        json={"status": "projet"}).status_code == 200
+    assert len(inbox.messages) == start

@@ -25,7 +25,8 @@ from ..accounts.mail import Mail, MailFailed, send
 log = logging.getLogger(__name__)
 
 #: What happened to the project, as the message says it.
-EVENTS = {"create": "a été déposé", "update": "a changé de territoire"}
+EVENTS = {"create": "a été déposé", "update": "a changé de territoire",
+          "submit": "est passé de la lettre d'intention au projet de santé"}
 #: Why the recipient is told: the ARS of the région, the coordinator of the project itself, the
 #: coordinator of a CPTS it overlaps.
 WHY = {"ars": "Il chevauche le territoire d'autres CPTS de votre région :",
