@@ -168,7 +168,7 @@ def test_bad_filters_are_a_french_422(client, data, query):
 def test_territory_page(client, data):
     _, text = page(client, "/map/territories?departement=92")
     assert "Territoires des CPTS — département Hauts-de-Seine (92)" in text
-    assert f'href="/map/cpts/{data["alpha"]}"' in text  # the list links to each CPTS map
+    assert f'href="/cpts/{data["alpha"]}"' in text  # the list links to each CPTS page
     assert ("<caption>Zones revendiquées par plusieurs CPTS, par population concernée</caption>"
             in text)
     assert "(92005)" in text and "(92006)" in text  # shared communes, named with their codes
