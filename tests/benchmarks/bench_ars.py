@@ -1,9 +1,10 @@
 """ARS review queue benchmark (issue 13).
 
-Set-up: every metropolitan commune of the open-data pack with populations, and 1 000 generated
-CPTS (``bench_territories``: contiguous groups of 35 communes grown from random seeds, so that
-neighbours sometimes share communes; a greedy non-overlapping subset validated). Without the
-pack, a grid of generated communes and as many CPTS in one région.
+Set-up: every commune of France in the open-data pack (metropolitan and overseas) with
+populations, and 1 000 generated CPTS (``bench_territories``: contiguous groups of 35 communes
+grown from random seeds, so that neighbours sometimes share communes; a greedy non-overlapping
+subset validated). Without the pack, a grid of generated communes and as many CPTS in one
+région.
 
 Measured through real HTTP (waitress in a thread, one keep-alive connection, signed in as an
 ARS officer of every région through the sign-in page): ``/ars`` for the région with the most
@@ -34,9 +35,12 @@ def _load(report):
     db = Database(url, 3_600_000)
     t0 = time.perf_counter()
     if report.shared_data is not None:
-        with db.session_scope() as session:
-            import_communes_file(session, report.shared_data / "communes" /
-                                 "communes-france-metropole.geojson", population_year=2023)
+        # Every commune of France: metropolitan France's file, then each overseas département's.
+        folder = report.shared_data / "communes"
+        for path in [folder / "communes-france-metropole.geojson",
+                     *sorted(folder.glob("communes-97*.geojson"))]:
+            with db.session_scope() as session:
+                import_communes_file(session, path, population_year=2023)
         with db.session_scope() as session:
             import_population_file(session, report.shared_data / "communes_population.csv",
                                    2023)

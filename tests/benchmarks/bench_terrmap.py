@@ -1,9 +1,10 @@
 """Territories map benchmark (issue 13): ``/map/territories`` for the région with most CPTS.
 
-Set-up: as ``bench_ars`` (every metropolitan commune of the open-data pack with populations and
-1 000 generated CPTS of 35 communes, neighbours sometimes sharing communes; without the pack a
-grid of generated communes in one région); then the busiest région (≈ 142 CPTS) is topped up
-with CPTS grown the same way from its own communes until it holds 150, the issue's figure.
+Set-up: as ``bench_ars`` (every commune of France in the open-data pack, metropolitan and
+overseas, with populations and 1 000 generated CPTS of 35 communes, neighbours sometimes sharing
+communes; without the pack a grid of generated communes in one région); then the busiest région
+(≈ 142 CPTS) is topped up with CPTS grown the same way from its own communes until it holds 150,
+the issue's figure.
 
 Measured through real HTTP (waitress in a thread): the HTML size of the page and its server
 latency; then in Debian's Chromium, five fresh loads, each timed from navigation to a usable
