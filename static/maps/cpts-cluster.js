@@ -16,7 +16,12 @@
  *
  * Options: radius (screen px, 50: supercluster measures in tile units, so extent is 256, the
  * size of a Leaflet tile), iconCreate(cluster) -> L.Icon, where cluster = {count, counts:
- * {code: n}, professions: {code: profession}}; markers carry cptsProfession {code, …}.
+ * {code: n}, professions: {code: profession}}; markers carry cptsProfession {code, …};
+ * coarseZoom (16): the closest zoom of the index built at once. Every zoom level is a pass of
+ * supercluster over the points, and the first passes run before the JIT has warmed up: the
+ * three street-level zooms (17–19) took 0.15 s of a throttled phone's 0.45 s for 5 000
+ * points, for a view only a visitor zooming past a cluster click's cap (16) sees. They have an
+ * index of their own, built when first shown.
  * Cluster helpers: expansionZoom(cluster), bounds(cluster), spread(clusterMarker),
  * unspread(). A spread cluster lays its markers on a circle (up to 9) or a spiral around it,
  * with legs, until the next zoom or a click on the map.
@@ -40,13 +45,15 @@
   var ClusterGroup = L.Layer.extend({
     cptsLazy: true,
 
-    options: { radius: 50, iconCreate: null, legStyle: { weight: 1.5, color: '#222', opacity: 0.6, interactive: false } },
+    options: { radius: 50, coarseZoom: 16, iconCreate: null, legStyle: { weight: 1.5, color: '#222', opacity: 0.6, interactive: false } },
 
     initialize: function (options) {
       L.setOptions(this, options);
       this._markers = [];
       this._professions = {};
-      this._index = null;
+      this._coarse = null;
+      this._fine = null;
+      this._points = null;
       this._shown = {};
       this._spread = null;
       this._layer = L.featureGroup();
@@ -92,10 +99,9 @@
         var home = pointOf(this._markers[i]);
         points[i] = { type: 'Feature', properties: { m: i }, geometry: { type: 'Point', coordinates: [home.lng, home.lat] } };
       }
-      var maxZoom = this._map ? this._map.getMaxZoom() : 19;
-      this._index = new Supercluster({
-        radius: this.options.radius, extent: 256, maxZoom: isFinite(maxZoom) ? maxZoom : 19
-      }).load(points);
+      this._points = points;
+      this._coarse = this._build(0, Math.min(this.options.coarseZoom, this._top()));
+      this._fine = null;
       this._counts = {};
       this._indexed = this._markers.slice();
       this.unspread();
@@ -107,7 +113,7 @@
       this._legs.addTo(map);
       map.on('moveend', this._render, this);
       map.on('zoomstart click', this._onCollapse, this);
-      if (this._index) { this._render(); }
+      if (this._coarse) { this._render(); }
     },
 
     onRemove: function (map) {
@@ -122,27 +128,47 @@
 
     _onCollapse: function () { this.unspread(); },
 
+    _top: function () {
+      var top = this._map ? this._map.getMaxZoom() : 19;
+      return isFinite(top) ? top : 19;
+    },
+
+    _build: function (minZoom, maxZoom) {
+      return new Supercluster({ radius: this.options.radius, extent: 256, minZoom: minZoom, maxZoom: maxZoom })
+        .load(this._points);
+    },
+
+    /* The index of a zoom: the coarse one up to coarseZoom, the fine one (built now if it is
+       the first time) closer. */
+    _indexAt: function (zoom) {
+      var coarse = Math.min(this.options.coarseZoom, this._top());
+      if (zoom <= coarse) { return this._coarse; }
+      if (!this._fine) { this._fine = this._build(coarse + 1, this._top()); }
+      return this._fine;
+    },
+
     /* Members by profession of a cluster, counted when it is first shown (a few dozen clusters
        are on screen; counting in supercluster's map/reduce would clone properties at every
        zoom of every point). */
-    _countsOf: function (id) {
-      var counts = this._counts[id];
+    _countsOf: function (index, zoom, id) {
+      var key = zoom + ':' + id;
+      var counts = this._counts[key];
       if (counts) { return counts; }
       counts = {};
-      var leaves = this._index.getLeaves(id, Infinity);
+      var leaves = index.getLeaves(id, Infinity);
       for (var i = 0; i < leaves.length; i++) {
         var profession = this._indexed[leaves[i].properties.m].cptsProfession;
         var code = profession ? String(profession.code) : '';
         counts[code] = (counts[code] || 0) + 1;
       }
-      this._counts[id] = counts;
+      this._counts[key] = counts;
       return counts;
     },
 
-    _clusterMarker: function (feature) {
+    _clusterMarker: function (feature, index, zoom) {
       var p = feature.properties;
-      var counts = this._countsOf(p.cluster_id);
-      var cluster = { id: p.cluster_id, count: p.point_count, counts: counts, professions: this._professions };
+      var counts = this._countsOf(index, zoom, p.cluster_id);
+      var cluster = { id: p.cluster_id, index: index, count: p.point_count, counts: counts, professions: this._professions };
       var c = feature.geometry.coordinates;
       var icon = this.options.iconCreate ? this.options.iconCreate(cluster) : new L.DivIcon({ className: 'marker-cluster', html: String(p.point_count) });
       var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, riseOnHover: true });
@@ -156,17 +182,18 @@
     /* Show what the visible area (and half a screen around it) holds at this zoom. */
     _render: function () {
       var map = this._map;
-      if (!map || !this._index) { return; }
+      if (!map || !this._coarse) { return; }
       var zoom = Math.round(map.getZoom());
+      var index = this._indexAt(zoom);
       var b = map.getBounds().pad(0.5);
       var west = Math.max(b.getWest(), -180);
       var east = Math.min(b.getEast(), 180);
-      var features = this._index.getClusters([west, Math.max(b.getSouth(), -85), east, Math.min(b.getNorth(), 85)], zoom);
+      var features = index.getClusters([west, Math.max(b.getSouth(), -85), east, Math.min(b.getNorth(), 85)], zoom);
       var next = {};
       for (var i = 0; i < features.length; i++) {
         var p = features[i].properties;
         var key = p.cluster ? 'c' + zoom + ':' + p.cluster_id : 'p' + L.stamp(this._indexed[p.m]);
-        next[key] = this._shown[key] || (p.cluster ? this._clusterMarker(features[i]) : markerOf(this._indexed[p.m]));
+        next[key] = this._shown[key] || (p.cluster ? this._clusterMarker(features[i], index, zoom) : markerOf(this._indexed[p.m]));
       }
       var spread = this._spread;
       for (var old in this._shown) {
@@ -177,11 +204,24 @@
       this._shown = next;
     },
 
-    expansionZoom: function (cluster) { return this._index.getClusterExpansionZoom(cluster.id); },
+    /* The zoom at which a cluster splits; Infinity when its members share one place (they
+       never split: the maps spread them out). A coarse cluster that holds together through
+       the coarse index's last zoom is asked so. */
+    expansionZoom: function (cluster) {
+      var zoom = cluster.index.getClusterExpansionZoom(cluster.id);
+      if (zoom <= cluster.index.options.maxZoom) { return zoom; }
+      var items = this._items(cluster);
+      var first = pointOf(items[0]);
+      for (var i = 1; i < items.length; i++) {
+        var p = pointOf(items[i]);
+        if (p.lat !== first.lat || p.lng !== first.lng) { return zoom; }
+      }
+      return Infinity;
+    },
 
     _items: function (cluster) {
       var self = this;
-      return this._index.getLeaves(cluster.id, Infinity).map(function (f) { return self._indexed[f.properties.m]; });
+      return cluster.index.getLeaves(cluster.id, Infinity).map(function (f) { return self._indexed[f.properties.m]; });
     },
 
     leaves: function (cluster) { return this._items(cluster).map(markerOf); },

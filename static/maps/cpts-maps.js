@@ -577,7 +577,7 @@
     var data = readData(dataId) || {};
     var cap = isNumber(data.zoomCap) ? data.zoomCap : 16;
     var group = typeof L.cptsClusterGroup === 'function'
-      ? L.cptsClusterGroup({ radius: 50, iconCreate: clusterIconFactory(map) })
+      ? L.cptsClusterGroup({ radius: 50, coarseZoom: cap, iconCreate: clusterIconFactory(map) })
       : L.featureGroup();
     var zones = new ZoneToggler(map, data.zones, data.zoneUrlTemplate);
     var links = { template: typeof data.profileUrlTemplate === 'string' ? data.profileUrlTemplate : null, newWindow: Boolean(data.newWindow) };

@@ -271,3 +271,29 @@ def test_results_map_marks_the_searched_place(site, sized):
                                    "Prochaine ouverture : lundi 7 janvier, 14:00\u201320:00",
                                    "Accepte de nouveaux patients", "Voir la fiche"))
     guard.assert_clean()
+
+
+def test_street_level_zooms_keep_a_shared_address_together(site, browser):
+    """Past the cluster click's cap the clusters come from the group's second index, built on
+    first need: the twelve at one address stay one cluster at every street-level zoom, a
+    click on it spreads them, and professionals a few dozen metres apart stand alone."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    guard = PageGuard(page)
+    page.goto(f"{site['app'].url}/map/cpts/{site['slug']}")
+    page.wait_for_selector(".cpts-cluster")
+    name = _map(page)
+    for zoom in (CLUSTER_ZOOM_CAP + 1, CLUSTER_ZOOM_CAP + 3):
+        page.evaluate(f"""() => window['{name}'].setView([{CENTRE[0]}, {CENTRE[1]}], {zoom},
+                          {{animate: false}})""")
+        _idle(page)
+        shared = page.locator(".cpts-cluster", has_text=re.compile(r"^12$"))
+        assert shared.count() == 1, (zoom, page.locator(".cpts-cluster").all_inner_texts())
+        assert page.locator(".leaflet-marker-icon.cpts-marker").count() >= 1, zoom
+    assert page.evaluate(f"() => window['{name}'].getZoom()") == CLUSTER_ZOOM_CAP + 3
+    shared.click()
+    _idle(page)
+    assert page.locator(".leaflet-marker-icon.cpts-marker").count() >= 12
+    assert page.evaluate(f"() => window['{name}'].getZoom()") == CLUSTER_ZOOM_CAP + 3
+    guard.assert_clean()
+    context.close()
