@@ -44,6 +44,10 @@ def _area_args() -> tuple[str | None, str | None]:
 
 @bp.get("/cpts/<slug>")
 def cpts_map(slug: str):
+    return anonymous_page(("maps.cpts_map", request.full_path), lambda: _cpts_page(slug))
+
+
+def _cpts_page(slug: str) -> str:
     data = orientation_data(slug, _page_number())
     items = data.filters.query_items()
 

@@ -122,3 +122,23 @@ def test_public_maps_are_stored_for_anonymous_visitors_only(app, client, session
     assert "Déconnexion" not in client.__class__(app).get(url).get_data(as_text=True)
     assert client.get("/map/territories?region=ZZ").status_code in (400, 422)
     assert len(_cache(app)) == 3
+
+
+def test_the_cpts_map_page_is_stored_for_anonymous_visitors_only(app, client, session, world,
+                                                                 sign_in):
+    _cache(app).clear()
+    url = f"/map/cpts/{world.slugs['sud']}"
+    first = client.get(url)
+    assert first.status_code == 200 and len(_cache(app)) == 1
+    second = client.get(url)
+    assert second.get_data(as_text=True).replace(_nonce(second), "N") == \
+        first.get_data(as_text=True).replace(_nonce(first), "N")
+    assert "Anaïs Martin" in first.get_data(as_text=True)
+    session.execute(text("UPDATE professional SET last_name = 'Martin-Roux' WHERE id = :id"),
+                    {"id": world.pros["nurse"]})
+    assert "Anaïs Martin-Roux" in client.get(url).get_data(as_text=True)
+    assert client.get(f"{url}?page=0").status_code in (400, 422)
+    assert len(_cache(app)) == 2  # a page with an error is never stored
+    sign_in("ars", regions=["11"])
+    assert "Déconnexion" in client.get(url).get_data(as_text=True)
+    assert len(_cache(app)) == 2  # a signed-in page is never stored
