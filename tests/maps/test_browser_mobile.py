@@ -331,7 +331,8 @@ TALLY_JS = """async () => {
         want[code] = (want[code] || 0) + 1;
       }
       checked++;
-      const same = [got, shown].every(counts => Object.keys(want).length === Object.keys(counts).length
+      const same = [got, shown].every(counts =>
+        Object.keys(want).length === Object.keys(counts).length
         && Object.keys(want).every(c => counts[c] === want[c]));
       if (!same) { wrong++; first = first || { zoom, want, got }; }
     }
