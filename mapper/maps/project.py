@@ -49,12 +49,14 @@ def build_project_map(
     asset_prefix: str = "/assets",
     static_prefix: str = "/static/maps",
 ) -> folium.Map:
-    """``labels``: the words of the legend in the page's language (``subject``,
-    ``neighbours``, ``overlaps``, ``title``)."""
+    """The project's territory over its neighbours and the overlaps; the map opens on the
+    project and its overlaps (a neighbour may stretch far away). ``labels``: the words of the
+    legend in the page's language (``subject``, ``neighbours``, ``overlaps``, ``title``)."""
     m = new_map(tiles, asset_prefix=asset_prefix, static_prefix=static_prefix, title=title,
                 texts=texts)
-    bounds = Bounds()
-    others = [f for f in (_territory(n, bounds) for n in neighbours) if f]
+    bounds = Bounds()  # the map opens on the project and its overlaps
+    around = Bounds()  # its neighbours are drawn, and only framed when it has no outline
+    others = [f for f in (_territory(n, around) for n in neighbours) if f]
     own = _territory(subject, bounds)
     red = []
     for o in overlaps:
@@ -82,4 +84,4 @@ def build_project_map(
              {"color": OVERLAP_STYLE.fill_color, "stroke": OVERLAP_STYLE.color,
               "label": labels["overlaps"], "detail": fr_int(len(red))}]
     DataControl("legend", {"title": labels["title"], "items": items, "notes": []}).add_to(m)
-    return finish(m, bounds, layer_control=True)
+    return finish(m, around if bounds.empty else bounds, layer_control=True)
