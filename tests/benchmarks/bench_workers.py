@@ -5,7 +5,9 @@ The world: 30 000 professionals in Paris (the generator of bench_maps), a 500-me
 (its orientation map and its widget), a 10×10 grid of communes to check territories against.
 The load: 16 concurrent clients (threads of this process, one keep-alive connection each), each
 drawing its next request from the mix — a search near a point (40 %), a territory check of
-12 communes (20 %), the CPTS's orientation map page (20 %), its widget (20 %).
+12 communes (20 %), the CPTS's orientation map page (20 %), its widget (20 %). The map page and
+the widget come from each process's page cache once built (in each minute), as in production:
+since stop 24 the map page is cached too, so this mix is lighter than in earlier reports.
 
 Both servers run side by side over the same database; the measurement windows alternate
 (1, 2, 1, 2…) so that what else the machine does falls on both. Figures: requests per second
