@@ -75,3 +75,19 @@ def serious_violations(page, exclude: tuple[str, ...] = ()) -> list[str]:
     results = Axe().run(page, context=context) if context else Axe().run(page)
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+#: The password the browser tests give the accounts they sign in with.
+PASSWORD = "correct horse battery staple"
+#: The two screen sizes every page is tried at: a phone and a desktop.
+SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+
+
+def sign_in_with_password(page, url: str, email: str, next_: str = "/ars") -> None:
+    """Sign in through the login form, as a person does, and wait for the page it leads to."""
+    page.goto(f"{url}/connexion?next={next_}")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Se connecter')")
+    page.wait_for_load_state()

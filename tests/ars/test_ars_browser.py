@@ -11,11 +11,10 @@ from mapper.db import get_db
 from mapper.services.accounts import create_account
 from tests.ars.test_review_queue import build
 from tests.conftest import PageGuard
-from tests.support import make_settings, serious_violations
+from tests.support import (PASSWORD, SIZES, make_settings, serious_violations,
+                           sign_in_with_password)
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery staple"
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +29,7 @@ def site(database_factory, live_server_factory, tmp_path_factory):
 
 
 def sign_in(page, url):
-    page.goto(f"{url}/connexion?next=/ars")
-    page.fill("#email", "ars@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]:has-text('Se connecter')")
-    page.wait_for_load_state()
+    sign_in_with_password(page, url, "ars@example.org")
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])

@@ -22,9 +22,9 @@ from mapper.db import get_db
 from mapper.models.conciliation import OverlapConciliation
 from mapper.models.cpts import Arbitration, ArbitrationCpts, Cpts, CptsValidatedCommune
 from mapper.services.accounts import create_account
-from tests.ars.test_ars_browser import PASSWORD, SIZES
 from tests.conftest import PageGuard
-from tests.support import make_settings, serious_violations
+from tests.support import (PASSWORD, SIZES, make_settings, serious_violations,
+                           sign_in_with_password)
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
 SHOTS = Path(os.environ.get("MAPPER_SCREENSHOTS", "/tmp/paca-ars-shots"))
@@ -64,12 +64,7 @@ def restored(paca_database):
 
 
 def sign_in(page, url):
-    page.goto(f"{url}/connexion?next=/ars")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]:has-text('Se connecter')")
-    page.wait_for_load_state()
+    sign_in_with_password(page, url, EMAIL)
 
 
 def open_nice_project(page, url) -> str:

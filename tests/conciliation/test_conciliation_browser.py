@@ -14,11 +14,10 @@ from mapper.db import get_db
 from mapper.services.accounts import create_account
 from tests.conciliation.test_conciliation import build
 from tests.conftest import PageGuard
-from tests.support import make_settings, serious_violations
+from tests.support import (PASSWORD, SIZES, make_settings, serious_violations,
+                           sign_in_with_password)
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery staple"
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 #: Where the screenshots go when asked (MAPPER_SCREENSHOTS=/tmp/dir).
 SHOTS = os.environ.get("MAPPER_SCREENSHOTS")
 
@@ -35,11 +34,7 @@ def site(database_factory, live_server_factory, tmp_path_factory):
 
 
 def sign_in(page, url):
-    page.goto(f"{url}/connexion?next=/ars")
-    page.fill("#email", "ars@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]:has-text('Se connecter')")
-    page.wait_for_load_state()
+    sign_in_with_password(page, url, "ars@example.org")
 
 
 def in_viewport(page, selector: str) -> bool:
