@@ -1,6 +1,8 @@
 """Small helpers shared by tests (fixtures live in conftest.py)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from mapper.config import Settings
 from mapper.db import get_db
 
@@ -91,3 +93,20 @@ def sign_in_with_password(page, url: str, email: str, next_: str = "/ars") -> No
     with page.expect_navigation():
         page.click("button[type=submit]:has-text('Se connecter')")
     page.wait_for_load_state()
+
+
+@contextmanager
+def signed_in_page(browser, url: str, email: str, size: str):
+    """(page, guard): a page of a new browser context at one of the SIZES, signed in with a
+    password, its console and requests watched (``conftest.PageGuard``); closed after."""
+    from tests.conftest import PageGuard  # conftest imports this module
+
+    width, height = SIZES[size]
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        guard = PageGuard(page)
+        sign_in_with_password(page, url, email)
+        yield page, guard
+    finally:
+        context.close()

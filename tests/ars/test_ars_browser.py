@@ -10,9 +10,8 @@ from mapper.auth.passwords import hash_password
 from mapper.db import get_db
 from mapper.services.accounts import create_account
 from tests.ars.test_review_queue import build
-from tests.conftest import PageGuard
-from tests.support import (PASSWORD, SIZES, make_settings, serious_violations,
-                           sign_in_with_password)
+from tests.support import (PASSWORD, make_settings, serious_violations, sign_in_with_password,
+                           signed_in_page)
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +33,7 @@ def sign_in(page, url):
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_queue_project_map_decision(browser, site, size):
-    width, height = SIZES[size]
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        guard = PageGuard(page)
-        sign_in(page, site)
+    with signed_in_page(browser, site, "ars@example.org", size) as (page, guard):
         page.goto(f"{site}/ars")
         first = page.locator(".queue-row").first
         assert "Chevauche" in first.inner_text()
@@ -60,8 +54,6 @@ def test_queue_project_map_decision(browser, site, size):
         assert "CPTS Étoile : CPTS" in page.locator("body").inner_text()
         assert f"Décision prise sur {size}" in page.locator(".history").inner_text()
         guard.assert_clean()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", ["/ars", "/ars?chevauchement=1&statut=projet",

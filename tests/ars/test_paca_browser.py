@@ -22,9 +22,8 @@ from mapper.db import get_db
 from mapper.models.conciliation import OverlapConciliation
 from mapper.models.cpts import Arbitration, ArbitrationCpts, Cpts, CptsValidatedCommune
 from mapper.services.accounts import create_account
-from tests.conftest import PageGuard
-from tests.support import (PASSWORD, SIZES, make_settings, serious_violations,
-                           sign_in_with_password)
+from tests.support import (PASSWORD, make_settings, serious_violations, sign_in_with_password,
+                           signed_in_page)
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
 SHOTS = Path(os.environ.get("MAPPER_SCREENSHOTS", "/tmp/paca-ars-shots"))
@@ -135,12 +134,7 @@ def decide(page, size: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_nice_overlap_arbitration_and_decision(browser, paca_site, restored, size):
-    width, height = SIZES[size]
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        guard = PageGuard(page)
-        sign_in(page, paca_site)
+    with signed_in_page(browser, paca_site, EMAIL, size) as (page, guard):
         name = open_nice_project(page, paca_site)
         slug = page.url.rsplit("/", 1)[1]
         others = check_claimants(page, name, size)
@@ -149,8 +143,6 @@ def test_nice_overlap_arbitration_and_decision(browser, paca_site, restored, siz
         assert f"{name} : CPTS {label}." in page.locator(".flash").inner_text()
         assert f"Décision sur {size}" in page.locator(".history").inner_text()
         guard.assert_clean()
-    finally:
-        context.close()
     with restored.session_scope() as session:
         arbitration = session.scalar(select(Arbitration).where(
             Arbitration.commune_code == "06088"))

@@ -13,9 +13,7 @@ from mapper.auth.passwords import hash_password
 from mapper.db import get_db
 from mapper.services.accounts import create_account
 from tests.conciliation.test_conciliation import build
-from tests.conftest import PageGuard
-from tests.support import (PASSWORD, SIZES, make_settings, serious_violations,
-                           sign_in_with_password)
+from tests.support import PASSWORD, make_settings, serious_violations, signed_in_page
 
 pytestmark = pytest.mark.browser
 #: Where the screenshots go when asked (MAPPER_SCREENSHOTS=/tmp/dir).
@@ -33,10 +31,6 @@ def site(database_factory, live_server_factory, tmp_path_factory):
     return live_server_factory(app).url, ids
 
 
-def sign_in(page, url):
-    sign_in_with_password(page, url, "ars@example.org")
-
-
 def in_viewport(page, selector: str) -> bool:
     box = page.locator(selector).bounding_box()
     height = page.viewport_size["height"]
@@ -52,12 +46,7 @@ def shot(page, name: str) -> None:
 def test_conciliation_form(browser, site, size):
     url, ids = site
     slug, other = (("cpts-nord", ids["sud"]) if size == "phone" else ("cpts-est", ids["sud"]))
-    width, height = SIZES[size]
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        guard = PageGuard(page)
-        sign_in(page, url)
+    with signed_in_page(browser, url, "ars@example.org", size) as (page, guard):
         page.goto(f"{url}/ars/projets/{slug}")
         card = page.locator(f"article:has(#chev-{other})")
         assert "À concilier" in card.inner_text()
@@ -87,5 +76,3 @@ def test_conciliation_form(browser, site, size):
         page.locator("#chevauchements").scroll_into_view_if_needed()
         shot(page, f"cpts-page-{size}")
         guard.assert_clean()
-    finally:
-        context.close()
