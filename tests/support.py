@@ -96,13 +96,15 @@ def sign_in_with_password(page, url: str, email: str, next_: str = "/ars") -> No
 
 
 @contextmanager
-def signed_in_page(browser, url: str, email: str, size: str):
-    """(page, guard): a page of a new browser context at one of the SIZES, signed in with a
-    password, its console and requests watched (``conftest.PageGuard``); closed after."""
+def signed_in_page(browser, url: str, email: str, size: str, **options):
+    """(page, guard): a page of a new browser context at one of the SIZES (``options``: more
+    of the context's, as ``bypass_csp`` for axe-core), signed in with a password, its console
+    and requests watched (``conftest.PageGuard``); closed after."""
     from tests.conftest import PageGuard  # conftest imports this module
 
     width, height = SIZES[size]
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height},
+                                  **options)
     try:
         page = context.new_page()
         guard = PageGuard(page)

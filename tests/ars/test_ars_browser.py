@@ -10,8 +10,7 @@ from mapper.auth.passwords import hash_password
 from mapper.db import get_db
 from mapper.services.accounts import create_account
 from tests.ars.test_review_queue import build
-from tests.support import (PASSWORD, make_settings, serious_violations, sign_in_with_password,
-                           signed_in_page)
+from tests.support import PASSWORD, make_settings, serious_violations, signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +24,6 @@ def site(database_factory, live_server_factory, tmp_path_factory):
                                     actor="test", regions=["11"])
         account.password_hash = hash_password(PASSWORD)
     return live_server_factory(app).url
-
-
-def sign_in(page, url):
-    sign_in_with_password(page, url, "ars@example.org")
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
@@ -59,23 +54,14 @@ def test_queue_project_map_decision(browser, site, size):
 @pytest.mark.parametrize("path", ["/ars", "/ars?chevauchement=1&statut=projet",
                                   "/ars/projets/cpts-nord", "/ars/communes/75002/arbitrage"])
 def test_accessibility(browser, site, path):
-    context = browser.new_context(locale="fr-FR", bypass_csp=True,
-                                  viewport={"width": 390, "height": 844})
-    try:
-        page = context.new_page()
-        sign_in(page, site)
+    with signed_in_page(browser, site, "ars@example.org", "phone", bypass_csp=True) as (page, _):
         page.goto(f"{site}{path}")
         page.wait_for_load_state("networkidle")
         assert serious_violations(page) == []
-    finally:
-        context.close()
 
 
 def test_refused_decision_lands_on_the_form(browser, site):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
-    try:
-        page = context.new_page()
-        sign_in(page, site)
+    with signed_in_page(browser, site, "ars@example.org", "phone") as (page, _):
         page.goto(f"{site}/ars/projets/cpts-nord")
         page.check("#decision-valide")
         page.fill("#motif", "Motif gardé")
@@ -85,8 +71,6 @@ def test_refused_decision_lands_on_the_form(browser, site):
         assert "chevauche une CPTS validée" in error.inner_text()
         assert error.is_visible() and _in_viewport(page, "#decision-erreur")
         assert page.input_value("#motif") == "Motif gardé"
-    finally:
-        context.close()
 
 
 def _in_viewport(page, selector: str) -> bool:

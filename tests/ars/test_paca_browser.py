@@ -22,8 +22,7 @@ from mapper.db import get_db
 from mapper.models.conciliation import OverlapConciliation
 from mapper.models.cpts import Arbitration, ArbitrationCpts, Cpts, CptsValidatedCommune
 from mapper.services.accounts import create_account
-from tests.support import (PASSWORD, make_settings, serious_violations, sign_in_with_password,
-                           signed_in_page)
+from tests.support import PASSWORD, make_settings, serious_violations, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata]
 SHOTS = Path(os.environ.get("MAPPER_SCREENSHOTS", "/tmp/paca-ars-shots"))
@@ -60,10 +59,6 @@ def restored(paca_database):
         for table in reversed(WRITTEN):
             if saved[table]:
                 session.execute(insert(table.__table__), saved[table])
-
-
-def sign_in(page, url):
-    sign_in_with_password(page, url, EMAIL)
 
 
 def open_nice_project(page, url) -> str:
@@ -156,11 +151,7 @@ def test_nice_overlap_arbitration_and_decision(browser, paca_site, restored, siz
 
 @pytest.mark.parametrize("where", ["queue", "project", "arbitration"])
 def test_accessibility(browser, paca_site, where):
-    context = browser.new_context(locale="fr-FR", bypass_csp=True,
-                                  viewport={"width": 390, "height": 844})
-    try:
-        page = context.new_page()
-        sign_in(page, paca_site)
+    with signed_in_page(browser, paca_site, EMAIL, "phone", bypass_csp=True) as (page, _):
         if where == "project":
             open_nice_project(page, paca_site)
         else:
@@ -168,5 +159,3 @@ def test_accessibility(browser, paca_site, where):
                       else f"{paca_site}/ars/communes/06088/arbitrage")
         page.wait_for_load_state("networkidle")
         assert serious_violations(page) == []
-    finally:
-        context.close()
