@@ -25,7 +25,8 @@ def test_create_returns_the_feature_with_measures_and_overlaps(client, admin, se
                status="intention")
     [o] = b["properties"]["overlaps"]
     assert o["cpts"]["id"] == a["id"] and o["shared_communes"] == [grid_code(1, 0)]
-    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "cpts.create")).all()
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "cpts.create")
+                             .order_by(AuditEvent.id)).all()
     assert len(events) == 2 and events[0].after["communes"] == p["communes"]
 
 
