@@ -112,3 +112,25 @@ def signed_in_page(browser, url: str, email: str, size: str, **options):
         yield page, guard
     finally:
         context.close()
+
+
+#: The name of the page's Leaflet map (Folium names it ``map_<hex>``), found in ``window``.
+FIND_MAP = """() => { for (const k of Object.keys(window)) { const v = window[k];
+  if (k.startsWith('map_') && v instanceof L.Map) return k; } return null; }"""
+
+
+def map_name(frame) -> str:
+    name = frame.evaluate(FIND_MAP)
+    assert name, "no Leaflet map on the page"
+    return name
+
+
+def wait_until_idle(frame) -> None:
+    """Wait until the map has stopped zooming and panning, then until what follows a move has
+    run: the clusters redrawn (on ``moveend``) and an open popup brought into the page's
+    viewport (350 ms after it opens). What a person's next tap meets is then where it is drawn."""
+    frame.wait_for_function(
+        """name => { const m = window[name];
+           return m && !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }""",
+        arg=map_name(frame))
+    frame.wait_for_timeout(400)

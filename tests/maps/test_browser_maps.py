@@ -15,13 +15,9 @@ import pytest
 from mapper import create_app
 from mapper.db import Database
 from tests.maps.seed import XSS, seed
-from tests.support import make_settings
+from tests.support import make_settings, map_name, wait_until_idle
 
 pytestmark = pytest.mark.browser
-
-FIND_MAP = """() => { for (const k of Object.keys(window)) { const v = window[k];
-  if (k.startsWith('map_') && v instanceof L.Map) return k; } return null; }"""
-
 
 def host_site(environ, start_response):
     """A third-party page embedding the widget given in ``?src=``, as a CPTS website would."""
@@ -47,22 +43,6 @@ def site(database_factory, live_server_factory, tmp_path_factory):
     db.engine.dispose()
     server = live_server_factory(create_app(settings))
     return {"app": server, "allowed": allowed, "other": other, **data}
-
-
-def map_name(page) -> str:
-    name = page.evaluate(FIND_MAP)
-    assert name, "no Leaflet map on the page"
-    return name
-
-
-def wait_until_idle(page) -> None:
-    """The map has stopped moving (zoom or pan animations, marker clusters): a click lands
-    where the marker is drawn, as a person's would once the map has settled."""
-    page.wait_for_function(
-        """name => { const m = window[name];
-           return m && !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }""",
-        arg=map_name(page))
-    page.wait_for_timeout(300)  # the clusters are redrawn after the last move
 
 
 def marker_titles(frame) -> list[str]:
@@ -94,6 +74,7 @@ def test_orientation_page(site, guarded_page):
     page.click(f'.cpts-marker[title^="{XSS[0]} Martin "]')
     popup = page.wait_for_selector(".cpts-popup")
     assert popup.query_selector(".cpts-popup-name").text_content() == f"{XSS[0]} Martin"
+    wait_until_idle(page)  # the popup pans the map to show itself whole
     # the intervention zone comes from the directory's endpoint (same origin, connect-src)
     paths_before = page.locator("path").count()
     page.click(".cpts-zone-button")

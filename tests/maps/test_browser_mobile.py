@@ -23,7 +23,7 @@ from mapper.maps.orientation import CLUSTER_ZOOM_CAP
 from tests.conftest import PageGuard
 from tests.factories.world import WorldBuilder
 from tests.maps.seed import XSS
-from tests.support import make_settings
+from tests.support import make_settings, map_name, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +31,6 @@ SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 CENTRE = (48.8330, 2.3260)  # Paris 14e
 PROFESSIONS = ("10", "10", "60", "70", "21", "91")
 SEARCHED = (48.8350, 2.3200, f"12 rue {XSS[0]} 75014 Paris")
-
-FIND_MAP = """() => { for (const k of Object.keys(window)) { const v = window[k];
-  if (k.startsWith('map_') && v instanceof L.Map) return k; } return null; }"""
 
 RESULTS_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Résultats</title>
@@ -100,20 +97,6 @@ def sized(request, browser):
     context.close()
 
 
-def _map(page) -> str:
-    name = page.evaluate(FIND_MAP)
-    assert name
-    return name
-
-
-def _idle(page) -> None:
-    page.wait_for_function(
-        """name => { const m = window[name];
-           return m && !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }""",
-        arg=_map(page))
-    page.wait_for_timeout(400)
-
-
 def _inside_viewport(page, selector: str) -> dict:
     box = page.locator(selector).bounding_box()
     size = page.viewport_size
@@ -178,9 +161,9 @@ def _check_cluster(page) -> None:
     titles = page.locator(".cpts-cluster").evaluate_all("els => els.map(e => e.title)")
     assert all(re.match(r"^\d+ professionnels : \d+ ", t) for t in titles), titles
     assert any("médecins" in t for t in titles), titles
-    name = _map(page)
+    name = map_name(page)
     page.evaluate(f"() => window['{name}'].setZoom(13, {{animate: false}})")
-    _idle(page)
+    wait_until_idle(page)
     for _ in range(4):  # click the biggest cluster until it spreads out
         clusters = page.locator(".cpts-cluster")
         if not clusters.count():
@@ -193,7 +176,7 @@ def _check_cluster(page) -> None:
         counts = [int(t.replace("\u202f", "")) if ok else -1 for t, ok in
                   zip(clusters.evaluate_all("els => els.map(e => e.textContent)"), free)]
         _tap(page, ".cpts-cluster", counts.index(max(counts)))
-        _idle(page)
+        wait_until_idle(page)
         assert page.evaluate(f"() => window['{name}'].getZoom()") <= CLUSTER_ZOOM_CAP
     assert page.locator(".leaflet-marker-icon.cpts-marker").count() >= 12
 

@@ -11,6 +11,7 @@ import pytest
 from mapper.maps.orientation import CLUSTER_ZOOM_CAP
 from tests.conftest import PageGuard
 from tests.maps import test_browser_mobile as mobile
+from tests.support import map_name, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +28,17 @@ def test_street_level_zooms_keep_a_shared_address_together(site, browser):
     guard = PageGuard(page)
     page.goto(f"{site['app'].url}/map/cpts/{site['slug']}")
     page.wait_for_selector(".cpts-cluster")
-    name = mobile._map(page)
+    name = map_name(page)
     for zoom in (CLUSTER_ZOOM_CAP + 1, CLUSTER_ZOOM_CAP + 3):
         page.evaluate(f"""() => window['{name}'].setView([{CENTRE[0]}, {CENTRE[1]}], {zoom},
                           {{animate: false}})""")
-        mobile._idle(page)
+        wait_until_idle(page)
         shared = page.locator(".cpts-cluster", has_text=re.compile(r"^12$"))
         assert shared.count() == 1, (zoom, page.locator(".cpts-cluster").all_inner_texts())
         assert page.locator(".leaflet-marker-icon.cpts-marker").count() >= 1, zoom
     assert page.evaluate(f"() => window['{name}'].getZoom()") == CLUSTER_ZOOM_CAP + 3
     shared.click()
-    mobile._idle(page)
+    wait_until_idle(page)
     assert page.locator(".leaflet-marker-icon.cpts-marker").count() >= 12
     assert page.evaluate(f"() => window['{name}'].getZoom()") == CLUSTER_ZOOM_CAP + 3
     guard.assert_clean()
