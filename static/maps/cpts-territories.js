@@ -74,14 +74,25 @@
     var map = this.map;
     var placed = [];
     var items = this.items.slice().sort(function (a, b) { return b.weight - a.weight; });
-    for (var i = 0; i < items.length; i++) {
-      var item = items[i];
+    var shownItems = [];
+    var i, item;
+    /* Writes first (labels added or removed), then every size read at once: one layout of
+       the page, not one per label. */
+    for (i = 0; i < items.length; i++) {
+      item = items[i];
       var shown = map.hasLayer(item.owner);
       if (shown && !this.group.hasLayer(item.marker)) { this.group.addLayer(item.marker); }
       if (!shown) { if (this.group.hasLayer(item.marker)) { this.group.removeLayer(item.marker); } continue; }
-      var node = item.marker.getElement();
-      if (!node) { continue; }
-      if (!item.size) { item.size = [node.offsetWidth || 80, node.offsetHeight || 16]; }
+      item.node = item.marker.getElement();
+      if (item.node) { shownItems.push(item); }
+    }
+    for (i = 0; i < shownItems.length; i++) {
+      item = shownItems[i];
+      if (!item.size) { item.size = [item.node.offsetWidth || 80, item.node.offsetHeight || 16]; }
+    }
+    var hidden = [];
+    for (i = 0; i < shownItems.length; i++) {
+      item = shownItems[i];
       var ne = map.latLngToLayerPoint(item.bounds.getNorthEast());
       var sw = map.latLngToLayerPoint(item.bounds.getSouthWest());
       var fits = (ne.x - sw.x) >= item.size[0] * 0.5 && (sw.y - ne.y) >= item.size[1];
@@ -93,8 +104,11 @@
         var o = placed[j];
         if (box.x1 < o.x2 && box.x2 > o.x1 && box.y1 < o.y2 && box.y2 > o.y1) { free = false; }
       }
-      node.classList.toggle('cpts-label-hidden', !free);
+      hidden.push(!free);
       if (free) { placed.push(box); }
+    }
+    for (i = 0; i < shownItems.length; i++) {
+      shownItems[i].node.classList.toggle('cpts-label-hidden', hidden[i]);
     }
     /* How many names show: tests and the benchmark wait for the first layout. */
     map.getContainer().setAttribute('data-cpts-labels', String(placed.length));

@@ -7,13 +7,10 @@ import pytest
 
 from mapper import create_app
 from mapper.db import Database
-from tests.support import make_settings, serious_violations
+from tests.support import SIZES, make_settings, map_name, serious_violations, wait_until_idle
 from tests.territory_map.seed import XSS_NAME, seed
 
 pytestmark = pytest.mark.browser
-
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-
 
 @pytest.fixture(scope="module")
 def site(database_factory, live_server_factory, tmp_path_factory):
@@ -24,6 +21,18 @@ def site(database_factory, live_server_factory, tmp_path_factory):
         data = seed(session, settings, tmp_path_factory.mktemp("territory_map"))
     db.engine.dispose()
     return {"url": live_server_factory(create_app(settings)).url, **data}
+
+
+def assert_labels_apart(page) -> None:
+    """The names shown on the map never cover one another."""
+    boxes = page.locator(".cpts-territory-label:not(.cpts-label-hidden) span").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })")
+    assert boxes
+    for i, a in enumerate(boxes):
+        assert a[2] > a[0] and a[3] > a[1], a
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
 
 
 def click_label(page, name: str) -> None:
@@ -44,6 +53,16 @@ def test_labels_legend_and_click_through(site, guarded_page, size):
     page.locator("#carte").scroll_into_view_if_needed()
     shown = page.locator(".cpts-territory-label:not(.cpts-label-hidden)").all_inner_texts()
     assert XSS_NAME in shown and len(shown) >= 2, shown
+    assert_labels_apart(page)
+    # zoomed out, names that would cover one another are hidden
+    hidden = page.locator(".cpts-territory-label.cpts-label-hidden")
+    before = hidden.count()
+    page.evaluate(f"() => window['{map_name(page)}'].zoomOut(1, {{animate: false}})")
+    wait_until_idle(page)
+    assert_labels_apart(page)
+    assert hidden.count() > before
+    page.evaluate(f"() => window['{map_name(page)}'].zoomIn(1, {{animate: false}})")
+    wait_until_idle(page)
 
     # the legend: collapsed at first, opened by its button, closed by Escape
     button = page.locator(".cpts-panel-toggle")
