@@ -28,6 +28,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import folium
+from branca.element import JavascriptLink
 
 from .style import ICONS
 
@@ -167,9 +168,9 @@ MAP_ASSETS: tuple[str, ...] = (
     "icons_css",
 )
 
-#: The project's own files under STATIC_MAPS_DIR.
-OWN_JS: tuple[str, ...] = ("vendor/supercluster.min.js", "cpts-cluster.js", "cpts-maps.js",
-                           "cpts-territories.js")
+#: The project's own files under STATIC_MAPS_DIR linked by every map; a data element adds the
+#: scripts its factory needs (``elements.FACTORIES``) after them.
+OWN_JS: tuple[str, ...] = ("cpts-maps.js",)
 OWN_CSS: tuple[str, ...] = ("cpts-maps.css",)
 
 
@@ -244,3 +245,13 @@ def use_self_hosted_assets(m: folium.Map, asset_prefix: str, static_prefix: str)
     css += [(f"cpts_{f}", static_url(f, static_prefix)) for f in OWN_CSS]
     m.default_js = js
     m.default_css = css
+    m.cpts_static_prefix = static_prefix
+
+
+def add_own_scripts(figure, m: folium.Map, files: tuple[str, ...]) -> None:
+    """Link the project's ``files`` in the page's head (once each, after the map's own)."""
+    prefix = getattr(m, "cpts_static_prefix", None)
+    if prefix is None:
+        raise RuntimeError("the map was not made by new_map (no self-hosted assets)")
+    for f in files:
+        figure.header.add_child(JavascriptLink(static_url(f, prefix)), name=f"cpts_{f}")

@@ -26,12 +26,17 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-#: The functions of window.CartoCPTS a data element may call.
-FACTORIES = frozenset(
-    {"professionCluster", "professionLayer", "areaLayer", "outlineLayer", "legend",
-     "searchedPlace", "setup", "placeLayer", "gapLayer", "territoryLayer",
-     "overlapLayer"}
-)
+from mapper.maps.assets import add_own_scripts
+
+_CLUSTER_JS = ("vendor/supercluster.min.js", "cpts-cluster.js")
+_TERRITORIES_JS = ("cpts-territories.js",)
+#: The functions of window.CartoCPTS a data element may call, and the project's scripts each
+#: needs besides ``cpts-maps.js`` (linked by every map): a page links only what it calls.
+FACTORIES: dict[str, tuple[str, ...]] = {
+    "professionCluster": _CLUSTER_JS, "professionLayer": (), "areaLayer": (),
+    "outlineLayer": (), "legend": (), "searchedPlace": (), "setup": (), "placeLayer": (),
+    "gapLayer": (), "territoryLayer": _TERRITORIES_JS, "overlapLayer": _TERRITORIES_JS,
+}
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 _CLASS_RE = re.compile(r"^[A-Za-z0-9 _-]*$")
@@ -140,21 +145,26 @@ class _DataMixin:
     def data_id(self) -> str:
         return f"{self.get_name()}_data"
 
-    @property
-    def map_name(self) -> str:
+    def owning_map(self) -> Element:
         parent = self._parent
         while parent is not None and parent._name != "Map":
             parent = parent._parent
         if parent is None:
             raise RuntimeError("data element must be added to a folium.Map")
-        return parent.get_name()
+        return parent
+
+    @property
+    def map_name(self) -> str:
+        return self.owning_map().get_name()
 
     def _add_data_block(self) -> None:
         block = (
             f'<script type="application/json" id="{self.data_id}" class="cpts-map-data">'
             f"{self.data_json}</script>"
         )
-        self.get_root().html.add_child(RawHtml(block), name=self.data_id)
+        root = self.get_root()
+        root.html.add_child(RawHtml(block), name=self.data_id)
+        add_own_scripts(root, self.owning_map(), FACTORIES[self.factory])
 
 
 class DataLayer(_DataMixin, Layer):

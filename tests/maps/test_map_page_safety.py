@@ -67,7 +67,7 @@ def test_assets_are_served_under_the_prefix_and_exist(page_html, parse_page):
     page = parse_page(page_html)
     urls = [s["src"] for s in page.scripts if "src" in s]
     urls += [link["href"] for link in page.links if link.get("rel") == "stylesheet"]
-    assert len(urls) == len(MAP_ASSETS) + len(OWN_JS) + len(OWN_CSS)
+    assert len(set(urls)) == len(urls) >= len(MAP_ASSETS) + len(OWN_JS) + len(OWN_CSS)
     for url in urls:
         path = urlsplit(url).path
         if path.startswith("/assets/"):
@@ -116,7 +116,29 @@ def test_asset_prefix_is_configurable(make_marker, parse_page, nonce):
     urls = [s["src"] for s in page.scripts if "src" in s]
     assert urls[0] == "/carto/assets/leaflet/leaflet.js?v=1.9.3"
     assert any(u.startswith("/carto/static/maps/cpts-maps.js?v=") for u in urls)
-    assert urls[-1].startswith("/carto/static/maps/cpts-territories.js?v=")
+    assert urls[-1].startswith("/carto/static/maps/cpts-cluster.js?v=")
+
+
+def _own_scripts(page) -> list[str]:
+    return [urlsplit(s["src"]).path.removeprefix("/static/maps/") for s in page.scripts
+            if s.get("src", "").startswith("/static/maps/")]
+
+
+def test_a_page_links_the_scripts_its_map_calls_once_each_after_the_core(
+        make_marker, square, parse_page, nonce):
+    orientation = build_orientation_map([make_marker(), make_marker()])
+    territory = build_territory_map(
+        [TerritoryFeature(1, "A", "a", "valide", square(5.0, 43.0), 1),
+         TerritoryFeature(2, "B", "b", "projet", square(5.5, 43.0), 1)],
+        [OverlapFeature(square(5.0, 43.0, 0.01), "A", "B", 300)])
+    coverage = build_coverage_map([], CoverageTotals(0, 0, 0))
+    assert _own_scripts(parse_page(render_html(orientation, nonce))) == [
+        "cpts-maps.js", "vendor/supercluster.min.js", "cpts-cluster.js"]
+    assert _own_scripts(parse_page(render_html(territory, nonce))) == [
+        "cpts-maps.js", "cpts-territories.js"]
+    assert _own_scripts(parse_page(render_html(coverage, nonce))) == ["cpts-maps.js"]
+    for name, files in FACTORIES.items():  # every script a factory names exists
+        assert all((STATIC_MAPS_DIR / f).is_file() for f in files), name
 
 
 def test_named_assets_exist_in_xstatic_packages():
