@@ -108,3 +108,26 @@ def test_an_overlap_lists_every_claimant(site, guarded_page):
     assert all(n in three for n in ("CPTS Alpha", "CPTS Bêta", "CPTS Gamma"))
     assert "Commune 06-2 (06002)" in three
     guard.assert_clean()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_area_form_folds_so_the_map_is_in_the_first_screen(site, guarded_page, size):
+    page, guard = guarded_page
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{site['url']}/map/territories?departement=06")
+    page.wait_for_selector(".cpts-arranged[data-cpts-labels]")
+    summary = page.locator("details.search-summary > summary")
+    assert "Zone : " in summary.inner_text() and "Alpes-Maritimes" in summary.inner_text()
+    assert not page.locator("#f-departement").is_visible()
+    top = page.locator(".leaflet-container").bounding_box()["y"]
+    assert top < height / 2, top  # half the first screen at least is map
+    # « Modifier » opens the form; another area
+    summary.click()
+    page.fill("#f-departement", "92")
+    page.locator("form.cpts-filters button[type=submit]").click()
+    page.wait_for_url("**departement=92**")
+    page.wait_for_selector(".cpts-arranged[data-cpts-labels]")
+    assert "Hauts-de-Seine" in page.locator("details.search-summary > summary").inner_text()
+    assert page.locator(".cpts-territory-label", has_text="CPTS Ouest").count() == 1
+    guard.assert_clean()
