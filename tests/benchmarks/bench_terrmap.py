@@ -86,7 +86,7 @@ def _read_model(report, db, region: str) -> None:
     with db.session_scope() as session:
         ids = list(session.scalars(text("SELECT id FROM cpts WHERE region = :r"), {"r": region}))
         parts = {"territories (outlines, labels, colours)":
-                 lambda: tm._territories(session, region, None, None),
+                 lambda: tm._territories(session, *tm._area(region, None, None)),
                  "overlap pairs": lambda: overlap_pairs(session, settings, region=region),
                  "overlap areas of communes": lambda: oa.commune_pieces(session, ids),
                  "adjacency": lambda: oa.adjacency(session, ids),

@@ -15,6 +15,7 @@ from itertools import combinations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ...db import beside
 from ...errors import ValidationFailed
 from ...geo.colouring import greedy_colouring
 from ...maps.data import Claimant, GeoJSONText, OverlapArea, TerritoryFeature
@@ -86,10 +87,12 @@ class TerritoryMap:
     departement: str | None
 
 
-def _territories(session: Session, region, departement, status):
-    condition, params = features.where([features.equals("k.region", region),
-                                        features.equals("k.status", status),
-                                        in_departement(departement)])
+def _area(region, departement, status) -> tuple[str, dict]:
+    return features.where([features.equals("k.region", region),
+                           features.equals("k.status", status), in_departement(departement)])
+
+
+def _territories(session: Session, condition: str, params: dict):
     sql = _TERRITORIES.format(condition=condition, collation=FRENCH_COLLATION)
     found = session.execute(text(sql),
                             {**params, "tolerance": SIMPLIFY_DEGREES, "decimals": DECIMALS}).all()
@@ -117,13 +120,19 @@ def _remark(claimants: list[int], pairs: dict) -> str:
 
 def territory_map(session: Session, settings, region: str | None = None,
                   departement: str | None = None, status: str | None = None) -> TerritoryMap:
-    """CPTS of a région / département with their colours, labels and overlap areas."""
+    """CPTS of a région / département with their colours, labels and overlap areas.
+
+    The shared communes' areas (a third of the build) are read beside the outlines and the
+    pairs, on a second connection (``db.beside``)."""
     check_area(region, departement)
-    territories, rows = _territories(session, region, departement, status)
-    ids = {r.id for r in rows}
+    condition, params = _area(region, departement, status)
+    ids = set(session.execute(text(f"SELECT k.id FROM cpts k WHERE {condition}"),
+                              params).scalars())
+    shared_communes = beside(session, lambda other: commune_pieces(other, sorted(ids)))
+    territories, rows = _territories(session, condition, params)
     pairs = overlap_pairs(session, settings, region=region) if ids else []
     by_key = {(p["a"]["id"], p["b"]["id"]): p for p in pairs}
-    pieces = commune_pieces(session, sorted(ids)) + drawn_pieces(pairs, ids)
+    pieces = shared_communes() + drawn_pieces(pairs, ids)
     info = claimant_info(session, {i for piece in pieces for i in piece.claimant_ids})
     overlaps, overlap_rows = [], []
     for piece in pieces:
