@@ -46,11 +46,13 @@ PAGES = frozenset({"maps.coverage_map", "maps.cpts_map", "maps.territories_map",
 #: Under a data prefix but not data-versioned: live checks, geocoder answers.
 EXCLUDED = frozenset({"health.health", "adresses.suggest"})
 #: Representations that depend on the data and the request only, never on the clock.
+#: The territories and coverage maps too: built once per data version, not once a minute.
 CLOCK_FREE = frozenset({
     "communes.list_communes", "communes.get_commune", "cpts.list_cpts", "cpts.get",
     "coverage.get", "territories.overlaps", "directory_vocabularies.professions",
     "directory_vocabularies.competencies", "api-docs.openapi_json", "ogc.landing", "ogc.api",
-    "ogc.conformance", "ogc.collections", "ogc.collection"})
+    "ogc.conformance", "ogc.collections", "ogc.collection", "maps.territories_map",
+    "maps.coverage_map"})
 #: Bodies that differ byte for byte within one version and minute but mean the same: OGC items
 #: carry their generation time (``timeStamp``, to the second, checked by the OGC test suite).
 #: Their tag is weak (``W/"…"``), with the minute in it.
@@ -58,6 +60,15 @@ WEAK = frozenset({"ogc.items"})
 #: A search by place: the visitor's address or position, never kept by a cache.
 PERSONAL_PARAMS = frozenset({"adresse", "address", "lat", "lon", "near"})
 _NEGOTIATED = ("/ogc", "/fhir")  # answer JSON, GeoJSON or HTML by Accept
+
+
+_now = time.time  # the clock a representation may depend on (tests move it)
+
+
+def clock_minute(endpoint: str | None) -> int | None:
+    """The minute a representation of ``endpoint`` depends on (it shows « ouvert maintenant »,
+    dates or its generation time); None for the ``CLOCK_FREE`` ones."""
+    return None if endpoint in CLOCK_FREE else int(_now() // CLOCK_STEP)
 
 
 def current_data_version() -> int:
@@ -117,8 +128,9 @@ def entity_tag() -> str:
              request.full_path, request.host, str(get_locale() or "")]
     if request.path.startswith(_NEGOTIATED):
         parts.append(request.headers.get("Accept", ""))
-    if request.endpoint not in CLOCK_FREE:
-        parts.append(str(int(time.time() // CLOCK_STEP)))
+    minute = clock_minute(request.endpoint)
+    if minute is not None:
+        parts.append(str(minute))
     digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=12)
     return digest.hexdigest()
 

@@ -3,8 +3,10 @@ of visitors of a CPTS site do not each pay the member query and the map's build.
 
 An entry is keyed by what the page shows: the page and its query, the visitor's language, the
 host it is served on, the data version (``services.dataversion``: any write a page reads makes a
-new key, in the writing transaction) and the current minute (what depends on the clock, « ouvert
-maintenant » and the next openings, is at most a minute late). Only pages without a visitor's
+new key, in the writing transaction) and, for pages that depend on the clock (« ouvert
+maintenant », the next openings), the current minute: they are at most a minute late
+(``conditional.clock_minute``; the territories and coverage maps do not, and are built once per
+data version). Only pages without a visitor's
 secret are cached (no session, no form token): the caller decides, and stores only a page it
 rendered without error.
 
@@ -18,13 +20,12 @@ their visitor's navigation and form tokens, and are never stored).
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import Flask, current_app, request, session
 
-from .conditional import CLOCK_STEP, current_data_version
+from .conditional import clock_minute, current_data_version
 from .i18n import page_language
 from .security import csp_nonce
 
@@ -72,7 +73,7 @@ def cached_page(page: Hashable, render: Callable[[], tuple[str, bool]]) -> str:
     (html, whether it may be stored) — unless the same page of the same data is cached."""
     cache: PageCache = current_app.extensions["mapper.pagecache"]
     key = (page, page_language()["lang"], request.host_url, current_data_version(),
-           int(time.time() // CLOCK_STEP))
+           clock_minute(request.endpoint))
     nonce = csp_nonce()
     stored = cache.get(key)
     if stored is not None:

@@ -142,3 +142,27 @@ def test_the_cpts_map_page_is_stored_for_anonymous_visitors_only(app, client, se
     sign_in("ars", regions=["11"])
     assert "Déconnexion" in client.get(url).get_data(as_text=True)
     assert len(_cache(app)) == 2  # a signed-in page is never stored
+
+
+def test_the_territories_and_coverage_maps_outlive_the_minute_the_widget_does_not(
+        app, client, world, monkeypatch):
+    """The territories and coverage maps show nothing of the clock: one build (and one ETag)
+    per data version. The widget shows « ouvert maintenant »: a new minute, a new page."""
+    from mapper.http import conditional
+
+    _cache(app).clear()
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(conditional, "_now", lambda: now[0])
+    maps = ["/map/territories?departement=75", "/map/coverage?departement=75"]
+    widget = f"/embed/cpts/{world.slugs['sud']}"
+    tags = {u: client.get(u).headers["ETag"] for u in maps + [widget]}
+    assert len(_cache(app)) == 3
+    now[0] += 3 * conditional.CLOCK_STEP
+    for url in maps:
+        again = client.get(url, headers={"If-None-Match": tags[url]})
+        assert again.status_code == 304, url
+        assert client.get(url).headers["ETag"] == tags[url]
+    assert len(_cache(app)) == 3  # the maps' pages served from the cache, not built again
+    moved = client.get(widget, headers={"If-None-Match": tags[widget]})
+    assert moved.status_code == 200 and moved.headers["ETag"] != tags[widget]
+    assert len(_cache(app)) == 4  # the widget's page of the new minute
