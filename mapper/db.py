@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
@@ -145,37 +144,3 @@ def get_session() -> Session:
         database = get_db()
         g.db_session = database.route() if database.route else database.sessionmaker()
     return g.db_session
-
-
-T = TypeVar("T")
-#: Threads running a read beside the request's (``beside``): few, so that a request never holds
-#: more than two connections of the pool and a busy server does not open a second one per worker.
-_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-beside")
-
-
-def beside(session: Session, read: Callable[[Session], T]) -> Callable[[], T]:
-    """Start ``read`` (a read only, independent of what the caller reads meanwhile) on a second
-    connection while the caller goes on; the returned function waits for its result.
-
-    A page whose build is a few independent reads of a hundred milliseconds each (the territories
-    map: outlines, overlap areas) takes the longest instead of their sum. ``read`` runs in turn
-    on ``session`` itself when a second connection would not see what ``session`` sees (a
-    session bound to a connection: a test's transaction) or holds unflushed changes, and when no
-    thread was free by the time the caller needs the result (no waiting in a queue).
-    The second connection has its own snapshot: for public reads, not within a write."""
-    bind = session.get_bind()
-    if not isinstance(bind, Engine) or session.new or session.dirty or session.deleted:
-        value = read(session)
-        return lambda: value
-
-    def in_other_session() -> T:
-        with Session(bind=bind) as other:
-            return read(other)
-
-    future = _BESIDE.submit(in_other_session)
-
-    def result() -> T:
-        if future.cancel():  # not started: no thread was free
-            return read(session)
-        return future.result()
-    return result

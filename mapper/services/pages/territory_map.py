@@ -15,7 +15,7 @@ from itertools import combinations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ...db import beside
+from ..beside import beside
 from ...errors import ValidationFailed
 from ...geo.colouring import greedy_colouring
 from ...maps.data import Claimant, GeoJSONText, OverlapArea, TerritoryFeature
@@ -123,7 +123,7 @@ def territory_map(session: Session, settings, region: str | None = None,
     """CPTS of a région / département with their colours, labels and overlap areas.
 
     The shared communes' areas (a third of the build) are read beside the outlines and the
-    pairs, on a second connection (``db.beside``)."""
+    pairs, on a second connection (``services.beside``)."""
     check_area(region, departement)
     condition, params = _area(region, departement, status)
     ids = set(session.execute(text(f"SELECT k.id FROM cpts k WHERE {condition}"),

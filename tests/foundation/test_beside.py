@@ -1,4 +1,4 @@
-"""``db.beside``: a read run on a second connection while the caller goes on, or in turn on the
+"""``services.beside``: a read run on a second connection while the caller goes on, or in turn on the
 caller's own session when another connection would not see the same data or no thread is free."""
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapper import db as dbmod
-from mapper.db import Database, beside
+from mapper.db import Database
+from mapper.services import beside as dbmod
+from mapper.services.beside import beside
 
 PID = text("SELECT pg_backend_pid()")
 
