@@ -135,7 +135,7 @@ def test_territory_and_coverage_pages(site, guarded_page):
     legend = page.inner_text(".cpts-legend")
     assert "Zones blanches" in legend and "plusieurs CPTS" in legend
     assert page.locator("canvas").count() >= 1
-    assert "Commune 92-9" in page.inner_text("#liste + table")
+    assert "Commune 92-9" in page.inner_text("#liste + .table-wrap table")
     guard.assert_clean()
 
 

@@ -131,3 +131,20 @@ def test_the_area_form_folds_so_the_map_is_in_the_first_screen(site, guarded_pag
     assert "Hauts-de-Seine" in page.locator("details.search-summary > summary").inner_text()
     assert page.locator(".cpts-territory-label", has_text="CPTS Ouest").count() == 1
     guard.assert_clean()
+
+
+def test_the_coverage_tables_scroll_inside_the_page_on_a_phone(site, guarded_page):
+    """The coverage page's tables (four columns with names, codes, numbers and the claimants)
+    scroll in their own frame, reachable by keyboard: the page itself never runs wider than
+    the screen, down to the 320 CSS px of WCAG's reflow criterion (1.4.10)."""
+    page, guard = guarded_page
+    width, height = 320, SIZES["phone"][1]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{site['url']}/map/coverage?departement=06")
+    page.wait_for_selector(".cpts-arranged")
+    shared = page.locator("#multiples + .table-wrap")
+    assert "CPTS Alpha, CPTS Bêta, CPTS Gamma" in shared.inner_text()
+    assert shared.get_attribute("tabindex") == "0" and shared.get_attribute("role") == "region"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not serious_violations(page, exclude=(".leaflet-container",))
+    guard.assert_clean()
