@@ -64,18 +64,15 @@ USABLE_JS = """(selector) => {
 #: The same condition checked by the page itself at each frame (installed before its scripts):
 #: the time is kept in ``window.__cptsUsable``.
 RECORD_USABLE_JS = """(() => {
+  const usable = %s;
   const selector = %s;
   function check() {
-    const first = document.querySelector(selector);
-    const drawn = document.querySelector('.leaflet-marker-icon, .marker-cluster');
-    if (first && drawn && first.getBoundingClientRect().height > 0) {
-      window.__cptsUsable = performance.now();
-      return;
-    }
+    const at = usable(selector);
+    if (at !== null) { window.__cptsUsable = at; return; }
     requestAnimationFrame(check);
   }
   requestAnimationFrame(check);
-})();""" % json.dumps(FIRST_RESULT)
+})();""" % (USABLE_JS, json.dumps(FIRST_RESULT))
 #: Ways of taking "usable": checked by the page at each frame (the figure with a target), or
 #: polled by Playwright every 20 ms from the navigation's start (the method used until December
 #: 2026, for comparison).
