@@ -222,6 +222,10 @@ class EmbeddedCluster:
         self.ensure_postgis(name)
         return self.url_for(name)
 
+    def drop_database(self, name: str) -> None:
+        """Drop a database made by ``create_database``, closing its remaining connections."""
+        self._psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
     @property
     def url(self) -> str:
         return self.url_for(APP_DB)

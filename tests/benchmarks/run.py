@@ -33,6 +33,23 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+#: The speed probe's work: a pure-Python loop of additions, one core, no I/O.
+PROBE_ADDITIONS = 10_000_000
+
+
+def speed_probe() -> float:
+    """Seconds this machine takes right now for ``PROBE_ADDITIONS`` additions in a Python loop.
+
+    The machine's speed varies 1.4-2x from hour to hour (a shared VM): each benchmark records
+    the probe taken just before it, so figures of reports taken at different hours can be
+    compared (0.92 s on 3 December 2026 at 14:20 UTC, 1.76-1.97 s the day before)."""
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(PROBE_ADDITIONS):
+        total += i
+    return time.perf_counter() - t0
+
+
 def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
     """Milliseconds of ``repeat`` calls of ``fn`` after ``warmup`` unmeasured calls."""
     for _ in range(warmup):
@@ -141,14 +158,25 @@ class Report:
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     _n: int = 0
+    _databases: list[str] = field(default_factory=list)
 
     def new_database(self, prefix: str | None = None) -> str:
         from mapper.migrate import upgrade
 
         self._n += 1
-        url = self.cluster.create_database(f"bench_{prefix or self.current}_{self._n}")
+        name = f"bench_{prefix or self.current}_{self._n}"
+        url = self.cluster.create_database(name)
+        self._databases.append(name)
         upgrade(url)
         return url
+
+    def drop_databases(self) -> None:
+        """Drop the databases of the benchmark that just ended. Left in the cluster, the
+        million-row worlds of the directory, colleagues, diagnostic… benchmarks stayed until
+        the end of the run (gigabytes of disk), with autovacuum still working on their tables
+        while the next benchmarks measured."""
+        while self._databases:
+            self.cluster.drop_database(self._databases.pop())
 
     def record(self, name: str, value: float, unit: str, target: float | None = None) -> None:
         fig = Figure(self.current, name, round(value, 3), unit, target)
@@ -206,12 +234,16 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.only or discover():
             report.current = name
             module = importlib.import_module(f"tests.benchmarks.bench_{name}")
+            report.record(f"machine speed probe just before ({PROBE_ADDITIONS:,} Python additions)",
+                          speed_probe(), "s")
             t0 = time.perf_counter()
             try:
                 module.run(report)
             except Exception:  # keep the other benchmarks going, report the failure
                 report.failures.append(f"{name}: {traceback.format_exc()}")
                 print(traceback.format_exc(), flush=True)
+            finally:
+                report.drop_databases()
             report.note(f"took {time.perf_counter() - t0:.1f} s")
     finally:
         cluster.destroy()
