@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from mapper import create_app
 from mapper.config import ConfigError, Settings
@@ -43,6 +44,24 @@ def test_as_root_the_server_runs_as_an_unprivileged_user(own_cluster):
     assert owner != 0
     pid = int((own_cluster.pgdata / "postmaster.pid").read_text().split()[0])
     assert os.stat(f"/proc/{pid}").st_uid == owner
+
+
+def test_a_further_database_is_dropped_with_its_open_connections(own_cluster):
+    url = own_cluster.create_database("further_one")
+    engine = create_engine(url)
+    conn = engine.connect()  # still open when the database is dropped: closed by the server
+    assert conn.execute(text("SELECT current_database()")).scalar() == "further_one"
+    own_cluster.drop_database("further_one")
+    with pytest.raises(OperationalError):
+        conn.execute(text("SELECT 1"))
+    conn.close()
+    engine.dispose()
+    main = create_engine(own_cluster.url)
+    with main.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pg_database "
+                                 "WHERE datname = 'further_one'")).scalar() == 0
+    main.dispose()
+    own_cluster.drop_database("further_one")  # already gone: nothing to do
 
 
 def test_start_is_idempotent_and_status_reports(own_cluster):
