@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
+from sqlalchemy import text
 
 from mapper.schemas.orientation import OrientationParams
 from mapper.services.directory import SearchQuery, next_slots, search_professionals
@@ -141,3 +142,37 @@ def test_sql_filter_next_opening_and_oracle_agree_every_hour(session, people, fi
         by_python = {pid for pid, s in next_slots(session, ids, when).items() if s["open_now"]}
         by_oracle = {pid for pid, name in ids.items() if _oracle(name, when, people)}
         assert by_sql == by_python == by_oracle, when
+
+
+
+@pytest.mark.parametrize("near", [None, (48.83, 2.32)], ids=["by-name", "nearest-first"])
+def test_search_results_next_opening_skips_the_closures_read_with_the_page(session, people,
+                                                                          near):
+    """The next opening shown in search results (from now) skips a professional's leave and
+    their place's closure, read by the page's own statement, whichever plan built the page
+    (by name, or nearest first); a colleague with neither opens on the first working day."""
+    today = datetime.now(PARIS).date()
+    reopening = today + timedelta(days=4)
+    add_closure(session, None, {"starts_on": today - timedelta(days=1), "ends_on": today
+                                + timedelta(days=3), "reason": "congés"},
+                professional_id=people["paris"])
+    msp_place = session.execute(text("SELECT place_id FROM practice_site WHERE "
+                                     "professional_id = :p"), {"p": people["msp"]}).scalar_one()
+    add_closure(session, None, {"starts_on": today, "ends_on": today + timedelta(days=3)},
+                place_id=msp_place)
+    session.commit()
+
+    def first_working_day(day: date) -> date:
+        off = holidays.France(years=[day.year, day.year + 1])
+        while day.isoweekday() > 5 or day in off:
+            day += timedelta(days=1)
+        return day
+
+    found = {r["id"]: r["next_slot"] for r in search_professionals(
+        session, SearchQuery(near=near, cpts=people["cpts"], limit=50))}
+    for name in ("paris", "msp"):
+        assert found[people[name]]["starts_at"][:10] == first_working_day(reopening).isoformat()
+    # no closure: today before 18:00 on a working day, else the next working day
+    now = datetime.now(PARIS)
+    expected = first_working_day(today if now.hour < 18 else today + timedelta(days=1))
+    assert found[people["away"]]["starts_at"][:10] == expected.isoformat()

@@ -76,19 +76,30 @@ class ClosedDays:
         return closed
 
 
-def closed_days(session: Session, professional_ids: Iterable[int], start: date, end: date
-                ) -> ClosedDays:
-    """Holidays and closures from ``start`` to ``end`` for these professionals: two small
-    statements, and the sites only when they matter (holidays differing between départements
-    in the window, or a closed place)."""
+#: The closures of professionals ``h(pid)`` and of any place from ``:closed_from`` to
+#: ``:closed_to``, as a JSON array of [professional id, place id, first day, last day] (NULL
+#: when none). A page of results reads it in its own statement (``results.DETAILS``).
+CLOSURES_OF_PAGE = """SELECT json_agg(json_build_array(
+            c.professional_id, c.place_id, greatest(c.starts_on, CAST(:closed_from AS date)),
+            least(c.ends_on, CAST(:closed_to AS date))))
+        FROM closure c WHERE c.ends_on >= :closed_from AND c.starts_on <= :closed_to
+          AND (c.professional_id IN (SELECT pid FROM h) OR c.place_id IS NOT NULL)"""
+
+
+def closed_days(session: Session, professional_ids: Iterable[int], start: date, end: date,
+                known: list | None = None) -> ClosedDays:
+    """Holidays and closures from ``start`` to ``end`` for these professionals: the closures
+    by ``CLOSURES_OF_PAGE`` (or ``known``, its result read with a page), and the sites only
+    when they matter (holidays differing between départements in the window, or a closed
+    place)."""
     ids = list(set(professional_ids))
     out = ClosedDays(_holiday_sets(start, end))
-    rows = session.execute(text("""
-        SELECT professional_id, place_id, greatest(starts_on, :start), least(ends_on, :end)
-        FROM closure WHERE ends_on >= :start AND starts_on <= :end
-          AND (professional_id = ANY(CAST(:ids AS int[])) OR place_id IS NOT NULL)
-    """), {"start": start, "end": end, "ids": ids}).all()
-    for pid, place_id, first, last in rows:
+    if known is None:
+        known = session.execute(text(
+            "WITH h AS (SELECT unnest(CAST(:ids AS int[])) AS pid) " + CLOSURES_OF_PAGE),
+            {"ids": ids, "closed_from": start, "closed_to": end}).scalar() or []
+    for pid, place_id, first, last in known:
+        first, last = date.fromisoformat(first), date.fromisoformat(last)
         days = {first + timedelta(days=i) for i in range((last - first).days + 1)}
         target = out.professional.setdefault(pid, set()) if pid else out.place.setdefault(
             place_id, set())

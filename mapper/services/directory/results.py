@@ -1,20 +1,23 @@
 """Search results: one statement builds a page of results (fields of the entry, its chosen
-site, its slots), then Python adds the next opening and the "stale" flag."""
+site, its slots, the closures of the page's window), then Python adds the next opening and the
+"stale" flag."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .. import features
-from .openings import closed_days
+from .openings import CLOSURES_OF_PAGE, closed_days
 from .slots import PARIS, aware, next_slot_of, paris_local, slots_from_json, window
 from .views import is_stale
 
 
-#: Result fields for hits ``h(pid, sid, d, ord)``: one statement builds the whole page.
-DETAILS = """
+#: Result fields for hits ``h(pid, sid, d, ord)``: one statement builds the whole page. The
+#: closures of the page (``closures``, the same in every row: computed once) come with it, so
+#: that the next opening needs no second round trip; bind ``closure_params``.
+DETAILS = f"""
         SELECT h.ord, h.d, p.id, p.civility, p.first_name, p.last_name, p.profession_code,
                pr.label AS profession_label, p.specialty, p.accepts_new_patients, p.home_visits,
                p.teleconsultation, p.languages, p.accessible, p.phone, p.website,
@@ -29,7 +32,8 @@ DETAILS = """
                s.id AS site_id, s.name AS site_name, s.address, s.postcode, s.commune_code,
                coalesce(s.commune_name, (SELECT cm.name FROM commune cm
                                          WHERE cm.code = s.commune_code)) AS commune_name,
-               ST_Y(s.geom) AS lat, ST_X(s.geom) AS lon, s.precision
+               ST_Y(s.geom) AS lat, ST_X(s.geom) AS lon, s.precision,
+               ({CLOSURES_OF_PAGE}) AS closures
         FROM h
         JOIN professional p ON p.id = h.pid
         JOIN profession pr ON pr.code = p.profession_code
@@ -38,22 +42,37 @@ DETAILS = """
 """
 
 
+def moment(at: datetime | None) -> tuple[datetime, date]:
+    """The instant a page of results is about (``at``, or now) and its day in Paris."""
+    ref = aware(at) if at is not None else datetime.now(PARIS)
+    return ref, paris_local(ref).date()
+
+
+def closure_params(local_day: date) -> dict:
+    """The parameters of ``DETAILS``'s closures: the next opening's window from that day."""
+    start, end = window(local_day)
+    return {"closed_from": start, "closed_to": end}
+
+
 def build_results(session: Session, hits: list[tuple], at: datetime | None) -> list[dict]:
     if not hits:
         return []
+    when = moment(at)
     rows = session.execute(text(
         "WITH h AS (SELECT * FROM unnest(CAST(:pids AS int[]), CAST(:sids AS int[]), "
         "CAST(:ds AS float8[])) WITH ORDINALITY AS h(pid, sid, d, ord))" + DETAILS),
         {"pids": [h[0] for h in hits], "sids": [h[1] for h in hits],
-         "ds": [h[2] for h in hits]}).mappings().all()
-    return result_rows(session, rows, at)
+         "ds": [h[2] for h in hits], **closure_params(when[1])}).mappings().all()
+    return result_rows(session, rows, when)
 
 
-def result_rows(session: Session, rows, at: datetime | None) -> list[dict]:
+def result_rows(session: Session, rows, when: tuple[datetime, date]) -> list[dict]:
+    """The results of ``DETAILS``'s rows, bound with ``closure_params`` of ``when``
+    (``moment``)."""
     now = datetime.now(timezone.utc)
-    ref = aware(at) if at is not None else datetime.now(PARIS)
-    local_day = paris_local(ref).date()
-    closed = closed_days(session, [r["id"] for r in rows if r["slots"]], *window(local_day))
+    ref, local_day = when
+    closed = closed_days(session, [r["id"] for r in rows if r["slots"]], *window(local_day),
+                         known=rows[0]["closures"] or [] if rows else [])
     out = []
     for row in rows:
         distance = row["d"]

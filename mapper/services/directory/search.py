@@ -31,7 +31,7 @@ from ...errors import ValidationFailed
 from ...vocab import FRENCH_COLLATION
 from .filters import SearchQuery, professional_filters
 from .lookup import resolve_competencies, resolve_cpts
-from .results import DETAILS, build_results, result_rows
+from .results import DETAILS, build_results, closure_params, moment, result_rows
 
 MAX_LIMIT = 200
 _POINT = "ST_SetSRID(ST_MakePoint(:{p}_lon, :{p}_lat), 4326)"
@@ -220,8 +220,10 @@ def _run(session: Session, query: SearchQuery) -> list[dict]:
     elif query.fair_order is not None:
         hits = _fair_hits(session, query, where, params, query.limit)
     elif query.near is not None:
+        when = moment(query.open_at)
+        params = {**params, **closure_params(when[1])}
         return result_rows(session, _knn_results(session, query, where, params, query.limit),
-                           query.open_at)
+                           when)
     else:
         hits = _plain_hits(session, query, where, params, query.limit)
     return build_results(session, hits, query.open_at)
