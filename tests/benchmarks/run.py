@@ -42,7 +42,7 @@ def speed_probe() -> float:
 
     The machine's speed varies 1.4-2x from hour to hour (a shared VM): each benchmark records
     the probe taken just before it, so figures of reports taken at different hours can be
-    compared (0.92 s on 3 December 2026 at 14:20 UTC, 1.76-1.97 s the day before)."""
+    compared (0.35-0.45 s in the afternoon of 3 December 2026)."""
     t0 = time.perf_counter()
     total = 0
     for i in range(PROBE_ADDITIONS):
