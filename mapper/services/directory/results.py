@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import features
 from .openings import CLOSURES_OF_PAGE, closed_days
-from .slots import PARIS, aware, next_slot_of, paris_local, slots_from_json, window
+from .slots import moment, next_slot_of, slots_from_json, window
 from .views import is_stale
 
 
@@ -42,12 +42,6 @@ DETAILS = f"""
 """
 
 
-def moment(at: datetime | None) -> tuple[datetime, date]:
-    """The instant a page of results is about (``at``, or now) and its day in Paris."""
-    ref = aware(at) if at is not None else datetime.now(PARIS)
-    return ref, paris_local(ref).date()
-
-
 def closure_params(local_day: date) -> dict:
     """The parameters of ``DETAILS``'s closures: the next opening's window from that day."""
     start, end = window(local_day)
@@ -72,7 +66,7 @@ def result_rows(session: Session, rows, when: tuple[datetime, date]) -> list[dic
     now = datetime.now(timezone.utc)
     ref, local_day = when
     closed = closed_days(session, [r["id"] for r in rows if r["slots"]], *window(local_day),
-                         known=rows[0]["closures"] or [] if rows else [])
+                         known=(rows[0]["closures"] or []) if rows else [])
     out = []
     for row in rows:
         distance = row["d"]

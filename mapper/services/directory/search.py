@@ -31,7 +31,8 @@ from ...errors import ValidationFailed
 from ...vocab import FRENCH_COLLATION
 from .filters import SearchQuery, professional_filters
 from .lookup import resolve_competencies, resolve_cpts
-from .results import DETAILS, build_results, closure_params, moment, result_rows
+from .results import DETAILS, build_results, closure_params, result_rows
+from .slots import moment
 
 MAX_LIMIT = 200
 _POINT = "ST_SetSRID(ST_MakePoint(:{p}_lon, :{p}_lat), 4326)"

@@ -31,6 +31,12 @@ def aware(at: datetime) -> datetime:
     return at.replace(tzinfo=PARIS) if at.tzinfo is None else at
 
 
+def moment(at: datetime | None) -> tuple[datetime, date]:
+    """The instant asked about (``at``, or now) and its day in Paris."""
+    ref = aware(at) if at is not None else datetime.now(PARIS)
+    return ref, paris_local(ref).date()
+
+
 #: The next opening is looked for from the day before (a slot past midnight) over this many days.
 WINDOW_DAYS = 9
 
@@ -89,8 +95,7 @@ def next_slots(session: Session, professional_ids: Iterable[int],
     ids = list(set(professional_ids))
     if not ids:
         return {}
-    at = aware(at) if at is not None else datetime.now(PARIS)
-    local_day = paris_local(at).date()
+    at, local_day = moment(at)
     rows = session.execute(text("""
         SELECT professional_id, weekday, start_time, end_time, kind, valid_from, valid_to,
                site_id
